@@ -1,0 +1,108 @@
+"""The aiohttp application: routes, typed app keys and the engine's lifecycle.
+
+`cleanup_ctx` (as in aiohttp-demos) opens the database, runs the migrations and starts the
+outbox sender before the first request, and closes them in reverse order at shutdown.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+
+from aiohttp import web
+from sqlalchemy import text
+
+from bot.bootstrap import Runtime
+from bot.config import Settings
+from bot.services.reporting import escalate_unacknowledged
+from bot.teams.endpoint import handle_messages
+from storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+SETTINGS = web.AppKey("settings", Settings)
+RUNTIME = web.AppKey("runtime", Runtime)
+RuntimeFactory = Callable[[Settings], Runtime]
+
+ESCALATION_EVERY_S = 60.0
+
+
+async def messages(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    return await handle_messages(request, runtime.adapter, runtime.bot)
+
+
+async def healthz(request: web.Request) -> web.Response:
+    runtime = request.app[RUNTIME]
+    database = "ok"
+    try:
+        async with asyncio.timeout(2):
+            async with runtime.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+    except Exception as error:  # any failure means "not healthy", whatever the driver raised
+        database = f"error: {type(error).__name__}"
+    body = {
+        "status": "ok" if database == "ok" else "degraded",
+        "database": database,
+        "mode": "local" if runtime.settings.local_mode else "authenticated",
+        "school": runtime.school.name,
+    }
+    return web.json_response(body, status=200 if database == "ok" else 503)
+
+
+async def _background(runtime: Runtime, interval: float) -> None:
+    """Sends the outbox whenever a use case says there is mail, and at least every `interval`."""
+    ready = runtime.services.outbox_ready
+    loop = asyncio.get_running_loop()
+    next_escalation = 0.0
+    while True:
+        ready.clear()
+        try:
+            await runtime.worker.run_until_idle()
+            if loop.time() >= next_escalation:
+                next_escalation = loop.time() + ESCALATION_EVERY_S
+                await escalate_unacknowledged(runtime.services)
+        except Exception:
+            log.exception("outbox pass failed; trying again")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(ready.wait(), interval)
+
+
+def create_app(settings: Settings, build: RuntimeFactory, *, background: bool = True
+               ) -> web.Application:
+    app = web.Application(client_max_size=512 * 1024)
+    app[SETTINGS] = settings
+
+    async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
+        runtime = build(settings)
+        await upgrade(runtime.engine)
+        async with runtime.services.uow() as uow:
+            latest = await uow.conversations.latest()
+        if latest is not None:
+            runtime.service_urls.remember(latest.service_url)
+        app[RUNTIME] = runtime
+        if settings.local_mode:
+            log.warning("local mode: no MicrosoftAppId, so requests are NOT authenticated "
+                        "(for the Agents Playground and the Emulator only)")
+        else:
+            log.info("authenticated mode for app id %s (%s)", settings.app_id, settings.app_type)
+        yield
+        await runtime.engine.dispose()
+
+    async def background_ctx(app: web.Application) -> AsyncIterator[None]:
+        task = None
+        if background:
+            task = asyncio.create_task(_background(app[RUNTIME], settings.outbox_interval_s))
+        yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app.cleanup_ctx.append(runtime_ctx)
+    app.cleanup_ctx.append(background_ctx)
+    app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
+    return app

@@ -1,0 +1,43 @@
+"""Every action id and verb the cards use, in one place.
+
+The handlers dispatch on these values and the cards emit them; a renamed verb that only one side
+knew about would strand every card already sitting in someone's chat.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+VERB = "verb"
+"""Key of the verb in an Action.Submit's data (Action.Execute carries it as `verb` itself)."""
+DRAFT = "draft"
+"""Key of the report draft id: one draft gives one case however often it is submitted."""
+CASE = "case"
+"""Key of the case id on alert cards."""
+SECTION = "section"
+"""Key of a plan section number on answer cards."""
+
+
+class Verb(StrEnum):
+    HELP = "help"
+    START_REPORT = "report.start"
+    MY_CASES = "cases.mine"
+    ASK = "ask.start"
+    READ_SECTION = "plan.section"
+
+    REPORT_SUBMIT = "report.submit"
+    REPORT_CONFIRM = "report.confirm"
+    REPORT_EDIT = "report.edit"
+    REPORT_CANCEL = "report.cancel"
+
+    ACKNOWLEDGE = "case.ack"
+    TAKE = "case.take"
+    START_INVESTIGATION = "case.investigate"
+    OWNER_NOTIFIED = "case.owner_notified"
+    REFRESH = "case.refresh"
+
+
+ALERT_VERBS = frozenset(
+    {Verb.ACKNOWLEDGE, Verb.TAKE, Verb.START_INVESTIGATION, Verb.OWNER_NOTIFIED, Verb.REFRESH}
+)
+"""Universal Actions (Action.Execute): they arrive as `adaptiveCard/action` invokes."""

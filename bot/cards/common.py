@@ -1,0 +1,191 @@
+"""Small builders shared by the cards, so every card looks and behaves the same in Teams.
+
+Text a person typed (a pupil's name, what they saw) is only ever shown through `TextRun`s:
+TextBlocks and facts render Markdown, and a name like `[x](https://…)` must not become a link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from bot.cards.actions import VERB, Verb
+
+SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
+CARD_VERSION = "1.5"
+"""Universal Actions (Action.Execute, refresh) need 1.5; Teams renders 1.5 on desktop and phone."""
+
+LOCAL_ZONE = ZoneInfo("Europe/Oslo")
+
+ContainerStyle = Literal["default", "emphasis", "good", "attention", "warning", "accent"]
+ActionStyle = Literal["default", "positive", "destructive"]
+
+YES = "Ja"
+NO = "Nei"
+
+
+def adaptive_card(
+    body: Sequence[dict[str, Any]],
+    actions: Sequence[dict[str, Any]] = (),
+    *,
+    fallback_text: str,
+    full_width: bool = False,
+    refresh: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The card envelope; `full_width` keeps long forms readable on desktop (phones ignore it)."""
+    card: dict[str, Any] = {
+        "type": "AdaptiveCard",
+        "$schema": SCHEMA_URL,
+        "version": CARD_VERSION,
+        "fallbackText": fallback_text,
+        "body": list(body),
+    }
+    if actions:
+        card["actions"] = list(actions)
+    if refresh is not None:
+        card["refresh"] = refresh
+    if full_width:
+        card["msteams"] = {"width": "Full"}
+    return card
+
+
+def heading(text_: str) -> dict[str, Any]:
+    return {
+        "type": "TextBlock",
+        "text": text_,
+        "style": "heading",
+        "size": "medium",
+        "weight": "bolder",
+        "wrap": True,
+    }
+
+
+def text(
+    text_: str,
+    *,
+    color: str | None = None,
+    subtle: bool = False,
+    bold: bool = False,
+    small: bool = False,
+    spacing: str | None = None,
+) -> dict[str, Any]:
+    """A TextBlock for the bot's own words; never pass it text a user typed."""
+    block: dict[str, Any] = {"type": "TextBlock", "text": text_, "wrap": True}
+    if color is not None:
+        block["color"] = color
+    if subtle:
+        block["isSubtle"] = True
+    if bold:
+        block["weight"] = "bolder"
+    if small:
+        block["size"] = "small"
+    if spacing is not None:
+        block["spacing"] = spacing
+    return block
+
+
+def bullets(lines: Iterable[str]) -> list[dict[str, Any]]:
+    """One TextBlock per line: Markdown lists render differently in Teams desktop and mobile."""
+    return [text(f"• {line}", spacing="small") for line in lines]
+
+
+def run(text_: str, *, bold: bool = False, subtle: bool = False) -> dict[str, Any]:
+    """A TextRun: rendered verbatim, without Markdown, so it is safe for typed text."""
+    inline: dict[str, Any] = {"type": "TextRun", "text": text_}
+    if bold:
+        inline["weight"] = "bolder"
+    if subtle:
+        inline["isSubtle"] = True
+    return inline
+
+
+def detail(label: str, value: str) -> dict[str, Any]:
+    """`Label: value` on one wrapping line; narrower than a FactSet on a phone and Markdown-safe."""
+    return {
+        "type": "RichTextBlock",
+        "inlines": [run(f"{label}: ", bold=True), run(value)],
+        "spacing": "small",
+    }
+
+
+def long_detail(label: str, value: str) -> list[dict[str, Any]]:
+    """A label above a longer typed text (what someone saw), shown verbatim."""
+    return [
+        text(label, bold=True, spacing="medium"),
+        {"type": "RichTextBlock", "inlines": [run(value)], "spacing": "small"},
+    ]
+
+
+def notice(
+    items: Sequence[dict[str, Any]], *, style: ContainerStyle, spacing: str = "medium"
+) -> dict[str, Any]:
+    return {"type": "Container", "style": style, "items": list(items), "spacing": spacing}
+
+
+def submit(
+    title: str,
+    verb: Verb,
+    extra: Mapping[str, Any] | None = None,
+    *,
+    style: ActionStyle | None = None,
+    associated_inputs: Literal["auto", "none"] | None = None,
+) -> dict[str, Any]:
+    """An Action.Submit: it arrives as a message whose `value` holds this data and the inputs."""
+    data: dict[str, Any] = {VERB: verb.value}
+    if extra:
+        data.update(extra)
+    action: dict[str, Any] = {"type": "Action.Submit", "title": title, "data": data}
+    if style is not None:
+        action["style"] = style
+    if associated_inputs is not None:
+        action["associatedInputs"] = associated_inputs
+    return action
+
+
+def execute(
+    title: str,
+    verb: Verb,
+    data: Mapping[str, str],
+    *,
+    style: ActionStyle | None = None,
+) -> dict[str, Any]:
+    """A Universal Action: the bot answers the invoke with the updated card for that user."""
+    action: dict[str, Any] = {
+        "type": "Action.Execute",
+        "title": title,
+        "verb": verb.value,
+        "data": dict(data),
+    }
+    if style is not None:
+        action["style"] = style
+    return action
+
+
+def yes_no(value: bool) -> str:
+    return YES if value else NO
+
+
+def _local(moment: datetime) -> datetime:
+    # Storage such as SQLite hands back naive datetimes; everything stored is UTC.
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LOCAL_ZONE)
+
+
+def format_datetime(moment: datetime) -> str:
+    """As people at the school read it: `26.11.2026 kl. 09:15`, in Norwegian time."""
+    return _local(moment).strftime("%d.%m.%Y kl. %H:%M")
+
+
+def format_time(moment: datetime) -> str:
+    return _local(moment).strftime("%H:%M")
+
+
+def local_date(moment: datetime) -> date:
+    return _local(moment).date()
+
+
+def format_date(day: date) -> str:
+    return day.strftime("%d.%m.%Y")

@@ -1,0 +1,638 @@
+"""The cards a staff member meets when melding fra (plan 8.3): form, review, receipt.
+
+The form's input ids are the `Field` values the parser reads, so a card and the parser can never
+disagree about a name. The receipt is built without the report on purpose: it lingers in a chat
+on a phone, so it carries neither the pupil's name nor what was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from bot.cards.actions import DRAFT, Verb
+from bot.cards.common import (
+    adaptive_card,
+    bullets,
+    detail,
+    format_date,
+    heading,
+    long_detail,
+    notice,
+    run,
+    submit,
+    text,
+    yes_no,
+)
+from bot.domain.report import (
+    CATEGORIES,
+    MAX_CLASS,
+    MAX_NAME,
+    MAX_SHORT,
+    MAX_TEXT,
+    PUPIL_INFORMED,
+    SIGNS,
+    SOURCES,
+    Field,
+    PupilInformed,
+    Report,
+)
+from bot.domain.school import SchoolOwner
+
+FORM_ERROR = "form"
+"""Key of an error that belongs to the whole form rather than one field."""
+
+INTERVENED_CHOICES: dict[str, str] = {"ja": "Ja", "nei": "Nei"}
+"""The values `Report.to_values` writes for `intervened`, with what the form shows."""
+
+_TRUE = {"true", "ja", "yes", "1"}
+_FALSE = {"false", "nei", "no", "0", ""}
+
+PRIVACY_REMINDER = (
+    "Ikke skriv navn på andre elever, ikke fødselsnummer, og ikke flere helseopplysninger "
+    "enn det som trengs."
+)
+PUPIL_INFORMED_NOTE = (
+    "Eleven skal få vite at du melder fra til rektor. Tilpass det til elevens alder og "
+    "modenhet – du trenger ikke bruke ordet «varsel»."
+)
+
+
+# --- the form -------------------------------------------------------------------------------
+
+
+def _choices(options: Mapping[str, str]) -> list[dict[str, str]]:
+    return [{"title": title, "value": value} for value, title in options.items()]
+
+
+def _text_input(
+    field: Field,
+    label: str,
+    *,
+    max_length: int,
+    required: bool,
+    error_message: str,
+    value: str | None,
+    multiline: bool = False,
+    placeholder: str | None = None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "Input.Text",
+        "id": field.value,
+        "label": label,
+        "isRequired": required,
+        "errorMessage": error_message,
+        "maxLength": max_length,
+    }
+    if multiline:
+        element["isMultiline"] = True
+    if placeholder:
+        element["placeholder"] = placeholder
+    if value:
+        element["value"] = value
+    return element
+
+
+def _choice_input(
+    field: Field,
+    label: str,
+    options: Mapping[str, str],
+    *,
+    required: bool,
+    error_message: str,
+    value: str | None,
+    expanded: bool,
+    multi: bool = False,
+    placeholder: str | None = None,
+) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "Input.ChoiceSet",
+        "id": field.value,
+        "label": label,
+        "isRequired": required,
+        "errorMessage": error_message,
+        "style": "expanded" if expanded else "compact",
+        "wrap": True,
+        "choices": _choices(options),
+    }
+    if multi:
+        element["isMultiSelect"] = True
+    if placeholder:
+        element["placeholder"] = placeholder
+    # A value the card does not offer would render as an empty choice or confuse the client.
+    if value:
+        picked = [v for v in (p.strip() for p in value.split(",")) if v in options]
+        if picked:
+            element["value"] = ",".join(picked if multi else picked[:1])
+    return element
+
+
+def _toggle(field: Field, label: str, title: str, value: str | None) -> dict[str, Any]:
+    on = (value or "").strip().lower() in _TRUE
+    return {
+        "type": "Input.Toggle",
+        "id": field.value,
+        "label": label,
+        "title": title,
+        "valueOn": "true",
+        "valueOff": "false",
+        "value": "true" if on else "false",
+        "isRequired": False,
+        "errorMessage": "Svar ja eller nei.",
+        "wrap": True,
+    }
+
+
+def _date_input(value: str | None, today: date) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "Input.Date",
+        "id": Field.OCCURRED_ON.value,
+        "label": "Dato",
+        "isRequired": False,
+        "errorMessage": "Velg en dato som ikke er fram i tid.",
+        "max": today.isoformat(),
+    }
+    if value:
+        try:
+            day = date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            day = None
+        if day is not None:
+            element["value"] = day.isoformat()
+    return element
+
+
+def _field_error(message: str) -> dict[str, Any]:
+    return text(message, color="attention", small=True, spacing="small")
+
+
+def _error_summary(errors: Mapping[str, str]) -> dict[str, Any]:
+    items: list[dict[str, Any]] = [text("Noe må rettes før du kan gå videre:", bold=True)]
+    if FORM_ERROR in errors:
+        items.append(text(errors[FORM_ERROR], color="attention"))
+    field_messages = [message for key, message in errors.items() if key != FORM_ERROR]
+    items += [
+        text(f"• {message}", color="attention", spacing="small") for message in field_messages
+    ]
+    return notice(items, style="attention", spacing="small")
+
+
+def report_form_card(
+    draft_id: str,
+    *,
+    values: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+    today: date,
+) -> dict[str, Any]:
+    """The form, empty or refilled after an edit or a rejected submission.
+
+    Each server-side error is shown twice: gathered at the top, where a phone user lands, and
+    under its field, where it is fixed.
+    """
+    values = values or {}
+    errors = errors or {}
+
+    def value(field: Field) -> str | None:
+        raw = values.get(field.value)
+        return raw if isinstance(raw, str) else None
+
+    inputs: list[tuple[Field | None, list[dict[str, Any]]]] = [
+        (
+            Field.PUPIL_NAME,
+            [
+                _text_input(
+                    Field.PUPIL_NAME,
+                    "Elevens navn",
+                    max_length=MAX_NAME,
+                    required=True,
+                    error_message="Skriv elevens navn.",
+                    value=value(Field.PUPIL_NAME),
+                    placeholder="Fornavn og etternavn",
+                )
+            ],
+        ),
+        (
+            Field.PUPIL_CLASS,
+            [
+                _text_input(
+                    Field.PUPIL_CLASS,
+                    "Klasse",
+                    max_length=MAX_CLASS,
+                    required=True,
+                    error_message="Skriv elevens klasse.",
+                    value=value(Field.PUPIL_CLASS),
+                    placeholder="F.eks. 9B",
+                )
+            ],
+        ),
+        (
+            Field.CATEGORY,
+            [
+                _choice_input(
+                    Field.CATEGORY,
+                    "Hva gjelder det?",
+                    CATEGORIES,
+                    required=True,
+                    error_message="Velg hva det gjelder.",
+                    value=value(Field.CATEGORY),
+                    expanded=True,
+                )
+            ],
+        ),
+        (
+            Field.SIGNS,
+            [
+                _choice_input(
+                    Field.SIGNS,
+                    "Kjennetegn du har sett (valgfritt)",
+                    SIGNS,
+                    required=False,
+                    error_message="Velg kjennetegn fra listen.",
+                    value=value(Field.SIGNS),
+                    expanded=False,
+                    multi=True,
+                    placeholder="Velg ett eller flere",
+                )
+            ],
+        ),
+        (
+            Field.DESCRIPTION,
+            [
+                _text_input(
+                    Field.DESCRIPTION,
+                    "Hva har du sett eller hørt?",
+                    max_length=MAX_TEXT,
+                    required=True,
+                    error_message="Skriv kort hva du har sett eller hørt.",
+                    value=value(Field.DESCRIPTION),
+                    multiline=True,
+                    placeholder="Skriv kort og konkret hva som skjedde.",
+                )
+            ],
+        ),
+        (
+            Field.PLACE,
+            [
+                _text_input(
+                    Field.PLACE,
+                    "Hvor og når?",
+                    max_length=MAX_SHORT,
+                    required=False,
+                    error_message=f"Skriv høyst {MAX_SHORT} tegn.",
+                    value=value(Field.PLACE),
+                    placeholder="F.eks. skolegården, storefri",
+                )
+            ],
+        ),
+        (Field.OCCURRED_ON, [_date_input(value(Field.OCCURRED_ON), today)]),
+        (
+            Field.SOURCE,
+            [
+                _choice_input(
+                    Field.SOURCE,
+                    "Hvordan fikk du vite det?",
+                    SOURCES,
+                    required=True,
+                    error_message="Velg hvordan du fikk vite om dette.",
+                    value=value(Field.SOURCE),
+                    expanded=True,
+                )
+            ],
+        ),
+        (
+            Field.INTERVENED,
+            [
+                _choice_input(
+                    Field.INTERVENED,
+                    "Grep du inn?",
+                    INTERVENED_CHOICES,
+                    required=True,
+                    error_message="Svar på om du grep inn.",
+                    value=value(Field.INTERVENED),
+                    expanded=True,
+                )
+            ],
+        ),
+        (
+            Field.INTERVENTION,
+            [
+                _text_input(
+                    Field.INTERVENTION,
+                    "Hvis ja: hvordan grep du inn?",
+                    max_length=MAX_TEXT,
+                    required=False,
+                    error_message="Skriv kort hvordan du grep inn.",
+                    value=value(Field.INTERVENTION),
+                    multiline=True,
+                )
+            ],
+        ),
+        (
+            Field.PUPIL_INFORMED,
+            [
+                _choice_input(
+                    Field.PUPIL_INFORMED,
+                    "Vet eleven at rektor får beskjed?",
+                    PUPIL_INFORMED,
+                    required=True,
+                    error_message="Svar på om eleven vet at rektor får beskjed.",
+                    value=value(Field.PUPIL_INFORMED),
+                    expanded=True,
+                ),
+                text(PUPIL_INFORMED_NOTE, subtle=True, small=True, spacing="small"),
+            ],
+        ),
+        (None, [text("Kryss av hvis det passer:", bold=True, spacing="large")]),
+        (
+            Field.STAFF_SUSPECTED,
+            [
+                _toggle(
+                    Field.STAFF_SUSPECTED,
+                    "Gjelder det en ansatt? (§ 12-5)",
+                    "Jeg mistenker at en ansatt krenker eleven",
+                    value(Field.STAFF_SUSPECTED),
+                )
+            ],
+        ),
+        (
+            Field.LEADERSHIP_SUSPECTED,
+            [
+                _toggle(
+                    Field.LEADERSHIP_SUSPECTED,
+                    "Gjelder det skolens ledelse?",
+                    "Mistanken gjelder noen i skolens ledelse",
+                    value(Field.LEADERSHIP_SUSPECTED),
+                )
+            ],
+        ),
+        (
+            Field.SERIOUS,
+            [
+                _toggle(
+                    Field.SERIOUS,
+                    "Alvorlig sak?",
+                    "Saken er spesielt alvorlig",
+                    value(Field.SERIOUS),
+                )
+            ],
+        ),
+    ]
+
+    body: list[dict[str, Any]] = [heading("Meld fra om en bekymring")]
+    if errors:
+        body.append(_error_summary(errors))
+    body.append(notice([text(PRIVACY_REMINDER, small=True)], style="emphasis", spacing="small"))
+    for field, elements in inputs:
+        body += elements
+        if field is not None and field.value in errors:
+            body.append(_field_error(errors[field.value]))
+
+    actions = [
+        submit(
+            "Se over",
+            Verb.REPORT_SUBMIT,
+            {DRAFT: draft_id},
+            style="positive",
+            associated_inputs="auto",
+        ),
+        submit("Avbryt", Verb.REPORT_CANCEL, {DRAFT: draft_id}, associated_inputs="none"),
+    ]
+    return adaptive_card(
+        body,
+        actions,
+        fallback_text="Skjema for å melde fra om en bekymring for en elev.",
+        full_width=True,
+    )
+
+
+# --- review before sending ------------------------------------------------------------------
+
+
+def report_summary_card(draft_id: str, report: Report) -> dict[str, Any]:
+    """Every answer once more, because a report to rektor cannot be taken back once sent."""
+    signs = [SIGNS.get(sign, sign) for sign in report.signs]
+    body: list[dict[str, Any]] = [
+        heading("Se over før du sender"),
+        detail("Elev", report.pupil_name),
+        detail("Klasse", report.pupil_class),
+        detail("Gjelder", report.category_label),
+    ]
+    if signs:
+        body.append(text("Kjennetegn", bold=True, spacing="medium"))
+        body += [
+            {"type": "RichTextBlock", "inlines": [run(f"• {sign}")], "spacing": "none"}
+            for sign in signs
+        ]
+    else:
+        body.append(detail("Kjennetegn", "Ingen valgt"))
+    body += long_detail("Hva du har sett eller hørt", report.description)
+    body += [
+        detail("Hvor og når", report.place or "Ikke oppgitt"),
+        detail("Dato", format_date(report.occurred_on) if report.occurred_on else "Ikke oppgitt"),
+        detail("Hvordan du fikk vite det", SOURCES.get(report.source, report.source)),
+        detail("Grep du inn", yes_no(report.intervened)),
+    ]
+    if report.intervened and report.intervention:
+        body += long_detail("Hvordan du grep inn", report.intervention)
+    body += [
+        detail(
+            "Vet eleven at rektor får beskjed",
+            PUPIL_INFORMED.get(report.pupil_informed, report.pupil_informed),
+        ),
+        detail("Mistanke mot en ansatt (§ 12-5)", yes_no(report.staff_suspected)),
+        detail("Gjelder skolens ledelse", yes_no(report.leadership_suspected)),
+        detail("Spesielt alvorlig", yes_no(report.serious)),
+    ]
+
+    if report.leadership_suspected:
+        confirm_title = "Registrer for skoleeier"
+        body.append(
+            notice(
+                [
+                    text("Saken gjelder skolens ledelse", bold=True, color="attention"),
+                    text(
+                        "Ingen i skolens ledelse får beskjed. Saken blir registrert som sendt "
+                        "til skoleeier, og du må selv kontakte skoleeier. Du får kontaktinfo "
+                        "når du har registrert saken."
+                    ),
+                ],
+                style="attention",
+            )
+        )
+    else:
+        confirm_title = "Send til rektor"
+        if report.staff_suspected:
+            body.append(
+                notice(
+                    [
+                        text("Skjerpet aktivitetsplikt (§ 12-5)", bold=True, color="attention"),
+                        text("Rektor får beskjed straks og varsler skoleeier."),
+                    ],
+                    style="attention",
+                )
+            )
+        body.append(
+            text(
+                "Når du sender, får rektor og nærmeste leder beskjed.",
+                subtle=True,
+                small=True,
+                spacing="medium",
+            )
+        )
+
+    actions = [
+        submit(confirm_title, Verb.REPORT_CONFIRM, {DRAFT: draft_id}, style="positive"),
+        submit("Endre", Verb.REPORT_EDIT, {DRAFT: draft_id}),
+        submit("Avbryt", Verb.REPORT_CANCEL, {DRAFT: draft_id}),
+    ]
+    return adaptive_card(
+        body,
+        actions,
+        fallback_text="Se over bekymringsmeldingen før du sender den.",
+        full_width=True,
+    )
+
+
+# --- after sending --------------------------------------------------------------------------
+
+
+def _pupil_reminder(pupil_informed: PupilInformed) -> list[dict[str, Any]]:
+    if pupil_informed is PupilInformed.NOT_YET:
+        return [
+            notice(
+                [
+                    text("Husk å si det til eleven", bold=True),
+                    text(
+                        "Fortell eleven at rektor har fått beskjed, tilpasset elevens alder og "
+                        "modenhet."
+                    ),
+                ],
+                style="warning",
+            )
+        ]
+    if pupil_informed is PupilInformed.NO:
+        return [
+            text(
+                "Eleven har rett til å bli hørt. Snakk med nærmeste leder om når og hvordan "
+                "eleven kan få vite det.",
+                subtle=True,
+                spacing="medium",
+            )
+        ]
+    return []
+
+
+def receipt_card(
+    *,
+    reference: str,
+    recipient_names: Sequence[str],
+    reporter_is_rektor: bool,
+    urgent: bool,
+    pupil_informed: PupilInformed,
+) -> dict[str, Any]:
+    """Proof that the duty to melde fra is done, and what the reporter should expect next."""
+    told = bool(recipient_names) and not reporter_is_rektor
+    body: list[dict[str, Any]] = [
+        heading("Takk! Rektor har fått beskjed" if told else "Takk! Saken er registrert"),
+        detail("Saksnummer", reference),
+    ]
+    if recipient_names:
+        body.append(detail("Sendt til", ", ".join(recipient_names)))
+    else:
+        body.append(
+            notice(
+                [
+                    text(
+                        "Ingen mottaker er registrert. Gi beskjed til rektor direkte og oppgi "
+                        "saksnummeret.",
+                        color="attention",
+                    )
+                ],
+                style="attention",
+            )
+        )
+
+    if urgent:
+        owner_step = (
+            "Du er rektor: varsle skoleeier straks."
+            if reporter_is_rektor
+            else "Rektor har fått beskjed med en gang og varsler skoleeier."
+        )
+        body.append(
+            notice(
+                [
+                    text("Skjerpet aktivitetsplikt (§ 12-5)", bold=True, color="attention"),
+                    text(owner_step),
+                ],
+                style="attention",
+            )
+        )
+
+    body.append(text("Hva skjer nå?", bold=True, spacing="medium"))
+    if reporter_is_rektor:
+        body += bullets(
+            [
+                "Du er rektor, så saken er din. Du finner den under «Mine saker».",
+                "Koble på nærmeste leder og miljøteamet.",
+                "Sett i gang undersøkelsen snarest.",
+            ]
+        )
+    else:
+        body += bullets(
+            [
+                "Nærmeste leder kobler på miljøteamet.",
+                "Du blir snarest kalt inn til en samtale der du utdyper bekymringen.",
+                "Der legger dere en plan for å undersøke saken.",
+            ]
+        )
+    body += _pupil_reminder(pupil_informed)
+    body.append(
+        text(
+            "Fortsett å følge med på eleven, og grip inn hvis noe skjer.",
+            subtle=True,
+            small=True,
+            spacing="medium",
+        )
+    )
+    return adaptive_card(
+        body,
+        [submit("Mine saker", Verb.MY_CASES)],
+        fallback_text=f"Bekymringsmeldingen er registrert med saksnummer {reference}.",
+    )
+
+
+def forwarded_to_owner_card(*, reference: str, owner: SchoolOwner) -> dict[str, Any]:
+    """§ 12-5: a case about the leadership must bypass the school, so the reporter calls the owner.
+
+    The bot cannot reach the school owner itself; the card must make the next step unmistakable.
+    """
+    contact: list[dict[str, Any]] = [
+        text("Du må selv kontakte skoleeier direkte", bold=True),
+        detail("Skoleeier", owner.name),
+        detail("Telefon", owner.phone),
+    ]
+    if owner.contact_name:
+        contact.append(detail("Kontaktperson", owner.contact_name))
+    if owner.contact_phone:
+        contact.append(detail("Telefon til kontaktperson", owner.contact_phone))
+    contact.append(text("Oppgi saksnummeret når du tar kontakt.", small=True))
+
+    body: list[dict[str, Any]] = [
+        heading("Saken gjelder skolens ledelse"),
+        detail("Saksnummer", reference),
+        text("Saken er registrert som sendt til skoleeier."),
+        notice(contact, style="attention"),
+        text(
+            "Ingen i skolens ledelse har fått beskjed om saken.",
+            bold=True,
+            spacing="medium",
+        ),
+    ]
+    return adaptive_card(
+        body,
+        fallback_text=(
+            f"Saken ({reference}) gjelder skolens ledelse. Kontakt skoleeier direkte: "
+            f"{owner.name}, tlf. {owner.phone}."
+        ),
+    )

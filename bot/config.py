@@ -1,0 +1,249 @@
+"""Settings from the environment and the school's TOML configuration.
+
+Everything is checked at start, so a typo in the configuration stops the bot with a message that
+names the key instead of surfacing weeks later as a report that reached nobody.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.domain.people import Person, Role
+from bot.domain.school import School, SchoolOwner
+from bot.domain.time import SchoolCalendar
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SCHOOL_CONFIG = REPO_ROOT / "config" / "ellingsrud.toml"
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{REPO_ROOT / 'data' / 'trygg-skole.db'}"
+
+APP_TYPES = ("SingleTenant", "UserAssignedMSI", "MultiTenant")
+
+
+class ConfigError(Exception):
+    """A configuration problem, phrased for the person who edits the file."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str
+    port: int
+    database_url: str
+    school_config: Path
+    app_id: str
+    app_password: str
+    app_type: str
+    app_tenant_id: str
+    outbox_interval_s: float = 1.0
+
+    @property
+    def local_mode(self) -> bool:
+        """No app id: the Agents Playground and the Emulator talk to the bot without tokens."""
+        return not self.app_id
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        port_text = env.get("PORT", "3978")
+        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+            raise ConfigError(f"PORT må være et portnummer, ikke «{port_text}».")
+        app_type = env.get("MicrosoftAppType", "") or "SingleTenant"
+        if app_type not in APP_TYPES:
+            raise ConfigError(
+                f"MicrosoftAppType må være en av {', '.join(APP_TYPES)}, ikke «{app_type}»."
+            )
+        app_id = env.get("MicrosoftAppId", "")
+        tenant = env.get("MicrosoftAppTenantId", "")
+        if app_id and app_type == "SingleTenant" and not tenant:
+            raise ConfigError("MicrosoftAppTenantId må settes når MicrosoftAppType er SingleTenant.")
+        return cls(
+            host=env.get("HOST", "127.0.0.1"),
+            port=int(port_text),
+            database_url=env.get("DATABASE_URL", "") or DEFAULT_DATABASE_URL,
+            school_config=Path(env.get("SCHOOL_CONFIG", "") or DEFAULT_SCHOOL_CONFIG),
+            app_id=app_id,
+            app_password=env.get("MicrosoftAppPassword", ""),
+            app_type=app_type,
+            app_tenant_id=tenant,
+        )
+
+
+_GUIDish = re.compile(r"^[0-9A-Za-z-]{1,64}$")
+
+
+def _table(data: Mapping[str, Any], key: str, *, required: bool = True) -> Mapping[str, Any]:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise ConfigError(f"[{key}] mangler.")
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"[{key}] må være en tabell.")
+    return value
+
+
+def _str(data: Mapping[str, Any], where: str, key: str, *, required: bool = True) -> str | None:
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            raise ConfigError(f"{where}.{key} mangler.")
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}.{key} må være tekst.")
+    return value.strip()
+
+
+def _number(data: Mapping[str, Any], where: str, key: str, default: float,
+            low: float, high: float) -> float:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ConfigError(f"{where}.{key} må være et tall.")
+    if not low <= value <= high:
+        raise ConfigError(f"{where}.{key} må være mellom {low:g} og {high:g}, ikke {value}.")
+    return float(value)
+
+
+def _clock(data: Mapping[str, Any], where: str, key: str, default: str) -> time:
+    text = data.get(key, default)
+    try:
+        return time.fromisoformat(str(text))
+    except ValueError:
+        raise ConfigError(f"{where}.{key} må være et klokkeslett som «08:00», ikke «{text}».") \
+            from None
+
+
+def _holidays(values: Any) -> frozenset[date]:
+    if not isinstance(values, list):
+        raise ConfigError("school_hours.holidays må være en liste med datoer eller perioder.")
+    days: set[date] = set()
+    for item in values:
+        text = item.isoformat() if isinstance(item, date) else str(item)
+        first, _, last = text.partition("..")
+        try:
+            start = date.fromisoformat(first.strip())
+            end = date.fromisoformat(last.strip()) if last else start
+        except ValueError:
+            raise ConfigError(
+                f"school_hours.holidays: «{text}» er ikke en dato (ÅÅÅÅ-MM-DD) "
+                "eller periode (ÅÅÅÅ-MM-DD..ÅÅÅÅ-MM-DD)."
+            ) from None
+        if end < start:
+            raise ConfigError(f"school_hours.holidays: perioden «{text}» slutter før den starter.")
+        while start <= end:
+            days.add(start)
+            start += timedelta(days=1)
+    return frozenset(days)
+
+
+def _staff(values: Any) -> tuple[Person, ...]:
+    if not isinstance(values, list) or not values:
+        raise ConfigError("[[staff]] mangler: skolen må ha minst rektor i konfigurasjonen.")
+    people: list[Person] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(values, start=1):
+        where = f"staff[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where} må være en tabell.")
+        aad = _str(entry, where, "aad_object_id")
+        assert aad is not None
+        if not _GUIDish.match(aad):
+            raise ConfigError(f"{where}.aad_object_id «{aad}» ser ikke ut som en Entra ID-objekt-id.")
+        if aad in seen:
+            raise ConfigError(f"{where}.aad_object_id «{aad}» står to ganger.")
+        seen.add(aad)
+        name = _str(entry, where, "name")
+        assert name is not None
+        raw_roles = entry.get("roles", ["ansatt"])
+        if not isinstance(raw_roles, list) or not raw_roles:
+            raise ConfigError(f"{where}.roles må være en liste, f.eks. [\"ansatt\"].")
+        roles: set[Role] = set()
+        for role in raw_roles:
+            try:
+                roles.add(Role(role))
+            except ValueError:
+                allowed = " | ".join(r.value for r in Role)
+                raise ConfigError(f"{where}.roles: ukjent rolle «{role}» ({allowed}).") from None
+        people.append(
+            Person(
+                aad_object_id=aad,
+                name=name,
+                roles=frozenset(roles),
+                team=_str(entry, where, "team", required=False),
+                leader=_str(entry, where, "leader", required=False),
+                email=_str(entry, where, "email", required=False),
+            )
+        )
+    ids = {p.aad_object_id for p in people}
+    for index, person in enumerate(people, start=1):
+        if person.leader is not None and person.leader not in ids:
+            raise ConfigError(
+                f"staff[{index}].leader «{person.leader}» er ingen i [[staff]]."
+            )
+    if not any(p.is_rektor for p in people):
+        raise ConfigError("[[staff]]: ingen har rollen «rektor».")
+    return tuple(people)
+
+
+def parse_school(data: Mapping[str, Any]) -> School:
+    school = _table(data, "school")
+    name = _str(school, "school", "name")
+    zone_name = _str(school, "school", "timezone", required=False) or "Europe/Oslo"
+    try:
+        zone = ZoneInfo(zone_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"school.timezone «{zone_name}» er ikke en kjent tidssone.") from None
+    owner_table = _table(data, "school_owner")
+    owner = SchoolOwner(
+        name=_str(owner_table, "school_owner", "name") or "",
+        phone=_str(owner_table, "school_owner", "phone") or "",
+        contact_name=_str(owner_table, "school_owner", "contact_name", required=False),
+        contact_phone=_str(owner_table, "school_owner", "contact_phone", required=False),
+    )
+    hours = _table(data, "school_hours", required=False)
+    start = _clock(hours, "school_hours", "start", "08:00")
+    end = _clock(hours, "school_hours", "end", "16:00")
+    if end <= start:
+        raise ConfigError("school_hours.end må være etter school_hours.start.")
+    calendar = SchoolCalendar(
+        zone=zone, day_start=start, day_end=end, holidays=_holidays(hours.get("holidays", []))
+    )
+    routines = _table(data, "routines", required=False)
+    staff = _staff(data.get("staff"))
+    deputy = _str(routines, "routines", "deputy", required=False)
+    if deputy is not None and deputy not in {p.aad_object_id for p in staff}:
+        raise ConfigError(f"routines.deputy «{deputy}» er ingen i [[staff]].")
+    return School(
+        name=name or "",
+        owner=owner,
+        staff=staff,
+        calendar=calendar,
+        deputy_id=deputy,
+        plan_name=_str(school, "school", "plan_name", required=False) or "Skolemiljøplanen",
+        evaluation_weeks=int(_number(routines, "routines", "evaluation_weeks", 3, 1, 8)),
+        escalation_hours=_number(routines, "routines", "escalation_hours", 2, 0.25, 48),
+        investigation_start_school_days=int(
+            _number(routines, "routines", "investigation_start_school_days", 2, 1, 20)
+        ),
+    )
+
+
+def load_school(path: Path) -> School:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"Finner ikke skolekonfigurasjonen {path}: {error.strerror}.") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path} er ikke gyldig TOML: {error}.") from None
+    try:
+        return parse_school(data)
+    except ConfigError as error:
+        raise ConfigError(f"{path}: {error}") from None

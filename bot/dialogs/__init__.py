@@ -1,0 +1,1 @@
+"""Conversations that span several turns (the report form, questions about the routines)."""

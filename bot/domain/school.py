@@ -1,0 +1,69 @@
+"""The school as its configuration describes it: staff, leaders, the owner, the routines' clocks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.people import Person, Role
+from bot.domain.time import SchoolCalendar
+
+
+@dataclass(frozen=True)
+class SchoolOwner:
+    """Who takes serious cases and every case about the school's leadership (plan 8.3)."""
+
+    name: str
+    phone: str
+    contact_name: str | None = None
+    contact_phone: str | None = None
+
+
+@dataclass(frozen=True)
+class School:
+    name: str
+    owner: SchoolOwner
+    staff: tuple[Person, ...]
+    calendar: SchoolCalendar
+    deputy_id: str | None = None
+    plan_name: str = "Skolemiljøplanen"
+    evaluation_weeks: int = 3
+    escalation_hours: float = 2.0
+    investigation_start_school_days: int = 2
+
+
+class ConfiguredDirectory:
+    """The directory of people as the school configuration gives it.
+
+    Lookups are by Entra ID object id; a later directory may ask Graph first and fall back here.
+    """
+
+    def __init__(self, school: School) -> None:
+        self._school = school
+        self._by_id = {p.aad_object_id: p for p in school.staff}
+
+    def person(self, aad_object_id: str) -> Person | None:
+        return self._by_id.get(aad_object_id)
+
+    def rektor(self) -> Person | None:
+        return next((p for p in self._school.staff if p.is_rektor), None)
+
+    def deputy(self) -> Person | None:
+        if self._school.deputy_id is None:
+            return None
+        return self._by_id.get(self._school.deputy_id)
+
+    def nearest_leader(self, person: Person) -> Person | None:
+        if person.leader is not None:
+            return self._by_id.get(person.leader)
+        if person.team is None:
+            return None
+        return next(
+            (
+                p
+                for p in self._school.staff
+                if Role.LEDER in p.roles
+                and p.team == person.team
+                and p.aad_object_id != person.aad_object_id
+            ),
+            None,
+        )

@@ -1,0 +1,177 @@
+"""Turn Norwegian (bokmål or nynorsk) and English text into comparable index terms.
+
+Both the plan and the questions go through the same steps, so that "melde frå", "varsle" and
+"report" all end up as the same term. The steps are, in order: Unicode and case
+normalisation, multi-word phrases, legal paragraph references, tokenising, stop words,
+nynorsk and English word mapping, Snowball stemming for Norwegian (plus two small fixes
+for nynorsk forms the stemmer leaves apart), and synonym groups.
+
+Everything is cached per surface word: staff vocabulary is small, so after warm-up a
+question costs a few dictionary look-ups per word.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Final
+
+import Stemmer
+
+from bot.knowledge import lexicon
+
+_STEMMER: Final = Stemmer.Stemmer("norwegian")
+_TOKEN_RE: Final = re.compile(r"[0-9a-zæøåäöüéèáàóòôç]+")
+# "§ 12-4", "§12-4/5", "12-4" (chapter 12 is the one staff quote without the §).
+_PARAGRAPH_RE: Final = re.compile(
+    r"(?:§+\s*(\d+[a-z]?)\s*-\s*(\d+)|\b(12|9a)\s*-\s*(\d+)\b)(?:\s*/\s*(\d+)\b)?"
+)
+_QUOTES: Final = str.maketrans(
+    {
+        "–": "-",
+        "—": "-",
+        "‐": "-",
+        "‑": "-",
+        "«": " ",
+        "»": " ",
+        "“": " ",
+        "”": " ",
+        "„": " ",
+        '"': " ",
+        "’": "",
+        "'": "",
+        "`": "",
+        "&": " og ",
+        "+": " og ",
+    }
+)
+
+
+def _compile_phrases() -> tuple[tuple[re.Pattern[str], str], ...]:
+    english = sorted(lexicon.ENGLISH_PHRASES.items(), key=lambda item: -len(item[0]))
+    compiled = [
+        (re.compile(r"(?<![\w-])" + re.escape(key) + r"(?![\w-])"), f" {value} ")
+        for key, value in english
+    ]
+    compiled.extend((re.compile(pattern), value) for pattern, value in lexicon.PHRASES)
+    return tuple(compiled)
+
+
+_PHRASES: Final = _compile_phrases()
+
+
+def normalise(text: str) -> str:
+    """Lowercase, fold typographic variants, merge phrases and tag legal paragraphs."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_QUOTES)
+    text = _PARAGRAPH_RE.sub(_paragraph_tokens, text)
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _paragraph_tokens(match: re.Match[str]) -> str:
+    chapter = match.group(1) or match.group(3)
+    first = match.group(2) or match.group(4)
+    tokens = [paragraph_term(chapter, first)]
+    if match.group(5):
+        tokens.append(paragraph_term(chapter, match.group(5)))
+    return " " + " ".join(tokens) + " "
+
+
+def paragraph_term(chapter: str, number: str) -> str:
+    """One token for "§ 12-4" so that it survives tokenising as a single, exact term."""
+    return f"par{chapter}x{number}"
+
+
+def tokenize(normalised: str) -> list[str]:
+    return _TOKEN_RE.findall(normalised)
+
+
+def is_paragraph_term(term: str) -> bool:
+    return term.startswith("par") and "x" in term and term[3:4].isdigit()
+
+
+@lru_cache(maxsize=16384)
+def stem(word: str) -> str:
+    """Snowball Norwegian stem with fixes for nynorsk and -ing nouns.
+
+    Snowball leaves "krenkjer"/"følgje" as "krenkj"/"følgj" and keeps the "-ing" of verbal
+    nouns ("mobbing", "evaluering"), which would split a routine's verb from its noun.
+    """
+    if word.isdigit() or is_paragraph_term(word):
+        return word
+    result = _STEMMER.stemWord(word)
+    if result.endswith("ing") and len(result) >= 7:
+        result = result[:-3]
+    if len(result) > 4 and result.endswith(("kj", "gj")):
+        result = result[:-1]
+    if len(result) > 4 and result.endswith("mm"):
+        result = result[:-1]
+    return result
+
+
+def _build_synonyms() -> dict[str, str]:
+    canon: dict[str, str] = {}
+    for group in lexicon.SYNONYM_GROUPS:
+        head = _plain_terms(group[0])
+        if len(head) != 1:
+            raise ValueError(f"synonym group head {group[0]!r} must be a single content word")
+        for word in group:
+            for term in _plain_terms(word):
+                canon.setdefault(term, head[0])
+    return canon
+
+
+def _plain_terms(word: str) -> tuple[str, ...]:
+    """Terms for a word without synonym merging (used to build the synonym table itself)."""
+    out: list[str] = []
+    for mapped in _map_word(word):
+        if len(mapped) < 2 and not mapped.isdigit():
+            continue
+        out.append(stem(mapped))
+    return tuple(out)
+
+
+def _map_word(word: str) -> tuple[str, ...]:
+    if word in lexicon.STOPWORDS:
+        return ()
+    word = lexicon.NYNORSK.get(word, word)
+    if word in lexicon.ENGLISH_WORDS:
+        mapped = lexicon.ENGLISH_WORDS[word]
+        words = tokenize(normalise(mapped))
+        return tuple(w for w in words if w not in lexicon.STOPWORDS)
+    return (word,)
+
+
+_SYNONYMS: Final = _build_synonyms()
+
+
+@lru_cache(maxsize=16384)
+def word_terms(word: str) -> tuple[str, ...]:
+    """Index terms for one lowercase token; empty for stop words."""
+    return tuple(_SYNONYMS.get(term, term) for term in _plain_terms(word))
+
+
+def text_terms(text: str) -> list[tuple[str, str]]:
+    """(surface token, term) pairs for a text; one token can yield several terms."""
+    pairs: list[tuple[str, str]] = []
+    for token in tokenize(normalise(text)):
+        for term in word_terms(token):
+            pairs.append((token, term))
+    return pairs
+
+
+def is_stopword(word: str) -> bool:
+    return word in lexicon.STOPWORDS
+
+
+def known_surface_words() -> frozenset[str]:
+    """Words the lexicon itself understands, to use as spelling-correction targets."""
+    words: set[str] = set(lexicon.STOPWORDS)
+    words.update(lexicon.NYNORSK)
+    words.update(lexicon.ENGLISH_WORDS)
+    for group in lexicon.SYNONYM_GROUPS:
+        words.update(group)
+    words.update(lexicon.LAW_TERMS)
+    return frozenset(w for w in words if " " not in w)

@@ -1,0 +1,61 @@
+"""Typed, immutable view of a school's plan once it has passed validation.
+
+The rest of the package only ever sees these objects, never raw JSON, so a malformed plan
+fails once at load with a clear message instead of deep inside a question.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final, Literal
+
+Action = Literal["start_report", "my_cases"]
+ACTIONS: Final[frozenset[str]] = frozenset({"start_report", "my_cases"})
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """One numbered section of the plan ("8.3"), with text for people and hints for search."""
+
+    id: str
+    title: str
+    short_title: str
+    text: str
+    summary: str
+    questions: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()
+    action: Action | None = None
+
+    @property
+    def parent_id(self) -> str | None:
+        head, dot, _ = self.id.rpartition(".")
+        return head if dot else None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanInfo:
+    """Who the plan belongs to and how answers should name it in citations."""
+
+    id: str
+    name: str
+    citation_name: str
+    school: str
+    school_year: str | None = None
+    language: str = "nb"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    info: PlanInfo
+    sections: tuple[Section, ...]
+
+    def section(self, section_id: str) -> Section:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def citation(self, section_id: str) -> str:
+        """Citation in the form staff see in answers, e.g. "Skolemiljøplanen 8.3 Melde fra"."""
+        section = self.section(section_id)
+        return f"{self.info.citation_name} {section.id} {section.short_title}"

@@ -1,0 +1,1 @@
+"""Use cases: what the bot does, in terms of ports, without knowing how Teams or a database work."""

@@ -1,0 +1,33 @@
+"""Reading cases: only the people a case is routed to see its content."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.case import STATE_LABELS, Case
+from bot.domain.people import Person
+from bot.services.context import Services
+
+
+@dataclass(frozen=True)
+class MyCases:
+    routed: list[Case]
+    reported: list[Case]
+
+
+async def my_cases(svc: Services, person: Person) -> MyCases:
+    async with svc.uow() as uow:
+        routed = list(await uow.cases.routed_to(person.aad_object_id))
+        routed_ids = {c.id for c in routed}
+        reported = [c for c in await uow.cases.reported_by(person.aad_object_id)
+                    if c.id not in routed_ids]
+    return MyCases(routed, reported)
+
+
+def state_label(case: Case) -> str:
+    return STATE_LABELS[case.state]
+
+
+def needs(case: Case, person_id: str) -> bool:
+    recipient = case.recipient(person_id)
+    return recipient is not None and recipient.acknowledged_at is None

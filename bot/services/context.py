@@ -1,0 +1,19 @@
+"""What every use case is handed: built once in `bot/bootstrap.py`, replaced by fakes in tests."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from bot.domain.school import School
+from bot.services.ports import Clock, Directory, UnitOfWorkFactory
+
+
+@dataclass
+class Services:
+    uow: UnitOfWorkFactory
+    directory: Directory
+    clock: Clock
+    school: School
+    outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set after a commit that queued messages, so the sender does not wait for its next poll."""

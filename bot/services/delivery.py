@@ -1,0 +1,244 @@
+"""Delivers the outbox: alerts, card updates and notices, each exactly once where Teams allows.
+
+A message is leased before it is sent and marked sent in the same breath as the send returns,
+so a restart resends only what was not yet answered. Failures are retried with exponential
+backoff and jitter (honouring Retry-After); a message that still fails is flagged, logged by id,
+and rektor is told, at the latest the next time rektor writes to the bot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain.case import CaseEvent, EventKind
+from bot.services.alerts import text_activity
+from bot.services.context import Services
+from bot.services.ports import (
+    DeliveryError,
+    MessageKind,
+    MessageStatus,
+    Notifier,
+    OutboxMessage,
+    UnitOfWork,
+)
+from bot.services.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 8
+    base_delay: float = 1.0
+    max_delay: float = 300.0
+
+    def delay(self, attempts: int, retry_after: float | None, rand: Callable[[], float]) -> float:
+        """Full jitter on an exponential base; Retry-After is a floor, never shortened."""
+        exponential = min(self.max_delay, self.base_delay * (2 ** max(0, attempts - 1)))
+        jittered = exponential / 2 + rand() * exponential / 2
+        return max(jittered, retry_after or 0.0)
+
+
+class DeliveryWorker:
+    def __init__(
+        self,
+        svc: Services,
+        notifier: Notifier,
+        limiter: RateLimiter,
+        *,
+        policy: RetryPolicy | None = None,
+        batch: int = 50,
+        concurrency: int = 6,
+        lease: timedelta = timedelta(seconds=120),
+        rand: Callable[[], float] = random.random,
+    ) -> None:
+        self._svc = svc
+        self._notifier = notifier
+        self._limiter = limiter
+        self._policy = policy or RetryPolicy()
+        self._batch = batch
+        self._semaphore = asyncio.Semaphore(concurrency)
+        self._lease = lease
+        self._rand = rand
+        self.owner = uuid.uuid4().hex
+
+    async def run_once(self) -> int:
+        """One pass over what is due now; returns how many messages it handled."""
+        now = self._svc.clock.now()
+        async with self._svc.uow() as uow:
+            messages = await uow.outbox.claim_due(now, self.owner, now + self._lease, self._batch)
+            await uow.commit()
+        if not messages:
+            return 0
+        # Updates after alerts: an update whose alert is in the same batch then finds it sent.
+        ordered = sorted(messages, key=lambda m: (m.kind is MessageKind.CARD_UPDATE, m.created_at))
+        alerts = [m for m in ordered if m.kind is not MessageKind.CARD_UPDATE]
+        updates = [m for m in ordered if m.kind is MessageKind.CARD_UPDATE]
+        await asyncio.gather(*(self._guarded(m) for m in alerts))
+        await asyncio.gather(*(self._guarded(m) for m in updates))
+        return len(messages)
+
+    async def run_until_idle(self, max_passes: int = 1000) -> int:
+        total = 0
+        for _ in range(max_passes):
+            handled = await self.run_once()
+            if handled == 0:
+                break
+            total += handled
+        return total
+
+    async def _guarded(self, message: OutboxMessage) -> None:
+        async with self._semaphore:
+            try:
+                await self._deliver(message)
+            except Exception:
+                # An unexpected bug must not kill the sender; the lease expires and it is retried.
+                log.exception("outbox message %s: unexpected error", message.id)
+
+    async def _deliver(self, message: OutboxMessage) -> None:
+        async with self._svc.uow() as uow:
+            conversation = await uow.conversations.get(message.recipient_id)
+            target = (
+                await uow.outbox.get(message.target_key)
+                if message.kind is MessageKind.CARD_UPDATE and message.target_key
+                else None
+            )
+            if message.kind is MessageKind.CARD_UPDATE:
+                if target is None or target.status in (MessageStatus.FAILED,
+                                                       MessageStatus.SUPERSEDED):
+                    message.status = MessageStatus.SUPERSEDED
+                    await uow.outbox.finish(message)
+                    await uow.commit()
+                    return
+                if target.status is MessageStatus.PENDING:
+                    # Not sent yet: the alert itself goes out with the newest card.
+                    target.payload = message.payload
+                    await uow.outbox.save(target)
+                    message.status = MessageStatus.SUPERSEDED
+                    await uow.outbox.finish(message)
+                    await uow.commit()
+                    return
+
+        conversation_key = conversation.conversation_id if conversation else message.recipient_id
+        await self._limiter.acquire(conversation_key)
+        try:
+            if message.kind is MessageKind.CARD_UPDATE:
+                assert target is not None and target.activity_id is not None
+                if conversation is None:
+                    raise DeliveryError("no conversation stored", retryable=False)
+                await self._notifier.update(conversation, target.activity_id, message.payload)
+                activity_id, created = target.activity_id, None
+            else:
+                delivered = await self._notifier.send(
+                    message.recipient_id, conversation, message.payload
+                )
+                activity_id, created = delivered.activity_id, delivered.conversation
+        except DeliveryError as error:
+            await self._failed(message, error)
+            return
+
+        now = self._svc.clock.now()
+        async with self._svc.uow() as uow:
+            if created is not None:
+                await uow.conversations.upsert(created)
+            message.status = MessageStatus.SENT
+            message.activity_id = activity_id
+            message.conversation_id = (created or conversation).conversation_id if (
+                created or conversation) else None
+            message.sent_at = now
+            message.attempts += 1
+            message.last_error = None
+            current = await uow.outbox.finish(message)
+            if message.kind is MessageKind.ALERT and message.case_id:
+                await uow.events.append([
+                    CaseEvent(message.case_id, EventKind.ALERT_SENT, None, now,
+                              {"recipient": message.recipient_id, "key": message.key})
+                ])
+            await uow.commit()
+        if not current:
+            # A newer card arrived while this one was on its way: send that one too.
+            self._svc.outbox_ready.set()
+        log.info("outbox %s (%s) delivered to %s", message.id, message.kind.value,
+                 message.recipient_id)
+
+    async def _failed(self, message: OutboxMessage, error: DeliveryError) -> None:
+        now = self._svc.clock.now()
+        message.attempts += 1
+        message.last_error = f"{error.status or ''} {error}".strip()[:500]
+        give_up = not error.retryable or message.attempts >= self._policy.max_attempts
+        async with self._svc.uow() as uow:
+            if give_up:
+                message.status = MessageStatus.FAILED
+                events: list[CaseEvent] = []
+                if message.case_id:
+                    events.append(CaseEvent(message.case_id, EventKind.ALERT_FAILED, None, now,
+                                            {"recipient": message.recipient_id,
+                                             "key": message.key,
+                                             "status": str(error.status or "")}))
+                await uow.outbox.finish(message)
+                await uow.events.append(events)
+                await self._tell_rektor(uow, message, now)
+                log.error("outbox %s to %s failed for good after %d attempts (status %s)",
+                          message.id, message.recipient_id, message.attempts, error.status)
+            else:
+                delay = self._policy.delay(message.attempts, error.retry_after, self._rand)
+                message.status = MessageStatus.PENDING
+                message.next_attempt_at = now + timedelta(seconds=delay)
+                message.lease_until = None
+                message.lease_owner = None
+                await uow.outbox.finish(message)
+                log.warning("outbox %s attempt %d failed (status %s), retry in %.1fs",
+                            message.id, message.attempts, error.status, delay)
+            await uow.commit()
+
+    async def _tell_rektor(self, uow: UnitOfWork, message: OutboxMessage, now: datetime) -> None:
+        """Queues a plain notice to rektor unless the failed message was rektor's own."""
+        rektor = self._svc.directory.rektor()
+        if rektor is None or rektor.aad_object_id == message.recipient_id:
+            return
+        if message.kind is not MessageKind.ALERT:
+            return
+        await uow.outbox.enqueue(
+            OutboxMessage(
+                id=uuid.uuid4().hex,
+                key=f"failed:{message.key}",
+                kind=MessageKind.NOTICE,
+                recipient_id=rektor.aad_object_id,
+                payload=text_activity(undeliverable_text([message], self._svc)),
+                created_at=now,
+                next_attempt_at=now,
+                case_id=message.case_id,
+            )
+        )
+
+
+def undeliverable_text(messages: list[OutboxMessage], svc: Services) -> str:
+    lines = ["⚠️ Noen varsler kunne ikke leveres i Teams. Ta kontakt med mottakerne på annen måte:"]
+    for message in messages:
+        person = svc.directory.person(message.recipient_id)
+        name = person.name if person else message.recipient_id
+        lines.append(f"- {name} (varsel {message.key.split(':')[0]}, sak-id {message.case_id})")
+    return "\n".join(lines)
+
+
+async def pending_failure_notice(svc: Services, person_id: str) -> str | None:
+    """For rektor's next turn: alerts that failed and rektor has not been told about in chat."""
+    rektor = svc.directory.rektor()
+    if rektor is None or rektor.aad_object_id != person_id:
+        return None
+    now = svc.clock.now()
+    async with svc.uow() as uow:
+        failed = [m for m in await uow.outbox.failed_unreported() if m.kind is MessageKind.ALERT]
+        if not failed:
+            return None
+        for message in failed:
+            message.failure_reported_at = now
+            await uow.outbox.save(message)
+        await uow.commit()
+    return undeliverable_text(failed, svc)

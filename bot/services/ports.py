@@ -1,0 +1,234 @@
+"""The side effects the use cases need, as small protocols.
+
+Storage, Teams and the directory of people live behind these, so the use cases run the same
+against the SQL repositories in production and the hand-written fakes in `tests/fakes.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from types import TracebackType
+from typing import Any, Protocol
+
+from bot.domain.case import Case, CaseEvent
+from bot.domain.people import Person
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """Timezone-aware, always."""
+        ...
+
+
+class Directory(Protocol):
+    def person(self, aad_object_id: str) -> Person | None: ...
+
+    def rektor(self) -> Person | None: ...
+
+    def deputy(self) -> Person | None: ...
+
+    def nearest_leader(self, person: Person) -> Person | None: ...
+
+
+@dataclass
+class ConversationRef:
+    """Where to reach a user proactively: the serialized Bot Framework reference, as JSON."""
+
+    user_id: str
+    tenant_id: str | None
+    service_url: str
+    conversation_id: str
+    reference: dict[str, Any]
+    updated_at: datetime
+
+
+class MessageKind(StrEnum):
+    ALERT = "alert"
+    CARD_UPDATE = "card_update"
+    NOTICE = "notice"
+
+
+class MessageStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SUPERSEDED = "superseded"
+
+
+@dataclass
+class OutboxMessage:
+    """A message that must reach a person's chat, kept until it has.
+
+    `key` makes enqueueing idempotent (one alert per case and recipient, whatever retries the
+    caller makes). A CARD_UPDATE names in `target_key` the message whose sent activity it
+    replaces; `version` lets a newer update win over one being sent.
+    """
+
+    id: str
+    key: str
+    kind: MessageKind
+    recipient_id: str
+    payload: dict[str, Any]
+    created_at: datetime
+    next_attempt_at: datetime
+    case_id: str | None = None
+    target_key: str | None = None
+    status: MessageStatus = MessageStatus.PENDING
+    attempts: int = 0
+    version: int = 1
+    activity_id: str | None = None
+    conversation_id: str | None = None
+    last_error: str | None = None
+    sent_at: datetime | None = None
+    failure_reported_at: datetime | None = None
+    lease_until: datetime | None = None
+    lease_owner: str | None = None
+
+
+class CaseRepository(Protocol):
+    async def add(self, case: Case) -> None: ...
+
+    async def get(self, case_id: str) -> Case | None: ...
+
+    async def get_for_update(self, case_id: str) -> Case | None:
+        """Locks the case row until commit (PostgreSQL), so two presses cannot both win."""
+        ...
+
+    async def by_submission(self, submission_id: str) -> Case | None: ...
+
+    async def save(self, case: Case) -> None: ...
+
+    async def next_number(self, year: int) -> int: ...
+
+    async def routed_to(self, person_id: str) -> Sequence[Case]: ...
+
+    async def reported_by(self, person_id: str) -> Sequence[Case]: ...
+
+    async def awaiting_acknowledgement(self) -> Sequence[Case]:
+        """Open cases no recipient has acknowledged and that were not escalated yet."""
+        ...
+
+
+class EventLog(Protocol):
+    async def append(self, events: Sequence[CaseEvent]) -> None: ...
+
+    async def for_case(self, case_id: str) -> Sequence[CaseEvent]: ...
+
+
+class Outbox(Protocol):
+    async def enqueue(self, message: OutboxMessage) -> bool:
+        """False when a message with the same key exists already (nothing is changed then)."""
+        ...
+
+    async def enqueue_update(self, message: OutboxMessage) -> None:
+        """Upsert by key: a pending update takes the newer payload and a bumped version."""
+        ...
+
+    async def get(self, key: str) -> OutboxMessage | None: ...
+
+    async def claim_due(
+        self, now: datetime, owner: str, lease_until: datetime, limit: int
+    ) -> Sequence[OutboxMessage]:
+        """Leases due messages to one sender; `SKIP LOCKED` keeps instances apart."""
+        ...
+
+    async def save(self, message: OutboxMessage) -> None: ...
+
+    async def finish(self, message: OutboxMessage) -> bool:
+        """Stores a send's outcome unless a newer version arrived meanwhile (then False)."""
+        ...
+
+    async def failed_unreported(self) -> Sequence[OutboxMessage]: ...
+
+    async def for_case(self, case_id: str) -> Sequence[OutboxMessage]: ...
+
+
+class Conversations(Protocol):
+    async def upsert(self, ref: ConversationRef) -> None: ...
+
+    async def get(self, user_id: str) -> ConversationRef | None: ...
+
+    async def latest(self) -> ConversationRef | None:
+        """The newest reference: its service URL opens chats with users never seen yet."""
+        ...
+
+
+class Drafts(Protocol):
+    """Checked reports waiting for the reporter's «Send»; one row per form."""
+
+    async def save(self, draft_id: str, user_id: str, values: dict[str, str],
+                   now: datetime) -> None: ...
+
+    async def get(self, draft_id: str, user_id: str) -> dict[str, str] | None: ...
+
+    async def delete(self, draft_id: str) -> None: ...
+
+    async def purge(self, before: datetime) -> int: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction: what a use case changes is committed together or not at all."""
+
+    cases: CaseRepository
+    events: EventLog
+    outbox: Outbox
+    conversations: Conversations
+    drafts: Drafts
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+class DeliveryError(Exception):
+    """A send that failed; `retryable` and `retry_after` come from the channel's answer."""
+
+    def __init__(
+        self, message: str, *, retryable: bool, retry_after: float | None = None,
+        status: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+        self.retry_after = retry_after
+        self.status = status
+
+
+@dataclass
+class Delivered:
+    activity_id: str | None
+    conversation: ConversationRef | None = None
+    """Set when the notifier had to create the conversation; the caller stores it."""
+
+
+class Notifier(Protocol):
+    async def send(
+        self, recipient_id: str, conversation: ConversationRef | None, payload: dict[str, Any]
+    ) -> Delivered: ...
+
+    async def update(
+        self, conversation: ConversationRef, activity_id: str, payload: dict[str, Any]
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something a person must be told the next time they write, e.g. an undeliverable alert."""
+
+    text: str
+    keys: tuple[str, ...] = field(default_factory=tuple)

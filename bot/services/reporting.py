@@ -1,0 +1,173 @@
+"""Melde fra: a report is saved with its routing, audit trail and alerts in one transaction.
+
+The draft id from the form is the idempotency key: the same card submitted twice, or a retry
+after a timeout, finds the case the first submission created instead of making a second.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.cards.actions import Verb
+from bot.domain.case import Case, CaseEvent, CaseRecipient, DomainError, EventKind
+from bot.domain.people import Person
+from bot.domain.report import Report
+from bot.domain.routing import Reason, Warning, route
+from bot.services.alerts import queue_alert, queue_card_updates
+from bot.services.context import Services
+
+log = logging.getLogger(__name__)
+
+
+class DuplicateSubmission(Exception):
+    """Raised by a repository when a concurrent turn stored the same draft first."""
+
+
+@dataclass(frozen=True)
+class ReportOutcome:
+    case: Case
+    created: bool
+
+
+async def submit_report(
+    svc: Services, reporter: Person, submission_id: str, report: Report
+) -> ReportOutcome:
+    now = svc.clock.now()
+    for _attempt in range(2):
+        try:
+            outcome = await _store_report(svc, reporter, submission_id, report, now)
+        except DuplicateSubmission:
+            continue  # a concurrent turn stored this draft first: read its case back
+        if outcome.created:
+            for warning in outcome.warnings:
+                log.warning("case %s routed with warning %s", outcome.case.id, warning.value)
+            log.info("case %s reported by %s, %d recipients", outcome.case.id,
+                     reporter.aad_object_id, len(outcome.case.recipients))
+            svc.outbox_ready.set()
+        return ReportOutcome(outcome.case, outcome.created)
+    raise RuntimeError("submission stored concurrently but could not be read back")
+
+
+@dataclass(frozen=True)
+class _Stored:
+    case: Case
+    created: bool
+    warnings: tuple[Warning, ...] = ()
+
+
+async def _store_report(
+    svc: Services, reporter: Person, submission_id: str, report: Report, now: datetime
+) -> _Stored:
+    async with svc.uow() as uow:
+        existing = await uow.cases.by_submission(submission_id)
+        if existing is not None:
+            return _Stored(existing, created=False)
+        routing = route(report, reporter, svc.directory)
+        number = await uow.cases.next_number(now.year)
+        case, events = Case.open(
+            case_id=uuid.uuid4().hex,
+            number=number,
+            submission_id=submission_id,
+            reporter_id=reporter.aad_object_id,
+            report=report,
+            routing=routing,
+            now=now,
+        )
+        await uow.cases.add(case)
+        for recipient in case.recipients:
+            if recipient.person_id == reporter.aad_object_id:
+                continue  # rektor's own report: the receipt says the case is theirs
+            key = f"alert:{case.id}:{recipient.person_id}"
+            await queue_alert(uow, svc, case, recipient.person_id, key, now)
+            events.append(
+                CaseEvent(case.id, EventKind.ALERT_QUEUED, None, now,
+                          {"recipient": recipient.person_id, "key": key})
+            )
+        await uow.events.append(events)
+        await uow.commit()
+    return _Stored(case, created=True, warnings=routing.warnings)
+
+
+@dataclass(frozen=True)
+class ActionOutcome:
+    case: Case | None
+    changed: bool
+    error: str | None = None
+
+
+async def act_on_case(svc: Services, case_id: str, actor_id: str, verb: str) -> ActionOutcome:
+    """An alert card's button. A second press, or a press by the second leader, changes nothing."""
+    now = svc.clock.now()
+    async with svc.uow() as uow:
+        case = await uow.cases.get_for_update(case_id)
+        if case is None:
+            return ActionOutcome(None, False, "Finner ikke saken. Kortet kan være utdatert.")
+        try:
+            if verb == Verb.ACKNOWLEDGE:
+                events = case.acknowledge(actor_id, now)
+            elif verb == Verb.TAKE:
+                events = case.take(actor_id, now)
+            elif verb == Verb.START_INVESTIGATION:
+                events = case.start_investigation(actor_id, now)
+            elif verb == Verb.OWNER_NOTIFIED:
+                events = case.record_owner_notified(actor_id, now)
+            elif verb == Verb.REFRESH:
+                if not case.is_routed_to(actor_id):
+                    return ActionOutcome(None, False, "Du har ikke tilgang til denne saken.")
+                events = []
+            else:
+                return ActionOutcome(case, False, "Ukjent handling på kortet.")
+        except DomainError as error:
+            visible = case if case.is_routed_to(actor_id) else None
+            return ActionOutcome(visible, False, error.message)
+        if not events:
+            return ActionOutcome(case, False)
+        await uow.cases.save(case)
+        await uow.events.append(events)
+        await queue_card_updates(uow, svc, case, now)
+        await uow.commit()
+    log.info("case %s: %s by %s", case.id, verb, actor_id)
+    svc.outbox_ready.set()
+    return ActionOutcome(case, True)
+
+
+async def escalate_unacknowledged(svc: Services) -> int:
+    """Plan 8.3 wants a report handled at once: nobody acknowledging it is itself an alarm.
+
+    After the configured school hours rektor is alerted again and the deputy is added.
+    """
+    now = svc.clock.now()
+    escalated = 0
+    async with svc.uow() as uow:
+        candidates = await uow.cases.awaiting_acknowledgement()
+        for case in candidates:
+            due = svc.school.calendar.add_school_hours(case.created_at, svc.school.escalation_hours)
+            if now < due:
+                continue
+            locked = await uow.cases.get_for_update(case.id)
+            if locked is None or locked.escalated_at is not None or not locked.unacknowledged:
+                continue
+            locked.escalated_at = now
+            events = [CaseEvent(locked.id, EventKind.ESCALATED, None, now)]
+            rektor = svc.directory.rektor()
+            deputy = svc.directory.deputy()
+            if deputy is not None and locked.recipient(deputy.aad_object_id) is None:
+                locked.recipients.append(CaseRecipient(deputy.aad_object_id, Reason.DEPUTY))
+            await uow.cases.save(locked)
+            await queue_card_updates(uow, svc, locked, now)
+            targets = [p for p in (rektor, deputy) if p is not None]
+            for person in dict.fromkeys(p.aad_object_id for p in targets):
+                key = f"escalation:{locked.id}:{person}"
+                await queue_alert(uow, svc, locked, person, key, now)
+                events.append(CaseEvent(locked.id, EventKind.ALERT_QUEUED, None, now,
+                                        {"recipient": person, "key": key}))
+            await uow.events.append(events)
+            escalated += 1
+        await uow.commit()
+    if escalated:
+        log.info("escalated %d unacknowledged cases", escalated)
+        svc.outbox_ready.set()
+    return escalated

@@ -1,0 +1,194 @@
+"""The Teams bot: turns activities into use cases and use-case results into Teams replies.
+
+Every inbound activity first stores the sender's personal conversation reference, so alerts can
+reach them proactively later, also after a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from botbuilder.core import ActivityHandler, TurnContext
+from botbuilder.schema import (
+    AdaptiveCardInvokeResponse,
+    AdaptiveCardInvokeValue,
+    ChannelAccount,
+)
+
+from bot.cards.actions import ALERT_VERBS, CASE, VERB, Verb
+from bot.cards.cases import CaseLine, my_cases_card
+from bot.cards.help import help_card
+from bot.dialogs.report import ReportFlow, card_message
+from bot.domain.people import Person, unknown_person
+from bot.services.alerts import alert_for
+from bot.services.cases import my_cases, needs, state_label
+from bot.services.context import Services
+from bot.services.delivery import pending_failure_notice
+from bot.services.intents import Intent, classify
+from bot.services.reporting import act_on_case
+from bot.teams.notifier import conversation_ref
+
+log = logging.getLogger(__name__)
+
+ADAPTIVE = "application/vnd.microsoft.card.adaptive"
+REPORT_VERBS = frozenset({Verb.REPORT_SUBMIT, Verb.REPORT_CONFIRM, Verb.REPORT_EDIT,
+                          Verb.REPORT_CANCEL})
+
+
+def sender_id(turn_context: TurnContext) -> str | None:
+    sender = turn_context.activity.from_property
+    if sender is None:
+        return None
+    return sender.aad_object_id or sender.id
+
+
+class TryggSkoleBot(ActivityHandler):
+    def __init__(self, svc: Services, *, on_service_url: Any = None) -> None:
+        self._svc = svc
+        self._report = ReportFlow(svc)
+        self._on_service_url = on_service_url
+
+    # --- every turn ---------------------------------------------------------------------------
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        await self._remember_conversation(turn_context)
+        await super().on_turn(turn_context)
+
+    async def _remember_conversation(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        user_id = sender_id(turn_context)
+        conversation = activity.conversation
+        if user_id is None or conversation is None or not conversation.id:
+            return
+        if conversation.conversation_type not in (None, "personal"):
+            return  # only 1:1 chats are used for alerts
+        if activity.recipient is not None and user_id == activity.recipient.id:
+            return
+        if self._on_service_url is not None and activity.service_url:
+            self._on_service_url(activity.service_url)
+        ref = conversation_ref(turn_context, user_id, self._svc.clock.now())
+        async with self._svc.uow() as uow:
+            await uow.conversations.upsert(ref)
+            await uow.commit()
+
+    def _person(self, turn_context: TurnContext) -> Person:
+        user_id = sender_id(turn_context) or "ukjent"
+        person = self._svc.directory.person(user_id)
+        if person is not None:
+            return person
+        name = turn_context.activity.from_property.name if turn_context.activity.from_property \
+            else None
+        return unknown_person(user_id, name)
+
+    # --- messages -----------------------------------------------------------------------------
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        person = self._person(turn_context)
+        notice = await pending_failure_notice(self._svc, person.aad_object_id)
+        if notice:
+            await turn_context.send_activity(notice)
+        value = turn_context.activity.value
+        if value is not None:
+            if isinstance(value, Mapping) and isinstance(value.get(VERB), str):
+                await self._on_card(turn_context, person, value)
+            else:
+                await turn_context.send_activity(
+                    "Jeg forsto ikke svaret fra kortet. Skriv «hjelp» for å se hva jeg kan gjøre."
+                )
+            return
+        text = turn_context.activity.text
+        if text is not None and len(text) > 4000:
+            await turn_context.send_activity(
+                "Meldingen er for lang for meg. Skriv kort hva du vil, f.eks. «meld fra»."
+            )
+            return
+        await self._on_intent(turn_context, person, classify(text))
+
+    async def _on_intent(self, turn_context: TurnContext, person: Person, intent: Intent
+                         ) -> None:
+        if intent is Intent.REPORT:
+            await self._report.start(turn_context)
+        elif intent is Intent.MY_CASES:
+            await self._my_cases(turn_context, person)
+        elif intent is Intent.CANCEL:
+            await turn_context.send_activity(
+                "Det er ingenting å avbryte. Skjemaer som ikke er sendt, lagres ikke."
+            )
+        else:
+            await self._help(turn_context)
+
+    async def _on_card(self, turn_context: TurnContext, person: Person,
+                       data: Mapping[str, Any]) -> None:
+        verb = data[VERB]
+        if verb in REPORT_VERBS:
+            await self._report.handle(turn_context, person, data)
+        elif verb == Verb.START_REPORT:
+            await self._report.start(turn_context)
+        elif verb == Verb.MY_CASES:
+            await self._my_cases(turn_context, person)
+        elif verb == Verb.ASK:
+            await turn_context.send_activity(
+                "Skriv spørsmålet ditt om rutinene, f.eks. «hvordan melder jeg fra?»."
+            )
+        elif verb == Verb.HELP:
+            await self._help(turn_context)
+        else:
+            await turn_context.send_activity(
+                "Denne knappen kjenner jeg ikke igjen. Skriv «hjelp» for å se hva jeg kan gjøre."
+            )
+
+    async def _help(self, turn_context: TurnContext, *, welcome: bool = False) -> None:
+        card = help_card(self._svc.school.name, welcome=welcome)
+        await turn_context.send_activity(card_message(card, "Trygg skole"))
+
+    async def _my_cases(self, turn_context: TurnContext, person: Person) -> None:
+        cases = await my_cases(self._svc, person)
+        card = my_cases_card(
+            [CaseLine(c.id, c.reference, state_label(c), c.created_at, c.report.pupil_name,
+                      needs(c, person.aad_object_id)) for c in cases.routed],
+            [CaseLine(c.id, c.reference, state_label(c), c.created_at, None)
+             for c in cases.reported],
+        )
+        await turn_context.send_activity(card_message(card, "Mine saker"))
+
+    # --- installation -------------------------------------------------------------------------
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        await self._help(turn_context, welcome=True)
+
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        # Teams says hello through installationUpdate; the Emulator and the Agents Playground
+        # add the user to the conversation instead.
+        if turn_context.activity.channel_id == "msteams":
+            return
+        bot_id = turn_context.activity.recipient.id if turn_context.activity.recipient else None
+        if any(member.id != bot_id for member in members_added):
+            await self._help(turn_context, welcome=True)
+
+    # --- Universal Actions on alert cards -----------------------------------------------------
+
+    async def on_adaptive_card_invoke(
+        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
+    ) -> AdaptiveCardInvokeResponse:
+        action = invoke_value.action
+        verb = getattr(action, "verb", None)
+        data = getattr(action, "data", None)
+        case_id = data.get(CASE) if isinstance(data, Mapping) else None
+        if verb not in ALERT_VERBS or not isinstance(case_id, str):
+            return _message_response("Kortet er utdatert eller ufullstendig.")
+        person = self._person(turn_context)
+        outcome = await act_on_case(self._svc, case_id, person.aad_object_id, verb)
+        if outcome.case is None:
+            return _message_response(outcome.error or "Du har ikke tilgang til denne saken.")
+        card = alert_for(self._svc, outcome.case, person.aad_object_id, notice=outcome.error)
+        return AdaptiveCardInvokeResponse(status_code=200, type=ADAPTIVE, value=card)
+
+
+def _message_response(text: str) -> AdaptiveCardInvokeResponse:
+    return AdaptiveCardInvokeResponse(
+        status_code=200, type="application/vnd.microsoft.activity.message", value=text
+    )

@@ -1,0 +1,173 @@
+"""The notifier port over Bot Framework: proactive sends and card updates in personal chats.
+
+The SDK's own HTTP retries (msrest: 3 retries on 5xx, none on 429) are switched off for these
+calls: the outbox owns the retry policy, so Retry-After is honoured and attempts are counted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import (
+    Activity,
+    ChannelAccount,
+    ConversationParameters,
+    ConversationReference,
+)
+from msrest.exceptions import ClientRequestError, HttpOperationError
+
+from bot.services.ports import ConversationRef, Delivered, DeliveryError
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_STATUS = frozenset({408, 412, 429, 500, 502, 503, 504})
+
+
+def _retry_after(headers: Any) -> float | None:
+    value = headers.get("Retry-After") if headers is not None else None
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return None
+
+
+def delivery_error(error: BaseException) -> DeliveryError:
+    """Classifies an SDK exception by what the channel answered, never by its text."""
+    if isinstance(error, DeliveryError):
+        return error
+    if isinstance(error, HttpOperationError) and error.response is not None:
+        status = int(error.response.status_code)
+        return DeliveryError(
+            f"channel answered {status}",
+            retryable=status in RETRYABLE_STATUS or status >= 500,
+            retry_after=_retry_after(error.response.headers),
+            status=status,
+        )
+    if isinstance(error, ClientRequestError | ConnectionError | TimeoutError | OSError):
+        return DeliveryError(f"channel unreachable ({type(error).__name__})", retryable=True)
+    return DeliveryError(f"send failed ({type(error).__name__})", retryable=True)
+
+
+def _without_sdk_retries(turn_context: TurnContext) -> None:
+    client = turn_context.turn_state.get(CloudAdapter.BOT_CONNECTOR_CLIENT_KEY)
+    config = getattr(client, "config", None)
+    policy = getattr(config, "retry_policy", None)
+    if policy is not None:
+        policy.retries = 0
+
+
+def conversation_ref(
+    turn_context: TurnContext, user_id: str, now: datetime
+) -> ConversationRef:
+    """The reference of the turn's conversation, as JSON from the schema's own serializer."""
+    reference = TurnContext.get_conversation_reference(turn_context.activity)
+    reference.activity_id = None
+    activity = turn_context.activity
+    tenant = None
+    if activity.conversation is not None and activity.conversation.tenant_id:
+        tenant = activity.conversation.tenant_id
+    elif isinstance(activity.channel_data, dict):
+        tenant = (activity.channel_data.get("tenant") or {}).get("id")
+    return ConversationRef(
+        user_id=user_id,
+        tenant_id=tenant,
+        service_url=activity.service_url,
+        conversation_id=activity.conversation.id,
+        reference=reference.serialize(),
+        updated_at=now,
+    )
+
+
+class TeamsNotifier:
+    def __init__(
+        self,
+        adapter: CloudAdapter,
+        *,
+        app_id: str,
+        tenant_id: str | None,
+        service_url: Callable[[], str | None],
+        clock_now: Callable[[], datetime],
+        timeout: float = 30.0,
+    ) -> None:
+        self._adapter = adapter
+        self._app_id = app_id
+        self._tenant_id = tenant_id
+        self._service_url = service_url
+        self._now = clock_now
+        self._timeout = timeout
+
+    async def send(
+        self, recipient_id: str, conversation: ConversationRef | None, payload: dict[str, Any]
+    ) -> Delivered:
+        activity = Activity().deserialize(payload)
+        if conversation is None:
+            return await self._create_and_send(recipient_id, activity)
+        reference = ConversationReference().deserialize(conversation.reference)
+        # A fresh message, not a reply to the activity the reference was taken from.
+        reference.activity_id = None
+        sent: dict[str, str | None] = {}
+
+        async def callback(turn_context: TurnContext) -> None:
+            _without_sdk_retries(turn_context)
+            response = await turn_context.send_activity(activity)
+            sent["id"] = response.id if response else None
+
+        await self._call(self._adapter.continue_conversation(reference, callback, self._app_id))
+        return Delivered(sent.get("id"))
+
+    async def update(
+        self, conversation: ConversationRef, activity_id: str, payload: dict[str, Any]
+    ) -> None:
+        activity = Activity().deserialize(payload)
+        activity.id = activity_id
+        reference = ConversationReference().deserialize(conversation.reference)
+        reference.activity_id = None
+
+        async def callback(turn_context: TurnContext) -> None:
+            _without_sdk_retries(turn_context)
+            await turn_context.update_activity(activity)
+
+        await self._call(self._adapter.continue_conversation(reference, callback, self._app_id))
+
+    async def _create_and_send(self, recipient_id: str, activity: Activity) -> Delivered:
+        """No stored conversation: open the 1:1 chat by the user's Entra ID object id."""
+        service_url = self._service_url()
+        if not service_url:
+            raise DeliveryError("no service URL known yet to open a chat", retryable=True)
+        parameters = ConversationParameters(
+            is_group=False,
+            bot=ChannelAccount(id=self._app_id or "bot"),
+            members=[ChannelAccount(id=recipient_id, aad_object_id=recipient_id)],
+            tenant_id=self._tenant_id,
+            channel_data={"tenant": {"id": self._tenant_id}} if self._tenant_id else None,
+        )
+        sent: dict[str, Any] = {}
+
+        async def callback(turn_context: TurnContext) -> None:
+            _without_sdk_retries(turn_context)
+            sent["ref"] = conversation_ref(turn_context, recipient_id, self._now())
+            response = await turn_context.send_activity(activity)
+            sent["id"] = response.id if response else None
+
+        await self._call(
+            self._adapter.create_conversation(
+                self._app_id, callback, parameters, "msteams", service_url
+            )
+        )
+        return Delivered(sent.get("id"), sent.get("ref"))
+
+    async def _call(self, operation: Any) -> None:
+        try:
+            await asyncio.wait_for(operation, self._timeout)
+        except DeliveryError:
+            raise
+        except Exception as error:
+            raise delivery_error(error) from error

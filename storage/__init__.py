@@ -1,0 +1,1 @@
+"""SQLAlchemy (async) persistence for the domain: SQLite by default, PostgreSQL in production."""

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.cards.actions import DRAFT, VERB, Verb
+from bot.cards.report import INTERVENED_CHOICES, report_form_card
+from bot.domain.report import (
+    CATEGORIES,
+    MAX_TEXT,
+    PUPIL_INFORMED,
+    SIGNS,
+    SOURCES,
+    Field,
+    parse_report,
+)
+from tests.cards.samples import DRAFT_ID, TODAY, report
+from tests.cards.schema import assert_valid_card, inputs, texts
+
+REQUIRED = {
+    Field.PUPIL_NAME,
+    Field.PUPIL_CLASS,
+    Field.CATEGORY,
+    Field.DESCRIPTION,
+    Field.SOURCE,
+    Field.INTERVENED,
+    Field.PUPIL_INFORMED,
+}
+TOGGLES = {Field.STAFF_SUSPECTED, Field.LEADERSHIP_SUSPECTED, Field.SERIOUS}
+
+
+def form(**kwargs: Any) -> dict[str, Any]:
+    card = report_form_card(DRAFT_ID, today=TODAY, **kwargs)
+    assert_valid_card(card)
+    # Inspect what Teams receives, not the Python objects.
+    loaded: dict[str, Any] = json.loads(json.dumps(card))
+    return loaded
+
+
+def by_id(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {element["id"]: element for element in inputs(card)}
+
+
+def choice_values(element: dict[str, Any]) -> list[str]:
+    return [choice["value"] for choice in element["choices"]]
+
+
+def test_input_ids_are_the_parser_fields_in_order() -> None:
+    assert [e["id"] for e in inputs(form())] == [f.value for f in Field]
+
+
+def test_required_flags_match_the_parser() -> None:
+    elements = by_id(form())
+    for field in Field:
+        element = elements[field.value]
+        assert element["isRequired"] is (field in REQUIRED), field
+        assert element["label"]
+        assert element["errorMessage"]
+
+
+def test_choices_come_from_the_domain() -> None:
+    elements = by_id(form())
+    assert choice_values(elements[Field.CATEGORY]) == list(CATEGORIES)
+    assert choice_values(elements[Field.SIGNS]) == list(SIGNS)
+    assert elements[Field.SIGNS]["isMultiSelect"] is True
+    assert choice_values(elements[Field.SOURCE]) == [str(s) for s in SOURCES]
+    assert choice_values(elements[Field.INTERVENED]) == list(INTERVENED_CHOICES)
+    assert choice_values(elements[Field.PUPIL_INFORMED]) == [str(p) for p in PUPIL_INFORMED]
+    titles = [c["title"] for c in elements[Field.CATEGORY]["choices"]]
+    assert titles == list(CATEGORIES.values())
+
+
+def test_text_limits_and_kinds() -> None:
+    elements = by_id(form())
+    description = elements[Field.DESCRIPTION]
+    assert description["type"] == "Input.Text"
+    assert description["isMultiline"] is True
+    assert description["maxLength"] == MAX_TEXT
+    assert elements[Field.INTERVENTION]["isMultiline"] is True
+    assert elements[Field.PUPIL_NAME]["type"] == "Input.Text"
+    assert elements[Field.PUPIL_CLASS]["type"] == "Input.Text"
+
+
+def test_date_cannot_be_in_the_future() -> None:
+    occurred = by_id(form())[Field.OCCURRED_ON]
+    assert occurred["type"] == "Input.Date"
+    assert occurred["max"] == "2026-11-26"
+
+
+def test_toggles_send_true_or_false() -> None:
+    elements = by_id(form())
+    for field in TOGGLES:
+        toggle = elements[field]
+        assert toggle["type"] == "Input.Toggle"
+        assert toggle["valueOn"] == "true"
+        assert toggle["valueOff"] == "false"
+        assert toggle["value"] == "false"
+    assert "§ 12-5" in elements[Field.STAFF_SUSPECTED]["label"]
+
+
+def test_empty_form_has_no_values_and_no_errors() -> None:
+    card = form()
+    toggles = {f.value for f in TOGGLES}
+    assert all("value" not in e for e in inputs(card) if e["id"] not in toggles)
+    assert "attention" not in json.dumps(card)
+
+
+def test_values_prefill_every_input_and_round_trip_through_the_parser() -> None:
+    original = report(staff_suspected=True, serious=True)
+    values = original.to_values()
+    elements = by_id(form(values=values))
+    for field in Field:
+        assert elements[field.value].get("value", "") == values[field], field
+    submitted = {field.value: elements[field.value].get("value", "") for field in Field}
+    assert parse_report(submitted, TODAY) == original
+
+
+def test_values_the_card_cannot_show_are_dropped() -> None:
+    values = {
+        Field.CATEGORY: "ukjent",
+        Field.SIGNS: "kvier_seg,finnes_ikke",
+        Field.OCCURRED_ON: "i går",
+        Field.SERIOUS: "ja",
+    }
+    elements = by_id(form(values=values))
+    assert "value" not in elements[Field.CATEGORY]
+    assert elements[Field.SIGNS]["value"] == "kvier_seg"
+    assert "value" not in elements[Field.OCCURRED_ON]
+    assert elements[Field.SERIOUS]["value"] == "true"
+
+
+def test_errors_are_shown_at_the_top_and_under_their_field() -> None:
+    errors = {
+        Field.DESCRIPTION.value: "Fyll inn hva du har sett eller hørt.",
+        "form": "Skjemaet er ufullstendig.",
+    }
+    card = form(values={Field.PUPIL_NAME: "Ola"}, errors=errors)
+    body = card["body"]
+    top = body[1]
+    assert top["type"] == "Container"
+    assert top["style"] == "attention"
+    top_texts = [item["text"] for item in top["items"]]
+    assert "Skjemaet er ufullstendig." in top_texts
+    assert any("Fyll inn hva du har sett eller hørt." in t for t in top_texts)
+
+    index = next(i for i, e in enumerate(body) if e.get("id") == Field.DESCRIPTION)
+    under = body[index + 1]
+    assert under["type"] == "TextBlock"
+    assert under["color"] == "attention"
+    assert under["text"] == "Fyll inn hva du har sett eller hørt."
+    # Values survive a rejected submission.
+    assert by_id(card)[Field.PUPIL_NAME]["value"] == "Ola"
+
+
+def test_reminders_on_privacy_and_telling_the_pupil() -> None:
+    shown = " ".join(texts(form()))
+    assert "andre elever" in shown
+    assert "fødselsnummer" in shown
+    assert "helseopplysninger" in shown
+    assert "alder og" in shown
+    assert "modenhet" in shown
+
+
+def test_submit_and_cancel_buttons() -> None:
+    submit, cancel = form()["actions"]
+    assert submit["type"] == "Action.Submit"
+    assert submit["title"] == "Se over"
+    assert submit["data"] == {VERB: Verb.REPORT_SUBMIT, DRAFT: DRAFT_ID}
+    assert submit["associatedInputs"] == "auto"
+    assert cancel["type"] == "Action.Submit"
+    assert cancel["title"] == "Avbryt"
+    assert cancel["data"][VERB] == Verb.REPORT_CANCEL
+    assert cancel["associatedInputs"] == "none"
+
+
+def test_no_national_identity_number_input() -> None:
+    labels = " ".join(f"{e['id']} {e['label']}" for e in inputs(form())).lower()
+    assert "fødselsnummer" not in labels
+    assert "personnummer" not in labels

@@ -1,0 +1,103 @@
+"""Shared fixtures: the sample school, a fixed clock, and real databases.
+
+Storage tests run on SQLite always and on PostgreSQL when TEST_DATABASE_URL is set (CI sets
+it). Each PostgreSQL test gets a schema of its own, dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from bot.config import DEFAULT_SCHOOL_CONFIG, load_school
+from bot.domain.school import ConfiguredDirectory, School
+from bot.services.context import Services
+from storage.engine import create_engine, session_factory
+from storage.migrate import upgrade
+from storage.repositories import SqlUnitOfWork
+from tests.fakes import FakeClock, FakeStore, FakeUnitOfWork
+
+OSLO = ZoneInfo("Europe/Oslo")
+# A Thursday in term time, 10:00 in Oslo.
+T0 = datetime(2026, 11, 26, 10, 0, tzinfo=OSLO)
+
+REKTOR = "00000000-0000-0000-0000-0000000000a1"
+DEPUTY = "00000000-0000-0000-0000-0000000000a2"
+LEADER_9 = "00000000-0000-0000-0000-0000000000b9"
+TEACHER_9 = "00000000-0000-0000-0000-0000000000c1"
+TEACHER_8 = "00000000-0000-0000-0000-0000000000c2"
+MILJO = "00000000-0000-0000-0000-0000000000d1"
+
+BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(scope="session")
+def school() -> School:
+    return load_school(DEFAULT_SCHOOL_CONFIG)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(T0)
+
+
+@pytest.fixture
+def fake_services(school: School, clock: FakeClock) -> Services:
+    store = FakeStore()
+    return Services(uow=lambda: FakeUnitOfWork(store), directory=ConfiguredDirectory(school),
+                    clock=clock, school=school)
+
+
+async def _postgres_schema_engine(base_url: str) -> tuple[AsyncEngine, str, AsyncEngine]:
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_async_engine(base_url)
+    async with admin.begin() as connection:
+        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = create_async_engine(
+        base_url, connect_args={"server_settings": {"search_path": schema}},
+        pool_size=20, max_overflow=20,
+    )
+    return engine, schema, admin
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url_engine(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[tuple[str, AsyncEngine]]:
+    """An empty, unmigrated database of each backend, with the URL that reaches it."""
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+        engine = create_engine(url)
+        yield url, engine
+        await engine.dispose()
+        return
+    base_url = os.environ["TEST_DATABASE_URL"]
+    engine, schema, admin = await _postgres_schema_engine(base_url)
+    yield base_url, engine
+    await engine.dispose()
+    async with admin.begin() as connection:
+        await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    await admin.dispose()
+
+
+@pytest.fixture
+async def engine(database_url_engine: tuple[str, AsyncEngine]) -> AsyncEngine:
+    """A migrated database of each backend."""
+    _, engine = database_url_engine
+    await upgrade(engine)
+    return engine
+
+
+@pytest.fixture
+def sql_services(engine: AsyncEngine, school: School, clock: FakeClock) -> Services:
+    sessions = session_factory(engine)
+    return Services(uow=lambda: SqlUnitOfWork(sessions), directory=ConfiguredDirectory(school),
+                    clock=clock, school=school)

@@ -1,0 +1,146 @@
+"""A local stand-in for the Bot Framework Connector (the `serviceUrl` Teams gives a bot).
+
+It is a real HTTP server on 127.0.0.1 that answers the v3 conversation API the SDK calls, records
+every request, and fails on command (429 with Retry-After, 5xx, or going away entirely), so the
+tests exercise botbuilder's real HTTP client and our retry policy, not mocks of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Recorded:
+    method: str
+    conversation_id: str
+    activity_id: str | None
+    body: dict[str, Any]
+    status: int
+
+    @property
+    def card(self) -> dict[str, Any] | None:
+        attachments = self.body.get("attachments") or []
+        for attachment in attachments:
+            if attachment.get("contentType") == "application/vnd.microsoft.card.adaptive":
+                content = attachment.get("content")
+                return content if isinstance(content, dict) else None
+        return None
+
+    @property
+    def text(self) -> str:
+        value = self.body.get("text")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def card_json(self) -> str:
+        return json.dumps(self.card or {}, ensure_ascii=False)
+
+
+@dataclass
+class Failure:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    match: Callable[[str, str], bool] = lambda method, conversation: True
+
+
+class FakeConnector:
+    def __init__(self) -> None:
+        self.requests: list[Recorded] = []
+        self.failures: list[Failure] = []
+        self.created: list[dict[str, Any]] = []
+        self._ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+        self.changed = asyncio.Condition()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/"
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/v3/conversations", self._create)
+        app.router.add_post("/v3/conversations/{cid}/activities", self._send)
+        app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
+        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
+        return app
+
+    async def start(self, port: int = 0) -> None:
+        self._runner = web.AppRunner(self.app())
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        server = site._server
+        assert server is not None
+        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    def _failure(self, method: str, conversation: str) -> Failure | None:
+        for index, failure in enumerate(self.failures):
+            if failure.match(method, conversation):
+                return self.failures.pop(index)
+        return None
+
+    async def _record(self, method: str, conversation: str, activity_id: str | None,
+                      body: dict[str, Any], status: int) -> None:
+        async with self.changed:
+            self.requests.append(Recorded(method, conversation, activity_id, body, status))
+            self.changed.notify_all()
+
+    async def _send(self, request: web.Request) -> web.Response:
+        conversation = request.match_info["cid"]
+        body = await request.json()
+        failure = self._failure("POST", conversation)
+        if failure is not None:
+            await self._record("POST", conversation, None, body, failure.status)
+            return web.json_response({"error": {"code": "Fail", "message": "scripted"}},
+                                     status=failure.status, headers=failure.headers)
+        activity_id = f"1:{next(self._ids)}"
+        await self._record("POST", conversation, activity_id, body, 200)
+        return web.json_response({"id": activity_id})
+
+    async def _update(self, request: web.Request) -> web.Response:
+        conversation = request.match_info["cid"]
+        activity_id = request.match_info["aid"]
+        body = await request.json()
+        failure = self._failure("PUT", conversation)
+        if failure is not None:
+            await self._record("PUT", conversation, activity_id, body, failure.status)
+            return web.json_response({"error": {"code": "Fail"}}, status=failure.status,
+                                     headers=failure.headers)
+        await self._record("PUT", conversation, activity_id, body, 200)
+        return web.json_response({"id": activity_id})
+
+    async def _create(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.created.append(body)
+        members = body.get("members") or [{}]
+        return web.json_response({"id": f"a:created-{members[0].get('id')}",
+                                  "activityId": None})
+
+    # --- what the tests ask -------------------------------------------------------------------
+
+    def delivered(self, conversation: str | None = None, method: str = "POST"
+                  ) -> list[Recorded]:
+        return [r for r in self.requests
+                if r.status == 200 and r.method == method
+                and (conversation is None or r.conversation_id == conversation)]
+
+    async def wait_for(self, predicate: Callable[[FakeConnector], bool],
+                       timeout: float = 10.0) -> None:
+        async def _wait() -> None:
+            async with self.changed:
+                await self.changed.wait_for(lambda: predicate(self))
+        await asyncio.wait_for(_wait(), timeout)

@@ -1,0 +1,282 @@
+"""Hand-written fakes of the ports: in-memory, with the same semantics as the SQL versions.
+
+`tests/test_repository_contract.py` runs one suite against these and the SQL repositories, so a
+fake that drifts from the real thing fails there first.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any
+
+from bot.domain.case import Case, CaseEvent, CaseState
+from bot.services.ports import (
+    ConversationRef,
+    Delivered,
+    DeliveryError,
+    MessageStatus,
+    OutboxMessage,
+)
+from bot.services.reporting import DuplicateSubmission
+
+
+class FakeClock:
+    def __init__(self, now: datetime) -> None:
+        assert now.tzinfo is not None
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+    def advance(self, **delta: float) -> None:
+        self._now += timedelta(**delta)
+
+    def set(self, now: datetime) -> None:
+        assert now.tzinfo is not None
+        self._now = now
+
+
+@dataclass
+class FakeStore:
+    """The committed state, shared by all units of work of one fake database."""
+
+    cases: dict[str, Case] = field(default_factory=dict)
+    events: list[CaseEvent] = field(default_factory=list)
+    outbox: dict[str, OutboxMessage] = field(default_factory=dict)
+    conversations: dict[str, ConversationRef] = field(default_factory=dict)
+    counters: dict[int, int] = field(default_factory=dict)
+    drafts: dict[str, tuple[str, dict[str, str], datetime]] = field(default_factory=dict)
+
+
+class _Cases:
+    def __init__(self, work: FakeStore) -> None:
+        self._w = work
+
+    async def add(self, case: Case) -> None:
+        if any(c.submission_id == case.submission_id for c in self._w.cases.values()):
+            raise DuplicateSubmission()
+        self._w.cases[case.id] = copy.deepcopy(case)
+
+    async def get(self, case_id: str) -> Case | None:
+        case = self._w.cases.get(case_id)
+        return copy.deepcopy(case) if case else None
+
+    async def get_for_update(self, case_id: str) -> Case | None:
+        return await self.get(case_id)
+
+    async def by_submission(self, submission_id: str) -> Case | None:
+        found = next((c for c in self._w.cases.values() if c.submission_id == submission_id),
+                     None)
+        return copy.deepcopy(found) if found else None
+
+    async def save(self, case: Case) -> None:
+        self._w.cases[case.id] = copy.deepcopy(case)
+
+    async def next_number(self, year: int) -> int:
+        self._w.counters[year] = self._w.counters.get(year, 0) + 1
+        return self._w.counters[year]
+
+    async def routed_to(self, person_id: str) -> Sequence[Case]:
+        found = [c for c in self._w.cases.values() if c.is_routed_to(person_id)]
+        return [copy.deepcopy(c) for c in sorted(found, key=lambda c: c.created_at,
+                                                 reverse=True)]
+
+    async def reported_by(self, person_id: str) -> Sequence[Case]:
+        found = [c for c in self._w.cases.values() if c.reporter_id == person_id]
+        return [copy.deepcopy(c) for c in sorted(found, key=lambda c: c.created_at,
+                                                 reverse=True)]
+
+    async def awaiting_acknowledgement(self) -> Sequence[Case]:
+        return [
+            copy.deepcopy(c) for c in self._w.cases.values()
+            if c.state is CaseState.MELDE_FRA and c.escalated_at is None and c.unacknowledged
+        ]
+
+
+class _Events:
+    def __init__(self, work: FakeStore) -> None:
+        self._w = work
+
+    async def append(self, events: Sequence[CaseEvent]) -> None:
+        self._w.events.extend(events)
+
+    async def for_case(self, case_id: str) -> Sequence[CaseEvent]:
+        return [e for e in self._w.events if e.case_id == case_id]
+
+
+class _Outbox:
+    def __init__(self, work: FakeStore) -> None:
+        self._w = work
+
+    async def enqueue(self, message: OutboxMessage) -> bool:
+        if message.key in self._w.outbox:
+            return False
+        self._w.outbox[message.key] = copy.deepcopy(message)
+        return True
+
+    async def enqueue_update(self, message: OutboxMessage) -> None:
+        existing = self._w.outbox.get(message.key)
+        if existing is None:
+            self._w.outbox[message.key] = copy.deepcopy(message)
+            return
+        existing.payload = copy.deepcopy(message.payload)
+        existing.version += 1
+        existing.status = MessageStatus.PENDING
+        existing.attempts = 0
+        existing.next_attempt_at = message.next_attempt_at
+        existing.last_error = None
+
+    async def get(self, key: str) -> OutboxMessage | None:
+        found = self._w.outbox.get(key)
+        return copy.deepcopy(found) if found else None
+
+    async def claim_due(self, now: datetime, owner: str, lease_until: datetime, limit: int
+                        ) -> Sequence[OutboxMessage]:
+        due = sorted(
+            (m for m in self._w.outbox.values()
+             if m.status is MessageStatus.PENDING and m.next_attempt_at <= now
+             and (m.lease_until is None or m.lease_until < now)),
+            key=lambda m: (m.next_attempt_at, m.created_at),
+        )[:limit]
+        for m in due:
+            m.lease_until, m.lease_owner = lease_until, owner
+        return [copy.deepcopy(m) for m in due]
+
+    def _by_id(self, message_id: str) -> OutboxMessage:
+        return next(m for m in self._w.outbox.values() if m.id == message_id)
+
+    async def save(self, message: OutboxMessage) -> None:
+        stored = self._by_id(message.id)
+        self._w.outbox[stored.key] = copy.deepcopy(message)
+
+    async def finish(self, message: OutboxMessage) -> bool:
+        stored = self._by_id(message.id)
+        if stored.version != message.version:
+            stored.lease_until = stored.lease_owner = None
+            stored.activity_id = message.activity_id
+            stored.conversation_id = message.conversation_id
+            return False
+        updated = copy.deepcopy(message)
+        updated.payload = stored.payload
+        updated.lease_until = updated.lease_owner = None
+        self._w.outbox[stored.key] = updated
+        return True
+
+    async def failed_unreported(self) -> Sequence[OutboxMessage]:
+        return [copy.deepcopy(m) for m in sorted(self._w.outbox.values(),
+                                                 key=lambda m: m.created_at)
+                if m.status is MessageStatus.FAILED and m.failure_reported_at is None]
+
+    async def for_case(self, case_id: str) -> Sequence[OutboxMessage]:
+        return [copy.deepcopy(m) for m in sorted(self._w.outbox.values(),
+                                                 key=lambda m: (m.created_at, m.key))
+                if m.case_id == case_id]
+
+
+class _Conversations:
+    def __init__(self, work: FakeStore) -> None:
+        self._w = work
+
+    async def upsert(self, ref: ConversationRef) -> None:
+        self._w.conversations[ref.user_id] = copy.deepcopy(ref)
+
+    async def get(self, user_id: str) -> ConversationRef | None:
+        found = self._w.conversations.get(user_id)
+        return copy.deepcopy(found) if found else None
+
+    async def latest(self) -> ConversationRef | None:
+        if not self._w.conversations:
+            return None
+        return copy.deepcopy(max(self._w.conversations.values(), key=lambda r: r.updated_at))
+
+
+class _Drafts:
+    def __init__(self, work: FakeStore) -> None:
+        self._w = work
+
+    async def save(self, draft_id: str, user_id: str, values: dict[str, str],
+                   now: datetime) -> None:
+        existing = self._w.drafts.get(draft_id)
+        if existing is not None and existing[0] != user_id:
+            return
+        self._w.drafts[draft_id] = (user_id, dict(values), now)
+
+    async def get(self, draft_id: str, user_id: str) -> dict[str, str] | None:
+        found = self._w.drafts.get(draft_id)
+        if found is None or found[0] != user_id:
+            return None
+        return dict(found[1])
+
+    async def delete(self, draft_id: str) -> None:
+        self._w.drafts.pop(draft_id, None)
+
+    async def purge(self, before: datetime) -> int:
+        old = [k for k, (_, _, at) in self._w.drafts.items() if at < before]
+        for key in old:
+            del self._w.drafts[key]
+        return len(old)
+
+
+class FakeUnitOfWork:
+    """Works on a copy of the store and publishes it on commit, like a transaction."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+        self.commits = 0
+
+    async def __aenter__(self) -> FakeUnitOfWork:
+        self._work = copy.deepcopy(self._store)
+        self.cases = _Cases(self._work)
+        self.events = _Events(self._work)
+        self.outbox = _Outbox(self._work)
+        self.conversations = _Conversations(self._work)
+        self.drafts = _Drafts(self._work)
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None,
+                        exc: BaseException | None, tb: TracebackType | None) -> None:
+        self._work = FakeStore()
+
+    async def commit(self) -> None:
+        for name in ("cases", "events", "outbox", "conversations", "counters", "drafts"):
+            setattr(self._store, name, copy.deepcopy(getattr(self._work, name)))
+        self.commits += 1
+
+    async def rollback(self) -> None:
+        self._work = copy.deepcopy(self._store)
+
+
+@dataclass
+class SentMessage:
+    recipient_id: str
+    payload: dict[str, Any]
+    activity_id: str
+
+
+class FakeNotifier:
+    """Records what would reach Teams; `fail_with` makes the next sends fail as scripted."""
+
+    def __init__(self) -> None:
+        self.sent: list[SentMessage] = []
+        self.updates: list[tuple[str, str, dict[str, Any]]] = []
+        self.fail_with: list[DeliveryError] = []
+        self._counter = 0
+
+    async def send(self, recipient_id: str, conversation: ConversationRef | None,
+                   payload: dict[str, Any]) -> Delivered:
+        if self.fail_with:
+            raise self.fail_with.pop(0)
+        self._counter += 1
+        activity_id = f"act-{self._counter}"
+        self.sent.append(SentMessage(recipient_id, copy.deepcopy(payload), activity_id))
+        return Delivered(activity_id)
+
+    async def update(self, conversation: ConversationRef, activity_id: str,
+                     payload: dict[str, Any]) -> None:
+        if self.fail_with:
+            raise self.fail_with.pop(0)
+        self.updates.append((conversation.user_id, activity_id, copy.deepcopy(payload)))

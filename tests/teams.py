@@ -1,0 +1,130 @@
+"""Activities shaped as Teams sends them, and a harness running the real app over HTTP."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp.test_utils import TestServer
+
+from bot.app import RUNTIME, create_app
+from bot.bootstrap import Runtime, build_runtime
+from bot.config import DEFAULT_SCHOOL_CONFIG, Settings
+from bot.services.ports import Clock
+from tests.connector import FakeConnector
+
+TENANT = "11111111-2222-3333-4444-555555555555"
+_ids = itertools.count(1)
+
+
+def conversation_id(user_id: str) -> str:
+    return f"a:personal-{user_id}"
+
+
+def activity(
+    user_id: str,
+    *,
+    service_url: str,
+    text: str | None = None,
+    value: Any = None,
+    kind: str = "message",
+    name: str = "Ansatt",
+    **extra: Any,
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": kind,
+        "id": f"f:{next(_ids)}",
+        "channelId": "msteams",
+        "serviceUrl": service_url,
+        "timestamp": "2026-11-26T09:00:00.000Z",
+        "from": {"id": f"29:{user_id}", "name": name, "aadObjectId": user_id},
+        "recipient": {"id": "28:bot", "name": "Trygg skole"},
+        "conversation": {"id": conversation_id(user_id), "conversationType": "personal",
+                         "tenantId": TENANT},
+        "channelData": {"tenant": {"id": TENANT}},
+        "locale": "nb-NO",
+    }
+    if text is not None:
+        body["text"] = text
+    if value is not None:
+        body["value"] = value
+    body.update(extra)
+    return body
+
+
+def invoke(user_id: str, *, service_url: str, verb: str, data: dict[str, Any]) -> dict[str, Any]:
+    return activity(
+        user_id, service_url=service_url, kind="invoke", name="adaptiveCard/action",
+        value={"action": {"type": "Action.Execute", "verb": verb, "data": data},
+               "trigger": "manual"},
+    )
+
+
+def installation(user_id: str, *, service_url: str) -> dict[str, Any]:
+    return activity(user_id, service_url=service_url, kind="installationUpdate", action="add")
+
+
+def local_settings(database_url: str, **env: str) -> Settings:
+    return Settings.from_env({"DATABASE_URL": database_url,
+                              "SCHOOL_CONFIG": str(DEFAULT_SCHOOL_CONFIG), **env})
+
+
+@dataclass
+class Harness:
+    connector: FakeConnector
+    server: TestServer
+    session: aiohttp.ClientSession
+    runtime: Runtime
+
+    async def post(self, body: dict[str, Any]) -> aiohttp.ClientResponse:
+        response = await self.session.post(self.server.make_url("/api/messages"), json=body)
+        await response.read()
+        return response
+
+    async def say(self, user_id: str, text: str | None = None, value: Any = None
+                  ) -> aiohttp.ClientResponse:
+        return await self.post(activity(user_id, service_url=self.connector.url, text=text,
+                                        value=value))
+
+    async def press(self, user_id: str, verb: str, data: dict[str, Any]) -> dict[str, Any]:
+        response = await self.session.post(
+            self.server.make_url("/api/messages"),
+            json=invoke(user_id, service_url=self.connector.url, verb=verb, data=data),
+        )
+        assert response.status == 200, await response.text()
+        body: dict[str, Any] = await response.json()
+        return body
+
+    def to(self, user_id: str) -> list[Any]:
+        return self.connector.delivered(conversation_id(user_id))
+
+    async def deliver(self) -> int:
+        """One full pass of the outbox sender, as the background task would run it."""
+        return await self.runtime.worker.run_until_idle()
+
+
+@asynccontextmanager
+async def running_bot(
+    tmp_path: Path, *, clock: Clock | None = None, database_url: str | None = None,
+    background: bool = False, connector: FakeConnector | None = None,
+) -> AsyncIterator[Harness]:
+    connector = connector or FakeConnector()
+    if connector.port == 0:
+        await connector.start()
+    url = database_url or f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+    settings = local_settings(url)
+    app = create_app(settings, lambda s: build_runtime(s, clock=clock), background=background)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    session = aiohttp.ClientSession()
+    try:
+        yield Harness(connector, server, session, app[RUNTIME])
+    finally:
+        await session.close()
+        await server.close()
+        await connector.stop()
