@@ -1,9 +1,9 @@
 """`python -m bot`: run the bot, migrate the database, build the Teams app package, ask the plan.
 
-    python -m bot                      start the bot (HOST, PORT, DATABASE_URL, SCHOOL_CONFIG)
-    python -m bot db upgrade           run the database migrations and exit
-    python -m bot manifest --app-id ID --out app.zip
-    python -m bot ask "spørsmål"       answer a question from the school's plan
+python -m bot                      start the bot (HOST, PORT, DATABASE_URL, SCHOOL_CONFIG)
+python -m bot db upgrade           run the database migrations and exit
+python -m bot manifest --app-id ID --out app.zip
+python -m bot ask "spørsmål"       answer a question from the school's plan
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ def _run(settings: Settings) -> int:
     async def announce(_app: web.Application) -> None:
         logging.getLogger("bot").info(
             "Trygg skole listening on http://%s:%d (ready in %.2fs)",
-            settings.host, settings.port, time.perf_counter() - started,
+            settings.host,
+            settings.port,
+            time.perf_counter() - started,
         )
 
     app.on_startup.append(announce)

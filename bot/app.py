@@ -70,8 +70,9 @@ async def _background(runtime: Runtime, interval: float) -> None:
             await asyncio.wait_for(ready.wait(), interval)
 
 
-def create_app(settings: Settings, build: RuntimeFactory, *, background: bool = True
-               ) -> web.Application:
+def create_app(
+    settings: Settings, build: RuntimeFactory, *, background: bool = True
+) -> web.Application:
     app = web.Application(client_max_size=512 * 1024)
     app[SETTINGS] = settings
 
@@ -84,8 +85,10 @@ def create_app(settings: Settings, build: RuntimeFactory, *, background: bool = 
             runtime.service_urls.remember(latest.service_url)
         app[RUNTIME] = runtime
         if settings.local_mode:
-            log.warning("local mode: no MicrosoftAppId, so requests are NOT authenticated "
-                        "(for the Agents Playground and the Emulator only)")
+            log.warning(
+                "local mode: no MicrosoftAppId, so requests are NOT authenticated "
+                "(for the Agents Playground and the Emulator only)"
+            )
         else:
             log.info("authenticated mode for app id %s (%s)", settings.app_id, settings.app_type)
         yield

@@ -91,19 +91,22 @@ def build_adapter(settings: Settings) -> CloudAdapter:
 
     async def on_error(turn_context: TurnContext, error: Exception) -> None:
         # Log ids only: the activity may hold a pupil's name.
-        log.error("turn failed: activity %s in conversation %s: %s",
-                  turn_context.activity.id,
-                  turn_context.activity.conversation.id if turn_context.activity.conversation
-                  else None, type(error).__name__, exc_info=error)
+        log.error(
+            "turn failed: activity %s in conversation %s: %s",
+            turn_context.activity.id,
+            turn_context.activity.conversation.id if turn_context.activity.conversation else None,
+            type(error).__name__,
+            exc_info=error,
+        )
         if turn_context.activity.type == "message":
             try:
                 await turn_context.send_activity(
-                    "Beklager, noe gikk galt hos meg. Prøv igjen om litt. "
-                    "Haster det, ring rektor."
+                    "Beklager, noe gikk galt hos meg. Prøv igjen om litt. Haster det, ring rektor."
                 )
             except Exception:
-                log.warning("could not send the error message for activity %s",
-                            turn_context.activity.id)
+                log.warning(
+                    "could not send the error message for activity %s", turn_context.activity.id
+                )
 
     adapter.on_turn_error = on_error
     return adapter

@@ -62,7 +62,9 @@ class Settings:
         app_id = env.get("MicrosoftAppId", "")
         tenant = env.get("MicrosoftAppTenantId", "")
         if app_id and app_type == "SingleTenant" and not tenant:
-            raise ConfigError("MicrosoftAppTenantId må settes når MicrosoftAppType er SingleTenant.")
+            raise ConfigError(
+                "MicrosoftAppTenantId må settes når MicrosoftAppType er SingleTenant."
+            )
         return cls(
             host=env.get("HOST", "127.0.0.1"),
             port=int(port_text),
@@ -100,8 +102,9 @@ def _str(data: Mapping[str, Any], where: str, key: str, *, required: bool = True
     return value.strip()
 
 
-def _number(data: Mapping[str, Any], where: str, key: str, default: float,
-            low: float, high: float) -> float:
+def _number(
+    data: Mapping[str, Any], where: str, key: str, default: float, low: float, high: float
+) -> float:
     value = data.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ConfigError(f"{where}.{key} må være et tall.")
@@ -115,8 +118,9 @@ def _clock(data: Mapping[str, Any], where: str, key: str, default: str) -> time:
     try:
         return time.fromisoformat(str(text))
     except ValueError:
-        raise ConfigError(f"{where}.{key} må være et klokkeslett som «08:00», ikke «{text}».") \
-            from None
+        raise ConfigError(
+            f"{where}.{key} må være et klokkeslett som «08:00», ikke «{text}»."
+        ) from None
 
 
 def _holidays(values: Any) -> frozenset[date]:
@@ -154,7 +158,9 @@ def _staff(values: Any) -> tuple[Person, ...]:
         aad = _str(entry, where, "aad_object_id")
         assert aad is not None
         if not _GUIDish.match(aad):
-            raise ConfigError(f"{where}.aad_object_id «{aad}» ser ikke ut som en Entra ID-objekt-id.")
+            raise ConfigError(
+                f"{where}.aad_object_id «{aad}» ser ikke ut som en Entra ID-objekt-id."
+            )
         if aad in seen:
             raise ConfigError(f"{where}.aad_object_id «{aad}» står to ganger.")
         seen.add(aad)
@@ -162,7 +168,7 @@ def _staff(values: Any) -> tuple[Person, ...]:
         assert name is not None
         raw_roles = entry.get("roles", ["ansatt"])
         if not isinstance(raw_roles, list) or not raw_roles:
-            raise ConfigError(f"{where}.roles må være en liste, f.eks. [\"ansatt\"].")
+            raise ConfigError(f'{where}.roles må være en liste, f.eks. ["ansatt"].')
         roles: set[Role] = set()
         for role in raw_roles:
             try:
@@ -183,9 +189,7 @@ def _staff(values: Any) -> tuple[Person, ...]:
     ids = {p.aad_object_id for p in people}
     for index, person in enumerate(people, start=1):
         if person.leader is not None and person.leader not in ids:
-            raise ConfigError(
-                f"staff[{index}].leader «{person.leader}» er ingen i [[staff]]."
-            )
+            raise ConfigError(f"staff[{index}].leader «{person.leader}» er ingen i [[staff]].")
     if not any(p.is_rektor for p in people):
         raise ConfigError("[[staff]]: ingen har rollen «rektor».")
     return tuple(people)

@@ -35,7 +35,7 @@ from storage.models import (
 
 def _insert(session: AsyncSession, table: Any) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT; both SQLite and PostgreSQL have it."""
-    name = session.bind.dialect.name
+    name = session.get_bind().dialect.name
     return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
 
 
@@ -53,31 +53,43 @@ class SqlCases:
     async def add(self, case: Case) -> None:
         self._session.add(
             CaseRow(
-                id=case.id, year=case.created_at.year, number=case.number,
-                submission_id=case.submission_id, reporter_id=case.reporter_id,
-                state=case.state.value, created_at=case.created_at, urgent=case.urgent,
+                id=case.id,
+                year=case.created_at.year,
+                number=case.number,
+                submission_id=case.submission_id,
+                reporter_id=case.reporter_id,
+                state=case.state.value,
+                created_at=case.created_at,
+                urgent=case.urgent,
                 owner_must_be_notified=case.owner_must_be_notified,
-                forwarded_to_owner=case.forwarded_to_owner, assignee_id=case.assignee_id,
-                taken_at=case.taken_at, owner_notified_at=case.owner_notified_at,
+                forwarded_to_owner=case.forwarded_to_owner,
+                assignee_id=case.assignee_id,
+                taken_at=case.taken_at,
+                owner_notified_at=case.owner_notified_at,
                 owner_notified_by=case.owner_notified_by,
                 investigation_started_at=case.investigation_started_at,
-                escalated_at=case.escalated_at, report=case.report.to_values(),
+                escalated_at=case.escalated_at,
+                report=case.report.to_values(),
             )
         )
-        self._add_recipients(case)
         try:
             await self._session.flush()
         except IntegrityError as error:
             if "submission" in str(error.orig):
                 raise DuplicateSubmission() from error
             raise
+        # Recipients after the case row: without ORM relationships, flush order is not implied.
+        self._add_recipients(case)
+        await self._session.flush()
 
     def _add_recipients(self, case: Case) -> None:
         for position, recipient in enumerate(case.recipients):
             self._session.add(
                 CaseRecipientRow(
-                    case_id=case.id, person_id=recipient.person_id,
-                    reason=recipient.reason.value, position=position,
+                    case_id=case.id,
+                    person_id=recipient.person_id,
+                    reason=recipient.reason.value,
+                    position=position,
                     acknowledged_at=recipient.acknowledged_at,
                 )
             )
@@ -100,13 +112,21 @@ class SqlCases:
             )
         return [
             Case(
-                id=row.id, number=row.number, submission_id=row.submission_id,
-                reporter_id=row.reporter_id, report=_report(row.report),
-                state=CaseState(row.state), created_at=row.created_at, urgent=row.urgent,
+                id=row.id,
+                number=row.number,
+                submission_id=row.submission_id,
+                reporter_id=row.reporter_id,
+                report=_report(row.report),
+                state=CaseState(row.state),
+                created_at=row.created_at,
+                urgent=row.urgent,
                 owner_must_be_notified=row.owner_must_be_notified,
-                forwarded_to_owner=row.forwarded_to_owner, recipients=by_case[row.id],
-                assignee_id=row.assignee_id, taken_at=row.taken_at,
-                owner_notified_at=row.owner_notified_at, owner_notified_by=row.owner_notified_by,
+                forwarded_to_owner=row.forwarded_to_owner,
+                recipients=by_case[row.id],
+                assignee_id=row.assignee_id,
+                taken_at=row.taken_at,
+                owner_notified_at=row.owner_notified_at,
+                owner_notified_by=row.owner_notified_by,
                 investigation_started_at=row.investigation_started_at,
                 escalated_at=row.escalated_at,
             )
@@ -124,7 +144,9 @@ class SqlCases:
 
     async def get_for_update(self, case_id: str) -> Case | None:
         return await self._one(
-            select(CaseRow).where(CaseRow.id == case_id).with_for_update()
+            select(CaseRow)
+            .where(CaseRow.id == case_id)
+            .with_for_update()
             .execution_options(populate_existing=True)
         )
 
@@ -133,8 +155,12 @@ class SqlCases:
 
     async def save(self, case: Case) -> None:
         await self._session.execute(
-            update(CaseRow).where(CaseRow.id == case.id).values(
-                state=case.state.value, assignee_id=case.assignee_id, taken_at=case.taken_at,
+            update(CaseRow)
+            .where(CaseRow.id == case.id)
+            .values(
+                state=case.state.value,
+                assignee_id=case.assignee_id,
+                taken_at=case.taken_at,
                 owner_notified_at=case.owner_notified_at,
                 owner_notified_by=case.owner_notified_by,
                 investigation_started_at=case.investigation_started_at,
@@ -151,9 +177,7 @@ class SqlCases:
         statement = (
             _insert(self._session, CaseCounterRow)
             .values(year=year, last=1)
-            .on_conflict_do_update(
-                index_elements=["year"], set_={"last": CaseCounterRow.last + 1}
-            )
+            .on_conflict_do_update(index_elements=["year"], set_={"last": CaseCounterRow.last + 1})
             .returning(CaseCounterRow.last)
         )
         return int((await self._session.execute(statement)).scalar_one())
@@ -172,7 +196,8 @@ class SqlCases:
     async def reported_by(self, person_id: str) -> Sequence[Case]:
         rows = (
             await self._session.scalars(
-                select(CaseRow).where(CaseRow.reporter_id == person_id)
+                select(CaseRow)
+                .where(CaseRow.reporter_id == person_id)
                 .order_by(CaseRow.created_at.desc())
             )
         ).all()
@@ -201,46 +226,74 @@ class SqlEvents:
     async def append(self, events: Sequence[CaseEvent]) -> None:
         for e in events:
             self._session.add(
-                CaseEventRow(case_id=e.case_id, kind=e.kind.value, actor_id=e.actor_id,
-                             at=e.at, detail=dict(e.detail))
+                CaseEventRow(
+                    case_id=e.case_id,
+                    kind=e.kind.value,
+                    actor_id=e.actor_id,
+                    at=e.at,
+                    detail=dict(e.detail),
+                )
             )
         await self._session.flush()
 
     async def for_case(self, case_id: str) -> Sequence[CaseEvent]:
         rows = (
             await self._session.scalars(
-                select(CaseEventRow).where(CaseEventRow.case_id == case_id)
+                select(CaseEventRow)
+                .where(CaseEventRow.case_id == case_id)
                 .order_by(CaseEventRow.id)
             )
         ).all()
-        return [CaseEvent(r.case_id, EventKind(r.kind), r.actor_id, r.at, dict(r.detail))
-                for r in rows]
+        return [
+            CaseEvent(r.case_id, EventKind(r.kind), r.actor_id, r.at, dict(r.detail)) for r in rows
+        ]
 
 
 def _message(row: OutboxRow) -> OutboxMessage:
     return OutboxMessage(
-        id=row.id, key=row.key, kind=MessageKind(row.kind), recipient_id=row.recipient_id,
-        payload=dict(row.payload), created_at=row.created_at,
-        next_attempt_at=row.next_attempt_at, case_id=row.case_id, target_key=row.target_key,
-        status=MessageStatus(row.status), attempts=row.attempts, version=row.version,
-        activity_id=row.activity_id, conversation_id=row.conversation_id,
-        last_error=row.last_error, sent_at=row.sent_at,
-        failure_reported_at=row.failure_reported_at, lease_until=row.lease_until,
+        id=row.id,
+        key=row.key,
+        kind=MessageKind(row.kind),
+        recipient_id=row.recipient_id,
+        payload=dict(row.payload),
+        created_at=row.created_at,
+        next_attempt_at=row.next_attempt_at,
+        case_id=row.case_id,
+        target_key=row.target_key,
+        status=MessageStatus(row.status),
+        attempts=row.attempts,
+        version=row.version,
+        activity_id=row.activity_id,
+        conversation_id=row.conversation_id,
+        last_error=row.last_error,
+        sent_at=row.sent_at,
+        failure_reported_at=row.failure_reported_at,
+        lease_until=row.lease_until,
         lease_owner=row.lease_owner,
     )
 
 
 def _values(message: OutboxMessage) -> dict[str, Any]:
     return {
-        "id": message.id, "key": message.key, "kind": message.kind.value,
-        "recipient_id": message.recipient_id, "case_id": message.case_id,
-        "target_key": message.target_key, "status": message.status.value,
-        "attempts": message.attempts, "version": message.version, "payload": message.payload,
-        "activity_id": message.activity_id, "conversation_id": message.conversation_id,
-        "last_error": message.last_error, "created_at": message.created_at,
-        "next_attempt_at": message.next_attempt_at, "sent_at": message.sent_at,
+        "id": message.id,
+        "key": message.key,
+        "kind": message.kind.value,
+        "recipient_id": message.recipient_id,
+        "case_id": message.case_id,
+        "target_key": message.target_key,
+        "status": message.status.value,
+        "attempts": message.attempts,
+        "version": message.version,
+        "payload": message.payload,
+        "activity_id": message.activity_id,
+        "conversation_id": message.conversation_id,
+        "last_error": message.last_error,
+        "created_at": message.created_at,
+        "next_attempt_at": message.next_attempt_at,
+        "sent_at": message.sent_at,
         "failure_reported_at": message.failure_reported_at,
-        "lease_until": message.lease_until, "lease_owner": message.lease_owner,
+        "lease_until": message.lease_until,
+        "lease_owner": message.lease_owner,
     }
 
 
@@ -250,7 +303,8 @@ class SqlOutbox:
 
     async def enqueue(self, message: OutboxMessage) -> bool:
         statement = (
-            _insert(self._session, OutboxRow).values(**_values(message))
+            _insert(self._session, OutboxRow)
+            .values(**_values(message))
             .on_conflict_do_nothing(index_elements=["key"])
         )
         result = await self._session.execute(statement)
@@ -258,7 +312,8 @@ class SqlOutbox:
 
     async def enqueue_update(self, message: OutboxMessage) -> None:
         statement = (
-            _insert(self._session, OutboxRow).values(**_values(message))
+            _insert(self._session, OutboxRow)
+            .values(**_values(message))
             .on_conflict_do_update(
                 index_elements=["key"],
                 set_={
@@ -296,7 +351,8 @@ class SqlOutbox:
         if not rows:
             return []
         await self._session.execute(
-            update(OutboxRow).where(OutboxRow.id.in_([r.id for r in rows]))
+            update(OutboxRow)
+            .where(OutboxRow.id.in_([r.id for r in rows]))
             .values(lease_until=lease_until, lease_owner=owner)
         )
         claimed = []
@@ -326,19 +382,26 @@ class SqlOutbox:
         if result.rowcount:  # type: ignore[attr-defined]
             return True
         await self._session.execute(
-            update(OutboxRow).where(OutboxRow.id == message.id)
-            .values(lease_until=None, lease_owner=None,
-                    activity_id=message.activity_id, conversation_id=message.conversation_id)
+            update(OutboxRow)
+            .where(OutboxRow.id == message.id)
+            .values(
+                lease_until=None,
+                lease_owner=None,
+                activity_id=message.activity_id,
+                conversation_id=message.conversation_id,
+            )
         )
         return False
 
     async def failed_unreported(self) -> Sequence[OutboxMessage]:
         rows = (
             await self._session.scalars(
-                select(OutboxRow).where(
+                select(OutboxRow)
+                .where(
                     OutboxRow.status == MessageStatus.FAILED.value,
                     OutboxRow.failure_reported_at.is_(None),
-                ).order_by(OutboxRow.created_at)
+                )
+                .order_by(OutboxRow.created_at)
             )
         ).all()
         return [_message(r) for r in rows]
@@ -346,7 +409,8 @@ class SqlOutbox:
     async def for_case(self, case_id: str) -> Sequence[OutboxMessage]:
         rows = (
             await self._session.scalars(
-                select(OutboxRow).where(OutboxRow.case_id == case_id)
+                select(OutboxRow)
+                .where(OutboxRow.case_id == case_id)
                 .order_by(OutboxRow.created_at, OutboxRow.key)
             )
         ).all()
@@ -365,14 +429,19 @@ class SqlConversations:
 
     async def upsert(self, ref: ConversationRef) -> None:
         values = {
-            "user_id": ref.user_id, "tenant_id": ref.tenant_id, "service_url": ref.service_url,
-            "conversation_id": ref.conversation_id, "reference": ref.reference,
+            "user_id": ref.user_id,
+            "tenant_id": ref.tenant_id,
+            "service_url": ref.service_url,
+            "conversation_id": ref.conversation_id,
+            "reference": ref.reference,
             "updated_at": ref.updated_at,
         }
         statement = (
-            _insert(self._session, ConversationRow).values(**values)
-            .on_conflict_do_update(index_elements=["user_id"],
-                                   set_={k: v for k, v in values.items() if k != "user_id"})
+            _insert(self._session, ConversationRow)
+            .values(**values)
+            .on_conflict_do_update(
+                index_elements=["user_id"], set_={k: v for k, v in values.items() if k != "user_id"}
+            )
         )
         await self._session.execute(statement)
 
@@ -392,19 +461,28 @@ class SqlConversations:
 
 
 def _conversation(row: ConversationRow) -> ConversationRef:
-    return ConversationRef(row.user_id, row.tenant_id, row.service_url, row.conversation_id,
-                           dict(row.reference), row.updated_at)
+    return ConversationRef(
+        row.user_id,
+        row.tenant_id,
+        row.service_url,
+        row.conversation_id,
+        dict(row.reference),
+        row.updated_at,
+    )
 
 
 class SqlDrafts:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def save(self, draft_id: str, user_id: str, values: dict[str, str],
-                   now: datetime) -> None:
+    async def save(
+        self, draft_id: str, user_id: str, values: dict[str, str], now: datetime
+    ) -> None:
         row = {"draft_id": draft_id, "user_id": user_id, "values": values, "updated_at": now}
         await self._session.execute(
-            _insert(self._session, ReportDraftRow).values(**row).on_conflict_do_update(
+            _insert(self._session, ReportDraftRow)
+            .values(**row)
+            .on_conflict_do_update(
                 index_elements=["draft_id"],
                 set_={"values": values, "updated_at": now},
                 # Another user cannot overwrite someone's draft by guessing its id.
@@ -431,6 +509,12 @@ class SqlDrafts:
 
 
 class SqlUnitOfWork:
+    cases: SqlCases
+    events: SqlEvents
+    outbox: SqlOutbox
+    conversations: SqlConversations
+    drafts: SqlDrafts
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
         self._session: AsyncSession | None = None

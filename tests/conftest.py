@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -56,7 +57,17 @@ def fake_services(school: School, clock: FakeClock) -> Services:
                     clock=clock, school=school)
 
 
-async def _postgres_schema_engine(base_url: str) -> tuple[AsyncEngine, str, AsyncEngine]:
+@asynccontextmanager
+async def unmigrated_engine(backend: str, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    """An empty database of `backend`: a SQLite file, or a PostgreSQL schema of its own."""
+    if backend == "sqlite":
+        engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / f'{uuid.uuid4().hex}.db'}")
+        try:
+            yield engine
+        finally:
+            await engine.dispose()
+        return
+    base_url = os.environ["TEST_DATABASE_URL"]
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_async_engine(base_url)
     async with admin.begin() as connection:
@@ -65,35 +76,28 @@ async def _postgres_schema_engine(base_url: str) -> tuple[AsyncEngine, str, Asyn
         base_url, connect_args={"server_settings": {"search_path": schema}},
         pool_size=20, max_overflow=20,
     )
-    return engine, schema, admin
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+        async with admin.begin() as connection:
+            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
 
 
 @pytest.fixture(params=BACKENDS)
-async def database_url_engine(
-    request: pytest.FixtureRequest, tmp_path: Path
-) -> AsyncIterator[tuple[str, AsyncEngine]]:
-    """An empty, unmigrated database of each backend, with the URL that reaches it."""
-    if request.param == "sqlite":
-        url = f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
-        engine = create_engine(url)
-        yield url, engine
-        await engine.dispose()
-        return
-    base_url = os.environ["TEST_DATABASE_URL"]
-    engine, schema, admin = await _postgres_schema_engine(base_url)
-    yield base_url, engine
-    await engine.dispose()
-    async with admin.begin() as connection:
-        await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    await admin.dispose()
+async def raw_engine(request: pytest.FixtureRequest, tmp_path: Path
+                     ) -> AsyncIterator[AsyncEngine]:
+    """An empty, unmigrated database of each backend."""
+    async with unmigrated_engine(request.param, tmp_path) as engine:
+        yield engine
 
 
 @pytest.fixture
-async def engine(database_url_engine: tuple[str, AsyncEngine]) -> AsyncEngine:
+async def engine(raw_engine: AsyncEngine) -> AsyncEngine:
     """A migrated database of each backend."""
-    _, engine = database_url_engine
-    await upgrade(engine)
-    return engine
+    await upgrade(raw_engine)
+    return raw_engine
 
 
 @pytest.fixture

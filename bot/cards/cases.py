@@ -30,27 +30,39 @@ def my_cases_card(routed: Sequence[CaseLine], reported: Sequence[CaseLine]) -> d
     body: list[dict[str, Any]] = [heading("Mine saker")]
     actions: list[dict[str, Any]] = []
     if not routed and not reported:
-        body.append(text("Du har ingen saker ennå. Skriv «meld fra» for å melde fra om en "
-                         "bekymring for en elev."))
+        body.append(
+            text(
+                "Du har ingen saker ennå. Skriv «meld fra» for å melde fra om en "
+                "bekymring for en elev."
+            )
+        )
     if routed:
         body.append(text("Saker du har ansvar for", bold=True))
         for line in routed[:20]:
             flag = " – venter på deg" if line.needs_me else ""
             # The pupil's name is typed text: a TextRun shows it verbatim, never as Markdown.
-            body.append({"type": "RichTextBlock", "inlines": [
-                run(f"Sak {line.reference}: ", bold=True),
-                run(line.pupil or ""),
-                run(f" · {line.state_label}{flag} · meldt {format_datetime(line.reported_at)}",
-                    subtle=True),
-            ]})
+            body.append(
+                {
+                    "type": "RichTextBlock",
+                    "inlines": [
+                        run(f"Sak {line.reference}: ", bold=True),
+                        run(line.pupil or ""),
+                        run(
+                            f" · {line.state_label}{flag} · meldt {format_datetime(line.reported_at)}",
+                            subtle=True,
+                        ),
+                    ],
+                }
+            )
         for line in [r for r in routed if r.needs_me][:3]:
-            actions.append(execute(f"Vis sak {line.reference}", Verb.REFRESH,
-                                   {CASE: line.case_id}))
+            actions.append(execute(f"Vis sak {line.reference}", Verb.REFRESH, {CASE: line.case_id}))
     if reported:
         body.append(text("Saker du har meldt fra om", bold=True))
         for line in reported[:20]:
-            body.append(text(
-                f"Sak {line.reference} · {line.state_label} · meldt "
-                f"{format_datetime(line.reported_at)}"
-            ))
+            body.append(
+                text(
+                    f"Sak {line.reference} · {line.state_label} · meldt "
+                    f"{format_datetime(line.reported_at)}"
+                )
+            )
     return adaptive_card(body, actions, fallback_text="Mine saker")

@@ -56,8 +56,9 @@ class ReportFlow:
         card = report_form_card(uuid.uuid4().hex, today=self._today())
         await turn_context.send_activity(card_message(card, "Meld fra om en bekymring"))
 
-    async def handle(self, turn_context: TurnContext, person: Person, data: Mapping[str, Any]
-                     ) -> None:
+    async def handle(
+        self, turn_context: TurnContext, person: Person, data: Mapping[str, Any]
+    ) -> None:
         verb = data.get(VERB)
         draft = data.get(DRAFT)
         if not isinstance(draft, str) or not _DRAFT_ID.match(draft):
@@ -98,23 +99,26 @@ class ReportFlow:
             return
         await self._send(turn_context, person, draft, parsed)
 
-    async def _check(self, turn_context: TurnContext, person: Person, draft: str,
-                     values: Mapping[str, object]) -> None:
+    async def _check(
+        self, turn_context: TurnContext, person: Person, draft: str, values: Mapping[str, object]
+    ) -> None:
         parsed = parse_report(values, self._today())
         if isinstance(parsed, ReportErrors):
             log.info("report draft %s has %d field errors", draft, len(parsed.messages))
             await self._form(turn_context, draft, values, parsed.messages)
             return
         async with self._svc.uow() as uow:
-            await uow.drafts.save(draft, person.aad_object_id, parsed.to_values(),
-                                  self._svc.clock.now())
+            await uow.drafts.save(
+                draft, person.aad_object_id, parsed.to_values(), self._svc.clock.now()
+            )
             await uow.commit()
         await turn_context.send_activity(
             card_message(report_summary_card(draft, parsed), "Se over meldingen")
         )
 
-    async def _send(self, turn_context: TurnContext, person: Person, draft: str,
-                    report: Report) -> None:
+    async def _send(
+        self, turn_context: TurnContext, person: Person, draft: str, report: Report
+    ) -> None:
         outcome = await submit_report(self._svc, person, draft, report)
         case = outcome.case
         async with self._svc.uow() as uow:
@@ -142,10 +146,16 @@ class ReportFlow:
             )
         await turn_context.send_activity(card_message(card, f"Kvittering for sak {case.reference}"))
 
-    async def _form(self, turn_context: TurnContext, draft: str, values: Mapping[str, object],
-                    errors: Mapping[str, str] | None) -> None:
-        text_values = {k: v if isinstance(v, str) else str(v) for k, v in values.items()
-                       if v is not None}
+    async def _form(
+        self,
+        turn_context: TurnContext,
+        draft: str,
+        values: Mapping[str, object],
+        errors: Mapping[str, str] | None,
+    ) -> None:
+        text_values = {
+            k: v if isinstance(v, str) else str(v) for k, v in values.items() if v is not None
+        }
         card = report_form_card(draft, values=text_values, errors=errors, today=self._today())
         await turn_context.send_activity(card_message(card, "Meld fra om en bekymring"))
 

@@ -148,19 +148,37 @@ class Case:
             forwarded_to_owner=routing.forwarded_to_owner,
             recipients=[
                 # Rektor reporting a case receives it, so it counts as acknowledged at once.
-                CaseRecipient(r.person.aad_object_id, r.reason,
-                              now if r.person.aad_object_id == reporter_id else None)
+                CaseRecipient(
+                    r.person.aad_object_id,
+                    r.reason,
+                    now if r.person.aad_object_id == reporter_id else None,
+                )
                 for r in routing.recipients
             ],
         )
         events = [
-            CaseEvent(case_id, EventKind.REPORTED, reporter_id, now,
-                      {"category": report.category, "source": report.source.value,
-                       "urgent": str(routing.urgent).lower(),
-                       "serious": str(report.serious).lower()}),
-            CaseEvent(case_id, EventKind.ROUTED, None, now,
-                      {"recipients": ",".join(routing.recipient_ids),
-                       "warnings": ",".join(routing.warnings)}),
+            CaseEvent(
+                case_id,
+                EventKind.REPORTED,
+                reporter_id,
+                now,
+                {
+                    "category": report.category,
+                    "source": report.source.value,
+                    "urgent": str(routing.urgent).lower(),
+                    "serious": str(report.serious).lower(),
+                },
+            ),
+            CaseEvent(
+                case_id,
+                EventKind.ROUTED,
+                None,
+                now,
+                {
+                    "recipients": ",".join(routing.recipient_ids),
+                    "warnings": ",".join(routing.warnings),
+                },
+            ),
         ]
         if routing.forwarded_to_owner:
             events.append(CaseEvent(case_id, EventKind.FORWARDED_TO_OWNER, reporter_id, now))
@@ -228,8 +246,15 @@ class Case:
             )
         previous = self.state
         self.state = target
-        return [CaseEvent(self.id, EventKind.STATE_CHANGED, actor_id, now,
-                          {"from": previous.value, "to": target.value})]
+        return [
+            CaseEvent(
+                self.id,
+                EventKind.STATE_CHANGED,
+                actor_id,
+                now,
+                {"from": previous.value, "to": target.value},
+            )
+        ]
 
     @property
     def unacknowledged(self) -> bool:

@@ -210,8 +210,13 @@ def parse_report(values: Mapping[str, object], today: date) -> Report | ReportEr
     optional(Field.PLACE, "sted og tidspunkt", MAX_SHORT)
     optional(Field.INTERVENTION, "hvordan du grep inn", MAX_TEXT)
 
-    for key in (Field.PUPIL_NAME, Field.PUPIL_CLASS, Field.DESCRIPTION, Field.PLACE,
-                Field.INTERVENTION):
+    for key in (
+        Field.PUPIL_NAME,
+        Field.PUPIL_CLASS,
+        Field.DESCRIPTION,
+        Field.PLACE,
+        Field.INTERVENTION,
+    ):
         if _NATIONAL_ID.search(texts[key]):
             errors[key] = "Skriv ikke fødselsnummer. Navn og klasse er nok."
 

@@ -82,9 +82,10 @@ def route(report: Report, reporter: Person, staff: StaffView) -> Routing:
         leader = staff.nearest_leader(reporter)
         if leader is None:
             warnings.append(Warning.NO_LEADER)
-        elif leader.aad_object_id not in {
-            r.person.aad_object_id for r in recipients
-        } and leader.aad_object_id != reporter.aad_object_id:
+        elif (
+            leader.aad_object_id not in {r.person.aad_object_id for r in recipients}
+            and leader.aad_object_id != reporter.aad_object_id
+        ):
             recipients.append(Recipient(leader, Reason.NEAREST_LEADER))
 
     return Routing(
@@ -92,6 +93,7 @@ def route(report: Report, reporter: Person, staff: StaffView) -> Routing:
         urgent=report.staff_suspected,
         owner_must_be_notified=report.serious or report.staff_suspected,
         forwarded_to_owner=False,
-        reporter_is_recipient=reporter.aad_object_id in {r.person.aad_object_id for r in recipients},
+        reporter_is_recipient=reporter.aad_object_id
+        in {r.person.aad_object_id for r in recipients},
         warnings=tuple(warnings),
     )

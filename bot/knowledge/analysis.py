@@ -48,26 +48,30 @@ _QUOTES: Final = str.maketrans(
 )
 
 
-def _compile_phrases() -> tuple[tuple[re.Pattern[str], str], ...]:
-    english = sorted(lexicon.ENGLISH_PHRASES.items(), key=lambda item: -len(item[0]))
-    compiled = [
-        (re.compile(r"(?<![\w-])" + re.escape(key) + r"(?![\w-])"), f" {value} ")
-        for key, value in english
-    ]
-    compiled.extend((re.compile(pattern), value) for pattern, value in lexicon.PHRASES)
-    return tuple(compiled)
+def _compile_english() -> re.Pattern[str]:
+    # One alternation (longest first) instead of a pattern per phrase: normalising is on
+    # the path of every question and of every field at index build.
+    keys = sorted(lexicon.ENGLISH_PHRASES, key=len, reverse=True)
+    alternation = "|".join(re.escape(key) for key in keys)
+    return re.compile(r"(?<![\w-])(" + alternation + r")(?![\w-])")
 
 
-_PHRASES: Final = _compile_phrases()
+_ENGLISH_PHRASES: Final = _compile_english()
+_PHRASES: Final = tuple((re.compile(pattern), value) for pattern, value in lexicon.PHRASES)
 
 
 def normalise(text: str) -> str:
     """Lowercase, fold typographic variants, merge phrases and tag legal paragraphs."""
     text = unicodedata.normalize("NFKC", text).lower().translate(_QUOTES)
     text = _PARAGRAPH_RE.sub(_paragraph_tokens, text)
+    text = _ENGLISH_PHRASES.sub(_english_phrase, text)
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
     return text
+
+
+def _english_phrase(match: re.Match[str]) -> str:
+    return f" {lexicon.ENGLISH_PHRASES[match.group(1)]} "
 
 
 def _paragraph_tokens(match: re.Match[str]) -> str:

@@ -176,7 +176,7 @@ def _parse_section(index: int, value: object, problems: list[Problem]) -> Sectio
 
     if section_id is None or not SECTION_ID_RE.match(section_id):
         problems.append(
-            Problem(where, f"'id' must be a section number like \"8\" or \"8.3\", got {raw_id!r}")
+            Problem(where, f'\'id\' must be a section number like "8" or "8.3", got {raw_id!r}')
         )
     for key in sorted(set(obj) - _SECTION_KEYS):
         problems.append(Problem(where, f"unknown key {key!r}"))

@@ -33,10 +33,9 @@ from bot.knowledge.model import Action, Plan, Section
 
 DEFAULT_PLAN_PATH: Final = Path(__file__).parent / "plans" / "ellingsrud.json"
 
-# Field weights and length normalisation for BM25F. Titles and curated questions are short
-# and written to be matched, so a hit there is worth more than one in the running text.
+# BM25F fields as (name, weight, length normalisation b). Titles, keywords and curated
+# questions are written to be matched, so a hit there is worth more than one in the text.
 _FIELDS: Final[tuple[tuple[str, float, float], ...]] = (
-    # (name, weight, b)
     ("title", 3.0, 0.3),
     ("keywords", 2.0, 0.3),
     ("questions", 2.0, 0.75),
@@ -44,10 +43,17 @@ _FIELDS: Final[tuple[tuple[str, float, float], ...]] = (
     ("text", 1.0, 0.75),
 )
 _K1: Final = 1.2
+# Compound parts count as fractional occurrences: "varslingsskjema" is found by "skjema",
+# but below a section that says "skjema" itself.
 _COMPOUND_PART_WEIGHT: Final = 0.5
 _FUZZY_FACTOR: Final = 0.9
 _REF_SCORE: Final = 12.0
-_MIN_FUZZY_LENGTH: Final = 4
+_MIN_FUZZY_LENGTH: Final = 5
+_FUZZY_CANDIDATES: Final = 8
+_FUZZY_CACHE_SIZE: Final = 4096
+_WORD_RE: Final = re.compile(r"[^\W\d_]+")
+_CLASS_CODE_RE: Final = re.compile(r"^\d{1,2}[a-zæøå]{1,2}$")
+_SENTENCE_START: Final = frozenset(".!?:;\n«\"(-–")
 _SECTION_REF_RE: Final = re.compile(
     r"(?:\b(?:punkt|pkt|kapittel|kap|del|delen|avsnitt|seksjon|section|chapter|point|part)"
     r"\.?\s*(\d+(?:\.\d+)*)(?![\d-])"
@@ -57,7 +63,7 @@ _SECTION_REF_RE: Final = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Decision thresholds; defaults were tuned on the "tune" split of the evaluation set."""
+    """Decision thresholds; the defaults were tuned on the "tune" split only."""
 
     min_coverage: float = 0.6
     min_score: float = 1.5
@@ -75,9 +81,10 @@ class Hit:
 class Answer:
     """What the bot needs to reply: ranked sections, the decision, and what to show.
 
-    ``citation``, ``summary``, ``section_id`` and ``action`` are set only when ``answered``
-    is true, so a caller cannot accidentally present a low-confidence guess as the answer;
-    ``hits`` always holds the closest sections (best first) for a "did you mean" reply.
+    ``section_id``, ``citation``, ``title``, ``summary`` and ``action`` are set only when
+    ``answered`` is true, so a caller cannot present a low-confidence guess as the answer by
+    accident; ``hits`` always holds the closest sections (best first) for a "did you mean"
+    reply. ``law_beyond_plan`` marks a legal question the plan does not cover (ask rektor).
     """
 
     answered: bool
@@ -101,7 +108,7 @@ class Answer:
 
 @dataclass(frozen=True, slots=True)
 class _Slot:
-    """One informative unit of the question: a term, or the parts of an unknown compound."""
+    """One informative unit of the question: a term, or the two parts of a compound."""
 
     terms: tuple[str, ...]
     idf: float
@@ -109,22 +116,23 @@ class _Slot:
 
 
 @dataclass(slots=True)
-class _QueryPlan:
+class _Query:
     slots: list[_Slot] = field(default_factory=list)
+    refs: list[int] = field(default_factory=list)
     law: bool = False
 
 
 class KnowledgeBase:
-    """A plan plus its search index. Immutable after construction and safe to share."""
+    """A plan plus its search index. Read-only after construction and safe to share."""
 
     def __init__(self, plan: Plan, settings: Settings | None = None) -> None:
         self.plan = plan
         self.settings = settings or Settings()
-        self._sections: tuple[Section, ...] = plan.sections
-        self._ids: tuple[str, ...] = tuple(s.id for s in plan.sections)
-        self._citations: tuple[str, ...] = tuple(plan.citation(i) for i in self._ids)
         self._postings: dict[str, list[tuple[int, float]]] = {}
         self._idf: dict[str, float] = {}
+        self._split_cache: dict[str, tuple[str, str] | None] = {}
+        self._fuzzy_cache: dict[str, str | None] = {}
+        self._fuzzy_lock = Lock()
         self._build()
 
     @classmethod
@@ -134,97 +142,96 @@ class KnowledgeBase:
     # ------------------------------------------------------------------ index build
 
     def _build(self) -> None:
-        n = len(self._sections)
-        field_counts: list[dict[str, Counter[str]]] = []
-        field_lengths: dict[str, list[int]] = {name: [] for name, _, _ in _FIELDS}
+        sections = self.plan.sections
+        answer_for = _answering_sections(sections)
+        self._docs: tuple[Section, ...] = tuple(sections[i] for i in sorted(set(answer_for)))
+        doc_index = {section.id: d for d, section in enumerate(self._docs)}
+        self._doc_of: dict[str, int] = {
+            section.id: doc_index[sections[answer_for[i]].id] for i, section in enumerate(sections)
+        }
+        self._citations: tuple[str, ...] = tuple(self.plan.citation(s.id) for s in self._docs)
+
+        analysed: list[dict[str, list[tuple[str, str]]]] = [
+            {name: [] for name, _, _ in _FIELDS} for _ in self._docs
+        ]
         surface_words: set[str] = set()
         base_terms: set[str] = set()
-
-        analysed: list[dict[str, list[tuple[str, str]]]] = []
-        for section in self._sections:
-            fields = {
-                "title": f"{section.title}\n{section.short_title}",
-                "keywords": "\n".join(section.keywords),
-                "questions": "\n".join(section.questions),
-                "summary": section.summary,
-                "text": section.text,
-            }
-            per_field = {name: analysis.text_terms(value) for name, value in fields.items()}
-            analysed.append(per_field)
-            for pairs in per_field.values():
+        for section in sections:
+            target = analysed[self._doc_of[section.id]]
+            for name, value in _fields(section).items():
+                pairs = analysis.text_terms(value)
+                target[name].extend(pairs)
                 for surface, term in pairs:
                     surface_words.add(surface)
                     base_terms.add(term)
-
         self._base_terms: frozenset[str] = frozenset(base_terms)
-        self._split_cache: dict[str, tuple[str, ...] | None] = {}
 
+        lengths: dict[str, list[int]] = {name: [] for name, _, _ in _FIELDS}
+        counts: list[dict[str, dict[str, float]]] = []
         for per_field in analysed:
-            counts: dict[str, Counter[str]] = {}
+            doc_counts: dict[str, dict[str, float]] = {}
             for name, pairs in per_field.items():
-                counter: Counter[str] = Counter()
-                weighted: dict[str, float] = {}
+                lengths[name].append(len(pairs))
+                tf: dict[str, float] = {}
                 for surface, term in pairs:
-                    counter[term] += 1
-                    parts = self._split_compound(surface)
-                    for part in parts or ():
+                    tf[term] = tf.get(term, 0.0) + 1.0
+                    for part in self._split_compound(surface) or ():
                         if part != term:
-                            weighted[part] = weighted.get(part, 0.0) + _COMPOUND_PART_WEIGHT
-                field_lengths[name].append(len(pairs))
-                # Compound parts count as fractional occurrences, so "varslingsskjema" is
-                # also found by "skjema" but ranks below a section that says "skjema".
-                merged: Counter[str] = Counter()
-                for term, count in counter.items():
-                    merged[term] = count
-                for term, extra in weighted.items():
-                    merged[term] = merged.get(term, 0) + extra  # type: ignore[assignment]
-                counts[name] = merged
-            field_counts.append(counts)
+                            tf[part] = tf.get(part, 0.0) + _COMPOUND_PART_WEIGHT
+                doc_counts[name] = tf
+            counts.append(doc_counts)
 
-        averages = {
-            name: max(1.0, sum(lengths) / max(1, len(lengths)))
-            for name, lengths in field_lengths.items()
-        }
+        averages = {name: max(1.0, sum(v) / max(1, len(v))) for name, v in lengths.items()}
         pseudo_tf: list[dict[str, float]] = []
-        for doc, counts in enumerate(field_counts):
-            tf: dict[str, float] = {}
+        for doc, doc_counts in enumerate(counts):
+            combined: dict[str, float] = {}
             for name, weight, b in _FIELDS:
-                norm = 1.0 - b + b * field_lengths[name][doc] / averages[name]
-                for term, count in counts[name].items():
-                    tf[term] = tf.get(term, 0.0) + weight * float(count) / norm
-            pseudo_tf.append(tf)
+                norm = 1.0 - b + b * lengths[name][doc] / averages[name]
+                for term, count in doc_counts[name].items():
+                    combined[term] = combined.get(term, 0.0) + weight * count / norm
+            pseudo_tf.append(combined)
 
+        n = len(self._docs)
         df: Counter[str] = Counter()
-        for tf in pseudo_tf:
-            df.update(tf.keys())
+        for combined in pseudo_tf:
+            df.update(combined.keys())
         self._idf = {term: _idf(n, count) for term, count in df.items()}
-        self._idf_unknown = _idf(n, 0)
-        for doc, tf in enumerate(pseudo_tf):
-            for term, value in tf.items():
+        # An unknown word weighs as much as the rarest word the plan uses: it is informative,
+        # but it must not single-handedly outweigh everything else the question says.
+        self._idf_unknown = _idf(n, 1)
+        for doc, combined in enumerate(pseudo_tf):
+            for term, value in combined.items():
                 weight = self._idf[term] * value * (_K1 + 1.0) / (value + _K1)
                 self._postings.setdefault(term, []).append((doc, weight))
 
         law_terms = {t for word in lexicon.LAW_TERMS for t in analysis.word_terms(word)}
-        self._law_terms: frozenset[str] = frozenset(law_terms - set(self._idf))
+        self._law_terms: frozenset[str] = frozenset(law_terms - self._idf.keys())
 
-        choices = {w for w in surface_words if len(w) >= _MIN_FUZZY_LENGTH}
-        choices.update(w for w in analysis.known_surface_words() if len(w) >= _MIN_FUZZY_LENGTH)
-        self._fuzzy_choices: list[str] = sorted(choices)
-        self._fuzzy_cache: dict[str, str | None] = {}
-        self._cache_lock = Lock()
+        self._frequency: Counter[str] = Counter()
+        for per_field in analysed:
+            for pairs in per_field.values():
+                self._frequency.update(surface for surface, _ in pairs)
+        # Person names in the plan ("Morten" in 8.3) must not become spelling targets:
+        # "morgen" would otherwise be "corrected" to a name.
+        proper = _proper_nouns(section.text for section in sections) - surface_lowercase(
+            sections
+        )
+        choices = (surface_words - proper) | analysis.known_surface_words()
+        self._fuzzy_choices: tuple[str, ...] = tuple(
+            sorted(w for w in choices if len(w) >= _MIN_FUZZY_LENGTH - 1 and w.isalpha())
+        )
 
     # ------------------------------------------------------------------ question analysis
 
-    def _split_compound(self, word: str) -> tuple[str, ...] | None:
-        """Split an unknown compound into two known parts ("tiltaksplan" → tiltak + plan).
+    def _split_compound(self, word: str) -> tuple[str, str] | None:
+        """Split a compound into two known parts ("skolemiljøplan" → skolemiljø + plan).
 
         Norwegian writes compounds as one word, often with a linking -s- or -e-, so a
-        question's "skolemiljøplan" must still find sections about "skolemiljø" and "plan".
+        question's "skolemiljøplanen" must still find sections about "skolemiljø" and "plan".
         """
-        cached = self._split_cache.get(word, ())
-        if cached != ():
-            return cached
-        best: tuple[str, ...] | None = None
+        if word in self._split_cache:
+            return self._split_cache[word]
+        best: tuple[str, str] | None = None
         best_balance = 0
         if len(word) >= 6 and word.isalpha():
             for i in range(3, len(word) - 2):
@@ -243,44 +250,57 @@ class KnowledgeBase:
         return best
 
     def _correct(self, word: str) -> str | None:
-        """Closest known word within a small edit distance, for typos ("vasrler")."""
+        """Closest known word within a small edit distance, for typos ("vasrler").
+
+        Ties are broken towards the same first letter and then the word the plan uses most,
+        since typing errors rarely hit the first letter.
+        """
         if len(word) < _MIN_FUZZY_LENGTH or not word.isalpha():
             return None
-        with self._cache_lock:
+        with self._fuzzy_lock:
             if word in self._fuzzy_cache:
                 return self._fuzzy_cache[word]
         max_distance = 1 if len(word) <= 6 else 2
-        match = process.extractOne(
-            word, self._fuzzy_choices, scorer=OSA.distance, score_cutoff=max_distance
+        matches = process.extract(
+            word,
+            self._fuzzy_choices,
+            scorer=OSA.distance,
+            score_cutoff=max_distance,
+            limit=_FUZZY_CANDIDATES,
         )
-        result = match[0] if match is not None and match[0] != word else None
-        with self._cache_lock:
-            if len(self._fuzzy_cache) > 4096:
+        result: str | None = None
+        if matches:
+            best = min(
+                matches,
+                key=lambda m: (m[1], m[0][0] != word[0], -self._frequency[m[0]], m[0]),
+            )
+            result = best[0] if best[0] != word else None
+        with self._fuzzy_lock:
+            if len(self._fuzzy_cache) >= _FUZZY_CACHE_SIZE:
                 self._fuzzy_cache.clear()
             self._fuzzy_cache[word] = result
         return result
 
-    def _analyse(self, question: str) -> _QueryPlan:
-        query = _QueryPlan()
-        normalised = analysis.normalise(question)
-        normalised = self._extract_refs(normalised, query)
-        seen: set[str] = set()
+    def _analyse(self, question: str) -> _Query:
+        query = _Query()
+        names = _names(question)
+        normalised = self._extract_refs(analysis.normalise(question), query)
+        seen: set[tuple[str, ...]] = set()
 
         def add(terms: tuple[str, ...], factor: float = 1.0) -> None:
-            key = "+".join(terms)
-            if key in seen:
+            if terms in seen:
                 return
-            seen.add(key)
+            seen.add(terms)
             idf = max(self._idf.get(t, self._idf_unknown) for t in terms)
             query.slots.append(_Slot(terms, idf, factor))
 
         for token in analysis.tokenize(normalised):
-            terms = analysis.word_terms(token)
-            if not terms:
+            if _CLASS_CODE_RE.match(token):
+                continue  # "9B", "10a": which class, not which routine
+            if token in names and not self._knows(token):
                 continue
-            for term in terms:
-                if self._is_law(term):
-                    query.law = True
+            for term in analysis.word_terms(token):
+                query.law = query.law or self._is_law(term)
                 if term in self._idf:
                     add((term,))
                     continue
@@ -289,34 +309,33 @@ class KnowledgeBase:
                     add(parts)
                     continue
                 corrected = self._correct(token)
-                if corrected is not None:
-                    corrected_terms = analysis.word_terms(corrected)
-                    for fixed in corrected_terms:
-                        if self._is_law(fixed):
-                            query.law = True
-                        if fixed in self._idf:
-                            add((fixed,), _FUZZY_FACTOR)
-                        else:
-                            add((fixed,))
+                if corrected is None:
+                    add((term,))
                     continue
-                add((term,))
+                # A corrected stop word ("hvordn") simply disappears.
+                for fixed in analysis.word_terms(corrected):
+                    query.law = query.law or self._is_law(fixed)
+                    add((fixed,), _FUZZY_FACTOR if fixed in self._idf else 1.0)
         return query
+
+    def _knows(self, token: str) -> bool:
+        return any(term in self._idf for term in analysis.word_terms(token))
 
     def _is_law(self, term: str) -> bool:
         if term in self._law_terms:
             return True
         return analysis.is_paragraph_term(term) and term not in self._idf
 
-    def _extract_refs(self, normalised: str, query: _QueryPlan) -> str:
+    def _extract_refs(self, normalised: str, query: _Query) -> str:
         """Turn "punkt 8.3" / "kapittel 3" / a bare "8.3" into a direct section reference."""
-        ids = set(self._ids)
 
         def replace(match: re.Match[str]) -> str:
             section_id = match.group(1) or match.group(2)
-            if section_id in ids:
-                query.slots.append(_Slot((_ref_term(section_id),), self._idf_unknown))
-                return " "
-            return match.group(0)
+            doc = self._doc_of.get(section_id)
+            if doc is None:
+                return match.group(0)
+            query.refs.append(doc)
+            return " "
 
         return _SECTION_REF_RE.sub(replace, normalised)
 
@@ -325,30 +344,34 @@ class KnowledgeBase:
     def ask(self, question: str) -> Answer:
         """Rank the plan's sections for a question and decide whether to answer it."""
         query = self._analyse(question)
-        n = len(self._sections)
+        n = len(self._docs)
         scores = [0.0] * n
         covered = [0.0] * n
-        total_idf = 0.0
+        total = 0.0
+        for doc in query.refs:
+            total += self._idf_unknown
+            scores[doc] += _REF_SCORE
+            covered[doc] += self._idf_unknown
         for slot in query.slots:
-            total_idf += slot.idf
+            total += slot.idf
             per_doc: dict[int, float] = {}
             for term in slot.terms:
-                for doc, weight in self._postings_for(term):
+                for doc, weight in self._postings.get(term, ()):
                     per_doc[doc] = per_doc.get(doc, 0.0) + weight * slot.factor
             for doc, value in per_doc.items():
                 scores[doc] += value
                 covered[doc] += slot.idf
 
-        order = sorted((i for i in range(n) if scores[i] > 0.0), key=lambda i: (-scores[i], i))
+        order = sorted((d for d in range(n) if scores[d] > 0.0), key=lambda d: (-scores[d], d))
         hits = tuple(
-            Hit(self._ids[i], round(scores[i], 4), self._citations[i])
-            for i in order[: self.settings.max_hits]
+            Hit(self._docs[d].id, round(scores[d], 4), self._citations[d])
+            for d in order[: self.settings.max_hits]
         )
-        if not order or total_idf <= 0.0:
+        if not order or total <= 0.0:
             return Answer(answered=False, confidence=0.0, hits=hits, law_beyond_plan=query.law)
 
         best = order[0]
-        confidence = covered[best] / total_idf
+        confidence = covered[best] / total
         answered = (
             not query.law
             and confidence >= self.settings.min_coverage
@@ -361,7 +384,7 @@ class KnowledgeBase:
                 hits=hits,
                 law_beyond_plan=query.law,
             )
-        section = self._sections[best]
+        section = self._docs[best]
         return Answer(
             answered=True,
             confidence=round(confidence, 4),
@@ -373,15 +396,71 @@ class KnowledgeBase:
             action=section.action,
         )
 
-    def _postings_for(self, term: str) -> Iterable[tuple[int, float]]:
-        if term.startswith("\x00ref:"):
-            section_id = term[len("\x00ref:") :]
-            return ((self._ids.index(section_id), _REF_SCORE),)
-        return self._postings.get(term, ())
+
+def _answering_sections(sections: tuple[Section, ...]) -> list[int]:
+    """Index of the section that answers for each section.
+
+    A section with no text of its own and a single subsection ("5 Aktivitetsplan/årshjul"
+    over "5.1") says nothing the subsection does not, so its words are indexed with the
+    subsection and the subsection is what the bot cites.
+    """
+    position = {section.id: i for i, section in enumerate(sections)}
+    children: dict[str, list[int]] = {}
+    for i, section in enumerate(sections):
+        if section.parent_id is not None:
+            children.setdefault(section.parent_id, []).append(i)
+    answer_for = list(range(len(sections)))
+    for section in sections:
+        kids = children.get(section.id, [])
+        if not section.text and len(kids) == 1:
+            answer_for[position[section.id]] = kids[0]
+    return answer_for
 
 
-def _ref_term(section_id: str) -> str:
-    return f"\x00ref:{section_id}"
+def _names(question: str) -> set[str]:
+    """Lowercased words of the question that look like people's names.
+
+    A capitalised word inside a sentence is a name in Norwegian (nouns are not capitalised);
+    at the start of a sentence only known first names count. All-caps words are acronyms
+    (FAU, UDA), not names.
+    """
+    names: set[str] = set()
+    for match in _WORD_RE.finditer(question):
+        word = match.group(0)
+        if not word[0].isupper() or word.isupper() or len(word) < 2:
+            continue
+        before = question[: match.start()].rstrip()
+        lower = word.lower()
+        if (not before or before[-1] in _SENTENCE_START) and lower not in lexicon.FIRST_NAMES:
+            continue
+        names.add(lower)
+    return names
+
+
+def _proper_nouns(texts: Iterable[str]) -> set[str]:
+    found: set[str] = set()
+    for text in texts:
+        found.update(w.lower() for w in _WORD_RE.findall(text) if w[0].isupper())
+    return found
+
+
+def surface_lowercase(sections: Iterable[Section]) -> set[str]:
+    """Words the plan also writes in lower case somewhere, i.e. ordinary words."""
+    found: set[str] = set()
+    for section in sections:
+        for value in _fields(section).values():
+            found.update(w for w in _WORD_RE.findall(value) if w[0].islower())
+    return found
+
+
+def _fields(section: Section) -> dict[str, str]:
+    return {
+        "title": f"{section.title}\n{section.short_title}",
+        "keywords": "\n".join(section.keywords),
+        "questions": "\n".join(section.questions),
+        "summary": section.summary,
+        "text": section.text,
+    }
 
 
 def _head_variants(head: str) -> tuple[str, ...]:

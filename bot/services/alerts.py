@@ -89,8 +89,13 @@ def alert_for(
     if notice:
         card["body"].insert(
             0,
-            {"type": "TextBlock", "text": notice, "wrap": True, "color": "attention",
-             "weight": "bolder"},
+            {
+                "type": "TextBlock",
+                "text": notice,
+                "wrap": True,
+                "color": "attention",
+                "weight": "bolder",
+            },
         )
     return card
 

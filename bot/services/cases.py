@@ -19,8 +19,9 @@ async def my_cases(svc: Services, person: Person) -> MyCases:
     async with svc.uow() as uow:
         routed = list(await uow.cases.routed_to(person.aad_object_id))
         routed_ids = {c.id for c in routed}
-        reported = [c for c in await uow.cases.reported_by(person.aad_object_id)
-                    if c.id not in routed_ids]
+        reported = [
+            c for c in await uow.cases.reported_by(person.aad_object_id) if c.id not in routed_ids
+        ]
     return MyCases(routed, reported)
 
 

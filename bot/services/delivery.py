@@ -20,6 +20,7 @@ from bot.domain.case import CaseEvent, EventKind
 from bot.services.alerts import text_activity
 from bot.services.context import Services
 from bot.services.ports import (
+    ConversationRef,
     DeliveryError,
     MessageKind,
     MessageStatus,
@@ -40,7 +41,7 @@ class RetryPolicy:
 
     def delay(self, attempts: int, retry_after: float | None, rand: Callable[[], float]) -> float:
         """Full jitter on an exponential base; Retry-After is a floor, never shortened."""
-        exponential = min(self.max_delay, self.base_delay * (2 ** max(0, attempts - 1)))
+        exponential = min(self.max_delay, self.base_delay * 2.0 ** max(0, attempts - 1))
         jittered = exponential / 2 + rand() * exponential / 2
         return max(jittered, retry_after or 0.0)
 
@@ -76,12 +77,12 @@ class DeliveryWorker:
             await uow.commit()
         if not messages:
             return 0
-        # Updates after alerts: an update whose alert is in the same batch then finds it sent.
-        ordered = sorted(messages, key=lambda m: (m.kind is MessageKind.CARD_UPDATE, m.created_at))
-        alerts = [m for m in ordered if m.kind is not MessageKind.CARD_UPDATE]
-        updates = [m for m in ordered if m.kind is MessageKind.CARD_UPDATE]
-        await asyncio.gather(*(self._guarded(m) for m in alerts))
+        # Updates first: one whose alert has not gone out yet folds into it, so the recipient
+        # gets one message with the newest card instead of a message and an edit.
+        updates = [m for m in messages if m.kind is MessageKind.CARD_UPDATE]
+        others = [m for m in messages if m.kind is not MessageKind.CARD_UPDATE]
         await asyncio.gather(*(self._guarded(m) for m in updates))
+        await asyncio.gather(*(self._guarded(m) for m in others))
         return len(messages)
 
     async def run_until_idle(self, max_passes: int = 1000) -> int:
@@ -109,10 +110,31 @@ class DeliveryWorker:
                 if message.kind is MessageKind.CARD_UPDATE and message.target_key
                 else None
             )
+            if message.kind is not MessageKind.CARD_UPDATE:
+                current = await uow.outbox.get(message.key)
+                if current is None or current.status is not MessageStatus.PENDING:
+                    return
+                message.payload = current.payload  # an update may have folded into it
             if message.kind is MessageKind.CARD_UPDATE:
-                if target is None or target.status in (MessageStatus.FAILED,
-                                                       MessageStatus.SUPERSEDED):
+                if target is None or target.status in (
+                    MessageStatus.FAILED,
+                    MessageStatus.SUPERSEDED,
+                ):
                     message.status = MessageStatus.SUPERSEDED
+                    await uow.outbox.finish(message)
+                    await uow.commit()
+                    return
+                now = self._svc.clock.now()
+                in_flight_elsewhere = (
+                    target.status is MessageStatus.PENDING
+                    and target.lease_owner not in (None, self.owner)
+                    and target.lease_until is not None
+                    and target.lease_until > now
+                )
+                if in_flight_elsewhere:
+                    # Another sender is delivering the alert right now: edit it once it is sent.
+                    message.next_attempt_at = now + timedelta(seconds=2)
+                    message.lease_until = message.lease_owner = None
                     await uow.outbox.finish(message)
                     await uow.commit()
                     return
@@ -126,6 +148,8 @@ class DeliveryWorker:
                     return
 
         conversation_key = conversation.conversation_id if conversation else message.recipient_id
+        activity_id: str | None
+        created: ConversationRef | None
         await self._limiter.acquire(conversation_key)
         try:
             if message.kind is MessageKind.CARD_UPDATE:
@@ -149,23 +173,31 @@ class DeliveryWorker:
                 await uow.conversations.upsert(created)
             message.status = MessageStatus.SENT
             message.activity_id = activity_id
-            message.conversation_id = (created or conversation).conversation_id if (
-                created or conversation) else None
+            reached = created or conversation
+            message.conversation_id = reached.conversation_id if reached else None
             message.sent_at = now
             message.attempts += 1
             message.last_error = None
             current = await uow.outbox.finish(message)
             if message.kind is MessageKind.ALERT and message.case_id:
-                await uow.events.append([
-                    CaseEvent(message.case_id, EventKind.ALERT_SENT, None, now,
-                              {"recipient": message.recipient_id, "key": message.key})
-                ])
+                await uow.events.append(
+                    [
+                        CaseEvent(
+                            message.case_id,
+                            EventKind.ALERT_SENT,
+                            None,
+                            now,
+                            {"recipient": message.recipient_id, "key": message.key},
+                        )
+                    ]
+                )
             await uow.commit()
         if not current:
             # A newer card arrived while this one was on its way: send that one too.
             self._svc.outbox_ready.set()
-        log.info("outbox %s (%s) delivered to %s", message.id, message.kind.value,
-                 message.recipient_id)
+        log.info(
+            "outbox %s (%s) delivered to %s", message.id, message.kind.value, message.recipient_id
+        )
 
     async def _failed(self, message: OutboxMessage, error: DeliveryError) -> None:
         now = self._svc.clock.now()
@@ -177,15 +209,29 @@ class DeliveryWorker:
                 message.status = MessageStatus.FAILED
                 events: list[CaseEvent] = []
                 if message.case_id:
-                    events.append(CaseEvent(message.case_id, EventKind.ALERT_FAILED, None, now,
-                                            {"recipient": message.recipient_id,
-                                             "key": message.key,
-                                             "status": str(error.status or "")}))
+                    events.append(
+                        CaseEvent(
+                            message.case_id,
+                            EventKind.ALERT_FAILED,
+                            None,
+                            now,
+                            {
+                                "recipient": message.recipient_id,
+                                "key": message.key,
+                                "status": str(error.status or ""),
+                            },
+                        )
+                    )
                 await uow.outbox.finish(message)
                 await uow.events.append(events)
                 await self._tell_rektor(uow, message, now)
-                log.error("outbox %s to %s failed for good after %d attempts (status %s)",
-                          message.id, message.recipient_id, message.attempts, error.status)
+                log.error(
+                    "outbox %s to %s failed for good after %d attempts (status %s)",
+                    message.id,
+                    message.recipient_id,
+                    message.attempts,
+                    error.status,
+                )
             else:
                 delay = self._policy.delay(message.attempts, error.retry_after, self._rand)
                 message.status = MessageStatus.PENDING
@@ -193,8 +239,13 @@ class DeliveryWorker:
                 message.lease_until = None
                 message.lease_owner = None
                 await uow.outbox.finish(message)
-                log.warning("outbox %s attempt %d failed (status %s), retry in %.1fs",
-                            message.id, message.attempts, error.status, delay)
+                log.warning(
+                    "outbox %s attempt %d failed (status %s), retry in %.1fs",
+                    message.id,
+                    message.attempts,
+                    error.status,
+                    delay,
+                )
             await uow.commit()
 
     async def _tell_rektor(self, uow: UnitOfWork, message: OutboxMessage, now: datetime) -> None:

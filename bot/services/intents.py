@@ -23,21 +23,69 @@ class Intent(StrEnum):
 
 
 REPORT_PHRASES = (
-    "meld fra", "melde fra", "meld ifra", "melde ifra", "jeg vil melde fra",
-    "jeg vil melde ifra", "jeg ma melde fra", "varsle", "varsel", "jeg vil varsle",
-    "si ifra", "si fra", "jeg vil si ifra", "bekymring", "bekymring for en elev",
-    "jeg er bekymret for en elev", "ny melding", "meld fra na", "melde fra", "meld fraa",
-    "report", "report a concern",
+    "meld fra",
+    "melde fra",
+    "meld ifra",
+    "melde ifra",
+    "jeg vil melde fra",
+    "jeg vil melde ifra",
+    "jeg ma melde fra",
+    "varsle",
+    "varsel",
+    "jeg vil varsle",
+    "si ifra",
+    "si fra",
+    "jeg vil si ifra",
+    "bekymring",
+    "bekymring for en elev",
+    "jeg er bekymret for en elev",
+    "ny melding",
+    "meld fra na",
+    "melde fra",
+    "meld fraa",
+    "report",
+    "report a concern",
 )
 MY_CASES_PHRASES = ("mine saker", "saker", "mine saker", "my cases", "sakene mine")
 HELP_PHRASES = ("hjelp", "help", "meny", "hei", "hallo", "start", "hva kan du")
 CANCEL_PHRASES = ("avbryt", "stopp", "cancel", "glem det")
 
-QUESTION_WORDS = frozenset({
-    "hvordan", "korleis", "hva", "kva", "nar", "kven", "hvem", "hvor", "kor", "kan", "skal",
-    "ma", "bor", "hvilke", "hvilken", "er", "finnes", "how", "what", "when", "who",
-    "where", "should", "must", "can", "do", "does", "is", "are", "which", "why", "hvorfor",
-})
+QUESTION_WORDS = frozenset(
+    {
+        "hvordan",
+        "korleis",
+        "hva",
+        "kva",
+        "nar",
+        "kven",
+        "hvem",
+        "hvor",
+        "kor",
+        "kan",
+        "skal",
+        "ma",
+        "bor",
+        "hvilke",
+        "hvilken",
+        "er",
+        "finnes",
+        "how",
+        "what",
+        "when",
+        "who",
+        "where",
+        "should",
+        "must",
+        "can",
+        "do",
+        "does",
+        "is",
+        "are",
+        "which",
+        "why",
+        "hvorfor",
+    }
+)
 
 
 def normalize(text: str) -> str:
@@ -48,9 +96,7 @@ def normalize(text: str) -> str:
 
 
 def _close(text: str, phrases: tuple[str, ...], threshold: float) -> bool:
-    return any(
-        text == p or SequenceMatcher(None, text, p).ratio() >= threshold for p in phrases
-    )
+    return any(text == p or SequenceMatcher(None, text, p).ratio() >= threshold for p in phrases)
 
 
 def classify(text: str | None) -> Intent:

@@ -159,8 +159,9 @@ class Conversations(Protocol):
 class Drafts(Protocol):
     """Checked reports waiting for the reporter's «Send»; one row per form."""
 
-    async def save(self, draft_id: str, user_id: str, values: dict[str, str],
-                   now: datetime) -> None: ...
+    async def save(
+        self, draft_id: str, user_id: str, values: dict[str, str], now: datetime
+    ) -> None: ...
 
     async def get(self, draft_id: str, user_id: str) -> dict[str, str] | None: ...
 
@@ -172,11 +173,21 @@ class Drafts(Protocol):
 class UnitOfWork(Protocol):
     """One transaction: what a use case changes is committed together or not at all."""
 
-    cases: CaseRepository
-    events: EventLog
-    outbox: Outbox
-    conversations: Conversations
-    drafts: Drafts
+    # Read-only, so an implementation may narrow them to its own repository classes.
+    @property
+    def cases(self) -> CaseRepository: ...
+
+    @property
+    def events(self) -> EventLog: ...
+
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def conversations(self) -> Conversations: ...
+
+    @property
+    def drafts(self) -> Drafts: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 
@@ -200,7 +211,11 @@ class DeliveryError(Exception):
     """A send that failed; `retryable` and `retry_after` come from the channel's answer."""
 
     def __init__(
-        self, message: str, *, retryable: bool, retry_after: float | None = None,
+        self,
+        message: str,
+        *,
+        retryable: bool,
+        retry_after: float | None = None,
         status: int | None = None,
     ) -> None:
         super().__init__(message)

@@ -10,8 +10,12 @@ import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable
 
-CONVERSATION_WINDOWS: tuple[tuple[float, int], ...] = ((1.0, 7), (2.0, 8), (30.0, 60),
-                                                       (3600.0, 1800))
+CONVERSATION_WINDOWS: tuple[tuple[float, int], ...] = (
+    (1.0, 7),
+    (2.0, 8),
+    (30.0, 60),
+    (3600.0, 1800),
+)
 APP_WINDOWS: tuple[tuple[float, int], ...] = ((1.0, 50),)
 
 

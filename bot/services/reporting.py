@@ -44,8 +44,12 @@ async def submit_report(
         if outcome.created:
             for warning in outcome.warnings:
                 log.warning("case %s routed with warning %s", outcome.case.id, warning.value)
-            log.info("case %s reported by %s, %d recipients", outcome.case.id,
-                     reporter.aad_object_id, len(outcome.case.recipients))
+            log.info(
+                "case %s reported by %s, %d recipients",
+                outcome.case.id,
+                reporter.aad_object_id,
+                len(outcome.case.recipients),
+            )
             svc.outbox_ready.set()
         return ReportOutcome(outcome.case, outcome.created)
     raise RuntimeError("submission stored concurrently but could not be read back")
@@ -83,8 +87,13 @@ async def _store_report(
             key = f"alert:{case.id}:{recipient.person_id}"
             await queue_alert(uow, svc, case, recipient.person_id, key, now)
             events.append(
-                CaseEvent(case.id, EventKind.ALERT_QUEUED, None, now,
-                          {"recipient": recipient.person_id, "key": key})
+                CaseEvent(
+                    case.id,
+                    EventKind.ALERT_QUEUED,
+                    None,
+                    now,
+                    {"recipient": recipient.person_id, "key": key},
+                )
             )
         await uow.events.append(events)
         await uow.commit()
@@ -162,8 +171,15 @@ async def escalate_unacknowledged(svc: Services) -> int:
             for person in dict.fromkeys(p.aad_object_id for p in targets):
                 key = f"escalation:{locked.id}:{person}"
                 await queue_alert(uow, svc, locked, person, key, now)
-                events.append(CaseEvent(locked.id, EventKind.ALERT_QUEUED, None, now,
-                                        {"recipient": person, "key": key}))
+                events.append(
+                    CaseEvent(
+                        locked.id,
+                        EventKind.ALERT_QUEUED,
+                        None,
+                        now,
+                        {"recipient": person, "key": key},
+                    )
+                )
             await uow.events.append(events)
             escalated += 1
         await uow.commit()

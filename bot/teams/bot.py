@@ -33,15 +33,17 @@ from bot.teams.notifier import conversation_ref
 log = logging.getLogger(__name__)
 
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
-REPORT_VERBS = frozenset({Verb.REPORT_SUBMIT, Verb.REPORT_CONFIRM, Verb.REPORT_EDIT,
-                          Verb.REPORT_CANCEL})
+REPORT_VERBS = frozenset(
+    {Verb.REPORT_SUBMIT, Verb.REPORT_CONFIRM, Verb.REPORT_EDIT, Verb.REPORT_CANCEL}
+)
 
 
 def sender_id(turn_context: TurnContext) -> str | None:
     sender = turn_context.activity.from_property
     if sender is None:
         return None
-    return sender.aad_object_id or sender.id
+    found: str | None = sender.aad_object_id or sender.id
+    return found
 
 
 class TryggSkoleBot(ActivityHandler):
@@ -78,8 +80,11 @@ class TryggSkoleBot(ActivityHandler):
         person = self._svc.directory.person(user_id)
         if person is not None:
             return person
-        name = turn_context.activity.from_property.name if turn_context.activity.from_property \
+        name = (
+            turn_context.activity.from_property.name
+            if turn_context.activity.from_property
             else None
+        )
         return unknown_person(user_id, name)
 
     # --- messages -----------------------------------------------------------------------------
@@ -106,8 +111,7 @@ class TryggSkoleBot(ActivityHandler):
             return
         await self._on_intent(turn_context, person, classify(text))
 
-    async def _on_intent(self, turn_context: TurnContext, person: Person, intent: Intent
-                         ) -> None:
+    async def _on_intent(self, turn_context: TurnContext, person: Person, intent: Intent) -> None:
         if intent is Intent.REPORT:
             await self._report.start(turn_context)
         elif intent is Intent.MY_CASES:
@@ -119,8 +123,9 @@ class TryggSkoleBot(ActivityHandler):
         else:
             await self._help(turn_context)
 
-    async def _on_card(self, turn_context: TurnContext, person: Person,
-                       data: Mapping[str, Any]) -> None:
+    async def _on_card(
+        self, turn_context: TurnContext, person: Person, data: Mapping[str, Any]
+    ) -> None:
         verb = data[VERB]
         if verb in REPORT_VERBS:
             await self._report.handle(turn_context, person, data)
@@ -146,10 +151,21 @@ class TryggSkoleBot(ActivityHandler):
     async def _my_cases(self, turn_context: TurnContext, person: Person) -> None:
         cases = await my_cases(self._svc, person)
         card = my_cases_card(
-            [CaseLine(c.id, c.reference, state_label(c), c.created_at, c.report.pupil_name,
-                      needs(c, person.aad_object_id)) for c in cases.routed],
-            [CaseLine(c.id, c.reference, state_label(c), c.created_at, None)
-             for c in cases.reported],
+            [
+                CaseLine(
+                    c.id,
+                    c.reference,
+                    state_label(c),
+                    c.created_at,
+                    c.report.pupil_name,
+                    needs(c, person.aad_object_id),
+                )
+                for c in cases.routed
+            ],
+            [
+                CaseLine(c.id, c.reference, state_label(c), c.created_at, None)
+                for c in cases.reported
+            ],
         )
         await turn_context.send_activity(card_message(card, "Mine saker"))
 

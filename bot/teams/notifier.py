@@ -64,9 +64,7 @@ def _without_sdk_retries(turn_context: TurnContext) -> None:
         policy.retries = 0
 
 
-def conversation_ref(
-    turn_context: TurnContext, user_id: str, now: datetime
-) -> ConversationRef:
+def conversation_ref(turn_context: TurnContext, user_id: str, now: datetime) -> ConversationRef:
     """The reference of the turn's conversation, as JSON from the schema's own serializer."""
     reference = TurnContext.get_conversation_reference(turn_context.activity)
     reference.activity_id = None

@@ -1,0 +1,87 @@
+"""The school configuration and the environment are checked at start, naming the bad key."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.config import DEFAULT_SCHOOL_CONFIG, ConfigError, Settings, load_school, parse_school
+
+
+def _sample() -> dict[str, Any]:
+    return tomllib.loads(DEFAULT_SCHOOL_CONFIG.read_text(encoding="utf-8"))
+
+
+def test_the_shipped_configuration_loads() -> None:
+    school = load_school(DEFAULT_SCHOOL_CONFIG)
+    assert school.name == "Ellingsrud skole"
+    assert school.owner.phone == "23 05 10 09"
+    assert school.evaluation_weeks == 3 and school.escalation_hours == 2
+    assert str(school.calendar.zone) == "Europe/Oslo"
+    assert any(p.is_rektor for p in school.staff)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d.pop("school"), "[school] mangler"),
+        (lambda d: d["school"].update(timezone="Mars/Olympus"), "school.timezone"),
+        (lambda d: d["school_owner"].pop("phone"), "school_owner.phone mangler"),
+        (lambda d: d["staff"][0].update(roles=["sjef"]), "staff[1].roles: ukjent rolle «sjef»"),
+        (lambda d: d["staff"][3].update(leader="nobody"), "staff[4].leader «nobody»"),
+        (lambda d: d["staff"][1].update(aad_object_id=d["staff"][0]["aad_object_id"]),
+         "står to ganger"),
+        (lambda d: [p.update(roles=["ansatt"]) for p in d["staff"]], "ingen har rollen «rektor»"),
+        (lambda d: d["routines"].update(evaluation_weeks=12), "routines.evaluation_weeks"),
+        (lambda d: d["routines"].update(deputy="x"), "routines.deputy «x»"),
+        (lambda d: d["school_hours"].update(end="07:00"), "school_hours.end"),
+        (lambda d: d["school_hours"].update(holidays=["jul"]), "«jul» er ikke en dato"),
+        (lambda d: d["staff"][0].pop("name"), "staff[1].name mangler"),
+    ],
+)
+def test_a_bad_key_is_named(mutate: Any, message: str) -> None:
+    data = _sample()
+    mutate(data)
+    with pytest.raises(ConfigError, match=None) as caught:
+        parse_school(data)
+    assert message in str(caught.value)
+
+
+def test_a_missing_or_broken_file_is_explained(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="Finner ikke"):
+        load_school(tmp_path / "nope.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[school\nname=", encoding="utf-8")
+    with pytest.raises(ConfigError, match="ikke gyldig TOML"):
+        load_school(broken)
+
+
+def test_holiday_ranges_expand(tmp_path: Path) -> None:
+    school = load_school(DEFAULT_SCHOOL_CONFIG)
+    from datetime import date
+
+    assert date(2026, 12, 24) in school.calendar.holidays
+    assert date(2027, 5, 17) in school.calendar.holidays
+
+
+def test_settings_default_to_local_sqlite_without_credentials() -> None:
+    settings = Settings.from_env({})
+    assert settings.local_mode
+    assert settings.database_url.startswith("sqlite+aiosqlite:///")
+    assert settings.host == "127.0.0.1" and settings.port == 3978
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"PORT": "abc"}, "PORT"),
+        ({"MicrosoftAppType": "Whatever"}, "MicrosoftAppType"),
+        ({"MicrosoftAppId": "id", "MicrosoftAppType": "SingleTenant"}, "MicrosoftAppTenantId"),
+    ],
+)
+def test_bad_environment_is_named(env: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        Settings.from_env(env)

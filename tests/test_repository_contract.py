@@ -1,0 +1,247 @@
+"""One contract for every repository implementation: the fakes, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.domain.case import Case, CaseEvent, EventKind
+from bot.domain.routing import route
+from bot.domain.school import ConfiguredDirectory, School
+from bot.services.ports import (
+    ConversationRef,
+    MessageKind,
+    MessageStatus,
+    OutboxMessage,
+    UnitOfWorkFactory,
+)
+from bot.services.reporting import DuplicateSubmission
+from storage.engine import session_factory
+from storage.migrate import upgrade
+from storage.repositories import SqlUnitOfWork
+from tests.conftest import BACKENDS, LEADER_9, REKTOR, T0, TEACHER_9, unmigrated_engine
+from tests.fakes import FakeStore, FakeUnitOfWork
+from tests.samples import report
+
+
+@pytest.fixture(params=["fake", *BACKENDS])
+async def uow(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[UnitOfWorkFactory]:
+    if request.param == "fake":
+        store = FakeStore()
+        yield lambda: FakeUnitOfWork(store)
+        return
+    async with unmigrated_engine(request.param, tmp_path) as engine:
+        await upgrade(engine)
+        sessions = session_factory(engine)
+        yield lambda: SqlUnitOfWork(sessions)
+
+
+def _case(school: School, case_id: str = "c" * 32, submission: str = "d" * 32,
+          number: int = 1) -> tuple[Case, list[CaseEvent]]:
+    staff = ConfiguredDirectory(school)
+    teacher = staff.person(TEACHER_9)
+    assert teacher is not None
+    r = report()
+    return Case.open(case_id=case_id, number=number, submission_id=submission,
+                     reporter_id=TEACHER_9, report=r, routing=route(r, teacher, staff), now=T0)
+
+
+def _message(key: str, **overrides: object) -> OutboxMessage:
+    message = OutboxMessage(id=key.replace(":", "")[:32].ljust(32, "0"), key=key,
+                            kind=MessageKind.ALERT, recipient_id=REKTOR,
+                            payload={"type": "message", "text": key}, created_at=T0,
+                            next_attempt_at=T0, case_id="c" * 32)
+    for name, value in overrides.items():
+        setattr(message, name, value)
+    return message
+
+
+async def test_a_case_round_trips(uow: UnitOfWorkFactory, school: School) -> None:
+    case, events = _case(school)
+    async with uow() as u:
+        await u.cases.add(case)
+        await u.events.append(events)
+        await u.commit()
+    async with uow() as u:
+        loaded = await u.cases.get(case.id)
+        assert loaded == case
+        assert (await u.cases.by_submission("d" * 32)) == case
+        assert [e.kind for e in await u.events.for_case(case.id)] == [e.kind for e in events]
+        assert (await u.events.for_case(case.id))[0].at == T0
+
+
+async def test_uncommitted_work_is_lost(uow: UnitOfWorkFactory, school: School) -> None:
+    case, _ = _case(school)
+    async with uow() as u:
+        await u.cases.add(case)
+    async with uow() as u:
+        assert await u.cases.get(case.id) is None
+
+
+async def test_a_second_case_for_the_same_draft_is_refused(uow: UnitOfWorkFactory,
+                                                          school: School) -> None:
+    first, _ = _case(school)
+    async with uow() as u:
+        await u.cases.add(first)
+        await u.commit()
+    second, _ = _case(school, case_id="e" * 32, number=2)
+    with pytest.raises(DuplicateSubmission):
+        async with uow() as u:
+            await u.cases.add(second)
+            await u.commit()
+
+
+async def test_saving_changes_and_queries(uow: UnitOfWorkFactory, school: School) -> None:
+    case, _ = _case(school)
+    async with uow() as u:
+        await u.cases.add(case)
+        await u.commit()
+    async with uow() as u:
+        assert [c.id for c in await u.cases.awaiting_acknowledgement()] == [case.id]
+        locked = await u.cases.get_for_update(case.id)
+        assert locked is not None
+        locked.take(LEADER_9, T0 + timedelta(minutes=5))
+        await u.cases.save(locked)
+        await u.commit()
+    async with uow() as u:
+        loaded = await u.cases.get(case.id)
+        assert loaded is not None and loaded.assignee_id == LEADER_9
+        assert loaded.recipient(LEADER_9).acknowledged_at == T0 + timedelta(minutes=5)  # type: ignore[union-attr]
+        assert await u.cases.awaiting_acknowledgement() == []
+        assert [c.id for c in await u.cases.routed_to(LEADER_9)] == [case.id]
+        assert [c.id for c in await u.cases.reported_by(TEACHER_9)] == [case.id]
+        assert await u.cases.routed_to(TEACHER_9) == []
+
+
+async def test_case_numbers_count_per_year(uow: UnitOfWorkFactory) -> None:
+    async with uow() as u:
+        assert [await u.cases.next_number(2026) for _ in range(3)] == [1, 2, 3]
+        assert await u.cases.next_number(2027) == 1
+        await u.commit()
+    async with uow() as u:
+        assert await u.cases.next_number(2026) == 4
+
+
+async def test_outbox_enqueue_is_idempotent_by_key(uow: UnitOfWorkFactory) -> None:
+    async with uow() as u:
+        assert await u.outbox.enqueue(_message("alert:1"))
+        assert not await u.outbox.enqueue(_message("alert:1", payload={"text": "other"}))
+        await u.commit()
+    async with uow() as u:
+        stored = await u.outbox.get("alert:1")
+        assert stored is not None and stored.payload == {"type": "message", "text": "alert:1"}
+
+
+async def test_claiming_leases_and_finishing(uow: UnitOfWorkFactory) -> None:
+    async with uow() as u:
+        await u.outbox.enqueue(_message("a:1"))
+        await u.outbox.enqueue(_message("a:2", next_attempt_at=T0 + timedelta(minutes=5)))
+        await u.commit()
+    async with uow() as u:
+        claimed = await u.outbox.claim_due(T0, "w1", T0 + timedelta(minutes=2), 10)
+        await u.commit()
+    assert [m.key for m in claimed] == ["a:1"]
+    async with uow() as u:
+        assert await u.outbox.claim_due(T0, "w2", T0 + timedelta(minutes=2), 10) == []
+        # A lease that ran out (its sender died) is claimed again.
+        again = await u.outbox.claim_due(T0 + timedelta(minutes=6), "w2",
+                                         T0 + timedelta(minutes=8), 10)
+        await u.commit()
+    assert [m.key for m in again] == ["a:1", "a:2"]
+    message = again[0]
+    message.status, message.activity_id = MessageStatus.SENT, "act-1"
+    async with uow() as u:
+        assert await u.outbox.finish(message)
+        await u.commit()
+    async with uow() as u:
+        stored = await u.outbox.get("a:1")
+        assert stored is not None and stored.status is MessageStatus.SENT
+        assert stored.activity_id == "act-1" and stored.lease_owner is None
+
+
+async def test_a_newer_update_wins_over_one_in_flight(uow: UnitOfWorkFactory) -> None:
+    update = _message("update:a:1", kind=MessageKind.CARD_UPDATE, target_key="a:1")
+    async with uow() as u:
+        await u.outbox.enqueue_update(update)
+        await u.commit()
+    async with uow() as u:
+        [claimed] = await u.outbox.claim_due(T0, "w1", T0 + timedelta(minutes=1), 10)
+        await u.commit()
+    async with uow() as u:
+        await u.outbox.enqueue_update(_message("update:a:1", kind=MessageKind.CARD_UPDATE,
+                                               target_key="a:1", payload={"text": "newer"}))
+        await u.commit()
+    claimed.status = MessageStatus.SENT
+    async with uow() as u:
+        assert not await u.outbox.finish(claimed)
+        await u.commit()
+    async with uow() as u:
+        stored = await u.outbox.get("update:a:1")
+        assert stored is not None
+        assert stored.status is MessageStatus.PENDING and stored.version == 2
+        assert stored.payload == {"text": "newer"}
+        assert [m.key for m in await u.outbox.claim_due(T0, "w2", T0, 10)] == ["update:a:1"]
+
+
+async def test_failed_messages_until_reported(uow: UnitOfWorkFactory) -> None:
+    async with uow() as u:
+        await u.outbox.enqueue(_message("a:1", status=MessageStatus.FAILED))
+        await u.outbox.enqueue(_message("a:2"))
+        await u.commit()
+    async with uow() as u:
+        [failed] = await u.outbox.failed_unreported()
+        failed.failure_reported_at = T0
+        await u.outbox.save(failed)
+        await u.commit()
+    async with uow() as u:
+        assert await u.outbox.failed_unreported() == []
+        assert [m.key for m in await u.outbox.for_case("c" * 32)] == ["a:1", "a:2"]
+
+
+async def test_conversations_upsert(uow: UnitOfWorkFactory) -> None:
+    ref = ConversationRef(REKTOR, "tenant", "https://smba.example/", "a:1",
+                          {"conversation": {"id": "a:1"}}, T0)
+    async with uow() as u:
+        await u.conversations.upsert(ref)
+        await u.conversations.upsert(ConversationRef(
+            REKTOR, "tenant", "https://smba.example/", "a:2", {"conversation": {"id": "a:2"}},
+            T0 + timedelta(hours=1)))
+        await u.commit()
+    async with uow() as u:
+        stored = await u.conversations.get(REKTOR)
+        assert stored is not None and stored.conversation_id == "a:2"
+        assert stored.updated_at == T0 + timedelta(hours=1)
+        latest = await u.conversations.latest()
+        assert latest is not None and latest.user_id == REKTOR
+        assert await u.conversations.get(LEADER_9) is None
+
+
+async def test_drafts_belong_to_their_author(uow: UnitOfWorkFactory) -> None:
+    async with uow() as u:
+        await u.drafts.save("d1", TEACHER_9, {"pupil_name": "Ola"}, T0)
+        await u.drafts.save("d1", LEADER_9, {"pupil_name": "Kari"}, T0)
+        await u.drafts.save("d2", TEACHER_9, {"pupil_name": "Per"}, T0 - timedelta(days=40))
+        await u.commit()
+    async with uow() as u:
+        assert await u.drafts.get("d1", TEACHER_9) == {"pupil_name": "Ola"}
+        assert await u.drafts.get("d1", LEADER_9) is None
+        assert await u.drafts.purge(T0 - timedelta(days=30)) == 1
+        await u.drafts.delete("d1")
+        await u.commit()
+    async with uow() as u:
+        assert await u.drafts.get("d1", TEACHER_9) is None
+
+
+async def test_times_come_back_zone_aware(uow: UnitOfWorkFactory, school: School) -> None:
+    case, events = _case(school)
+    async with uow() as u:
+        await u.cases.add(case)
+        await u.events.append([CaseEvent(case.id, EventKind.ESCALATED, None, T0)])
+        await u.commit()
+    async with uow() as u:
+        loaded = await u.cases.get(case.id)
+        assert loaded is not None and loaded.created_at.tzinfo is not None
+        assert loaded.created_at == T0
