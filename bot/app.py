@@ -82,7 +82,7 @@ def create_app(
         async with runtime.services.uow() as uow:
             latest = await uow.conversations.latest()
         if latest is not None:
-            runtime.service_urls.remember(latest.service_url)
+            runtime.latest.remember(latest)
         app[RUNTIME] = runtime
         if settings.local_mode:
             log.warning(

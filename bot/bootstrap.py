@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from botbuilder.core import TurnContext
@@ -23,7 +23,7 @@ from bot.config import Settings, load_school
 from bot.domain.school import ConfiguredDirectory, School
 from bot.services.context import Services
 from bot.services.delivery import DeliveryWorker
-from bot.services.ports import Clock, Directory, Notifier
+from bot.services.ports import Clock, ConversationRef, Directory, Notifier
 from bot.services.ratelimit import RateLimiter
 from bot.teams.bot import TryggSkoleBot
 from bot.teams.notifier import TeamsNotifier
@@ -52,15 +52,15 @@ class _AuthConfig:
 
 
 @dataclass
-class ServiceUrlMemory:
-    """The last service URL Teams used; needed to open a chat with someone never seen."""
+class LatestConversation:
+    """The newest conversation seen: its service URL and tenant open a chat with someone new."""
 
-    value: str | None = None
+    value: ConversationRef | None = None
 
-    def remember(self, url: str) -> None:
-        self.value = url
+    def remember(self, ref: ConversationRef) -> None:
+        self.value = ref
 
-    def get(self) -> str | None:
+    def get(self) -> ConversationRef | None:
         return self.value
 
 
@@ -74,7 +74,7 @@ class Runtime:
     bot: TryggSkoleBot
     notifier: Notifier
     worker: DeliveryWorker
-    service_urls: ServiceUrlMemory = field(default_factory=ServiceUrlMemory)
+    latest: LatestConversation = field(default_factory=LatestConversation)
 
 
 def build_adapter(settings: Settings) -> CloudAdapter:
@@ -131,14 +131,17 @@ def build_runtime(
         school=school,
     )
     adapter = build_adapter(settings)
-    memory = ServiceUrlMemory()
-    bot = TryggSkoleBot(services, on_service_url=memory.remember)
+    memory = LatestConversation()
+    bot = TryggSkoleBot(services, on_conversation=memory.remember)
     notifier = notifier or TeamsNotifier(
         adapter,
         app_id=settings.app_id,
         tenant_id=settings.app_tenant_id or None,
-        service_url=memory.get,
+        latest=memory.get,
         clock_now=clock.now,
     )
-    worker = DeliveryWorker(services, notifier, RateLimiter(time.monotonic))
+    worker = DeliveryWorker(
+        services, notifier, RateLimiter(time.monotonic),
+        lease=timedelta(seconds=settings.outbox_lease_s),
+    )
     return Runtime(settings, school, engine, services, adapter, bot, notifier, worker, memory)

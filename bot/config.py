@@ -42,6 +42,8 @@ class Settings:
     app_type: str
     app_tenant_id: str
     outbox_interval_s: float = 1.0
+    outbox_lease_s: float = 30.0
+    """How long a sender owns a message it is sending; a crashed sender's work waits this long."""
 
     @property
     def local_mode(self) -> bool:
@@ -65,7 +67,14 @@ class Settings:
             raise ConfigError(
                 "MicrosoftAppTenantId må settes når MicrosoftAppType er SingleTenant."
             )
+        lease_text = env.get("OUTBOX_LEASE_SECONDS", "30")
+        try:
+            lease = float(lease_text)
+        except ValueError:
+            raise ConfigError(f"OUTBOX_LEASE_SECONDS må være et tall, ikke «{lease_text}».") \
+                from None
         return cls(
+            outbox_lease_s=lease,
             host=env.get("HOST", "127.0.0.1"),
             port=int(port_text),
             database_url=env.get("DATABASE_URL", "") or DEFAULT_DATABASE_URL,

@@ -33,7 +33,7 @@ def activity(
     text: str | None = None,
     value: Any = None,
     kind: str = "message",
-    name: str = "Ansatt",
+    sender_name: str = "Ansatt",
     **extra: Any,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
@@ -42,7 +42,7 @@ def activity(
         "channelId": "msteams",
         "serviceUrl": service_url,
         "timestamp": "2026-11-26T09:00:00.000Z",
-        "from": {"id": f"29:{user_id}", "name": name, "aadObjectId": user_id},
+        "from": {"id": f"29:{user_id}", "name": sender_name, "aadObjectId": user_id},
         "recipient": {"id": "28:bot", "name": "Trygg skole"},
         "conversation": {"id": conversation_id(user_id), "conversationType": "personal",
                          "tenantId": TENANT},

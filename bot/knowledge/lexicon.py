@@ -39,7 +39,9 @@ STOPWORDS: Final[frozenset[str]] = frozenset(
     ta tar tatt tok take takes regnes regne reknast rekna anses ansett count counts
     paragraf paragrafen paragrafane paragrafer paragraph lov loven lova lovene law
     ham henne hen hans hennar hennes må måtte bør burde lurer lure lurte lurar sa sagt
-    morgen morgon kveld idag igår imorgen hjelpe hjelp hjelpa help helps should shall
+    morgen morgon kveld idag igår imorgen hjelpe hjelp hjelpa help helps should shall vær
+    andre annen annet anna other others ein eit eitt deim hjå honom hennar inkje ingi
+    kvarhelst korso somme somt sia um upp vore vorte verta vorte mitt mi dine dykkar
     """.split()
 )
 
@@ -195,6 +197,11 @@ ENGLISH_PHRASES: Final[dict[str, str]] = {
     "zero tolerance": "nulltoleranse",
     "best interests": "barnets beste",
     "best interest": "barnets beste",
+    "what should i do": "hvagjørjeg",
+    "what do i do": "hvagjørjeg",
+    "what can i do": "hvagjørjeg",
+    "what should we do": "hvagjørjeg",
+    "what do we do": "hvagjørjeg",
     "keep an eye on": "følge med",
     "keep an eye": "følge med",
     "keep track of": "oversikt",
@@ -332,7 +339,6 @@ ENGLISH_WORDS: Final[dict[str, str]] = {
     "well-being": "trivsel",
     "thriving": "trivsel",
     "thrive": "trives",
-    "unhappy": "mistrivsel",
     "learning": "læring",
     "investigate": "undersøke",
     "investigation": "undersøkelse",
@@ -548,6 +554,15 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     (r"\bstenge?s?\s+ute\b", " utestenging "),
     (r"\bhar\s+det\s+(?:bra|godt|fint)\b", " trygt godt "),
     (r"\bikke\s+trives\b", " mistrivsel "),
+    # "What do I do?" is how staff end a description of an incident; keeping it as one
+    # term lets it meet the routines that answer exactly that (gripe inn, melde fra).
+    (r"\b(?:hva|kva)\s+(?:gjør|gjer)\s+(?:jeg|eg|vi|me)\b", " hvagjørjeg "),
+    (
+        r"\b(?:hva|kva)\s+(?:(?:skal|bør|må|kan)\s+)?(?:jeg|eg|vi|me)\s+"
+        r"(?:(?:skal|bør|må|kan)\s+)?(?:gjøre|gjere)\b",
+        " hvagjørjeg ",
+    ),
+    (r"\b(?:må|skal|bør)\s+(?:jeg|eg|vi|me)\s+(?:gjøre|gjere)\s+(?:noe|noko)\b", " hvagjørjeg "),
 )
 
 # Groups of words that staff use interchangeably. The first word is the canonical one; all
@@ -576,7 +591,21 @@ SYNONYM_GROUPS: Final[tuple[tuple[str, ...], ...]] = (
         "pappaen",
         "hjemmet",
     ),
-    ("ansatte", "ansatt", "tilsette", "kollega", "kollegaer", "kolleger", "personalet"),
+    (
+        "ansatte",
+        "ansatt",
+        "tilsette",
+        "kollega",
+        "kollegaer",
+        "kolleger",
+        "personalet",
+        "lærer",
+        "læreren",
+        "lærere",
+        "lærerne",
+        "voksen",
+        "voksne",
+    ),
     ("mobbing", "mobbet", "mobbe", "mobber", "mobba", "mobbes"),
     (
         "krenkelse",
@@ -639,12 +668,45 @@ SYNONYM_GROUPS: Final[tuple[tuple[str, ...], ...]] = (
         "banket",
     ),
     ("kvier", "kvie", "gruer", "grue", "gruar", "gruet", "vegrer", "vegre"),
+    (
+        "mistrivsel",
+        "mistrives",
+        "ensom",
+        "ensomhet",
+        "trist",
+        "gråter",
+        "gråt",
+        "deprimert",
+        "ulykkelig",
+        "lonely",
+        "sad",
+        "unhappy",
+    ),
     ("sårbar", "sårbare", "sårbarhet", "utsatt", "utsatte"),
     ("kjennetegn", "tegn", "faresignal", "faresignaler", "signaler", "varselsignaler"),
-    ("elev", "elever", "eleven", "elevene", "elevar", "elevane"),
+    (
+        "elev",
+        "elever",
+        "eleven",
+        "elevene",
+        "elevar",
+        "elevane",
+        "gutt",
+        "gutten",
+        "gutter",
+        "guttene",
+        "jente",
+        "jenta",
+        "jenter",
+        "jentene",
+        "boy",
+        "boys",
+        "girl",
+        "girls",
+    ),
     ("trygg", "trygt", "trygge", "trygghet"),
     ("god", "godt", "gode", "bra"),
-    ("telefon", "tlf", "telefonnummer", "mobilnummer", "ringe", "nummer"),
+    ("telefon", "tlf", "telefonnummer", "mobilnummer", "nummer"),
     ("skjema", "skjemaet", "varslingsskjema"),
     ("informasjon", "informere", "informerer", "informert", "opplæring", "orientering"),
     ("medvirkning", "medvirke", "medvirker", "medbestemmelse", "elevmedvirkning"),
@@ -685,11 +747,11 @@ LAW_TERMS: Final[frozenset[str]] = frozenset(
     """.split()
 )
 
-# Common first names of pupils in Norwegian schools. A capitalised word in the middle of a
-# question is taken as a name anyway; this list catches names at the start of a sentence
-# ("Emma har vondt i magen …"), where capitals say nothing. Names are dropped from the
-# question: they are never what a routine is about, and as unknown words they would make a
-# real question look out of scope.
+# Common first names of pupils in Norwegian schools (ignored when the plan itself uses the
+# word). Names are dropped from the question: they are never what a routine is about, and
+# as unknown words they would make a real question look out of scope. Capitalisation is no
+# guide: product names ("Visma") are capitalised too and *are* a sign of an out-of-scope
+# question, and staff type names in lower case.
 FIRST_NAMES: Final[frozenset[str]] = frozenset(
     """
     emma nora sara sofie olivia ella leah maja ingrid emilie frida thea ida amalie selma
@@ -706,5 +768,16 @@ FIRST_NAMES: Final[frozenset[str]] = frozenset(
     adam ayub ismail idris khalid karim mahmoud hamid amir zakaria anas ilyas yahya
     musa isa daniel david samuel gabriel mikkel jesper nikolai alexander aleksander
     leon milan luka ivan tomas jakub kacper szymon patryk mateusz nikola stefan
+    """.split()
+)
+
+# Words that on their own say "a pupil may not have a safe and good school environment".
+# A question that contains one is about the plan's core even when the rest of it describes
+# the incident in words the plan never uses (names, places, what was said), so those
+# unknown words count for less when deciding whether the question is in scope.
+CONCERN_WORDS: Final[frozenset[str]] = frozenset(
+    """
+    mobbing krenkelse slåss utestenging utenforskap kvier mistrivsel bekymring bekymret
+    rasisme trakassering utrygg utrygt vold
     """.split()
 )

@@ -47,13 +47,20 @@ _K1: Final = 1.2
 # but below a section that says "skjema" itself.
 _COMPOUND_PART_WEIGHT: Final = 0.5
 _FUZZY_FACTOR: Final = 0.9
+_CONCERN_UNKNOWN_FACTOR: Final = 0.25
 _REF_SCORE: Final = 12.0
+# Bonus for the section whose curated question (or title) is closest to the question as a
+# whole, as FAQ bots do: "hvordan skriver jeg en aktivitetsplan" should land on the routine
+# whose curated question is "Hvordan skriver jeg en tiltaksplan?", even when another section
+# happens to use "skrive" and "aktivitetsplan" more often.
+_QUESTION_BONUS: Final = 3.0
+# Weight of neighbouring-word pairs, which only re-rank sections that share the words.
+_PAIR_FACTOR: Final = 0.5
 _MIN_FUZZY_LENGTH: Final = 5
 _FUZZY_CANDIDATES: Final = 8
 _FUZZY_CACHE_SIZE: Final = 4096
 _WORD_RE: Final = re.compile(r"[^\W\d_]+")
 _CLASS_CODE_RE: Final = re.compile(r"^\d{1,2}[a-zæøå]{1,2}$")
-_SENTENCE_START: Final = frozenset(".!?:;\n«\"(-–")
 _SECTION_REF_RE: Final = re.compile(
     r"(?:\b(?:punkt|pkt|kapittel|kap|del|delen|avsnitt|seksjon|section|chapter|point|part)"
     r"\.?\s*(\d+(?:\.\d+)*)(?![\d-])"
@@ -65,7 +72,7 @@ _SECTION_REF_RE: Final = re.compile(
 class Settings:
     """Decision thresholds; the defaults were tuned on the "tune" split only."""
 
-    min_coverage: float = 0.6
+    min_coverage: float = 0.5
     min_score: float = 1.5
     max_hits: int = 5
 
@@ -119,7 +126,9 @@ class _Slot:
 class _Query:
     slots: list[_Slot] = field(default_factory=list)
     refs: list[int] = field(default_factory=list)
+    pairs: list[str] = field(default_factory=list)
     law: bool = False
+    concern: bool = False
 
 
 class KnowledgeBase:
@@ -151,33 +160,42 @@ class KnowledgeBase:
         }
         self._citations: tuple[str, ...] = tuple(self.plan.citation(s.id) for s in self._docs)
 
-        analysed: list[dict[str, list[tuple[str, str]]]] = [
+        # Per document and field: the analysed segments (a line, a sentence, a keyword or a
+        # curated question), so that word pairs never span two unrelated phrases.
+        analysed: list[dict[str, list[list[tuple[str, str]]]]] = [
             {name: [] for name, _, _ in _FIELDS} for _ in self._docs
         ]
         surface_words: set[str] = set()
         base_terms: set[str] = set()
         for section in sections:
             target = analysed[self._doc_of[section.id]]
-            for name, value in _fields(section).items():
-                pairs = analysis.text_terms(value)
-                target[name].extend(pairs)
-                for surface, term in pairs:
-                    surface_words.add(surface)
-                    base_terms.add(term)
+            for name, segments in _segments(section).items():
+                for segment in segments:
+                    pairs = analysis.text_terms(segment)
+                    target[name].append(pairs)
+                    for surface, term in pairs:
+                        surface_words.add(surface)
+                        base_terms.add(term)
         self._base_terms: frozenset[str] = frozenset(base_terms)
 
         lengths: dict[str, list[int]] = {name: [] for name, _, _ in _FIELDS}
         counts: list[dict[str, dict[str, float]]] = []
         for per_field in analysed:
             doc_counts: dict[str, dict[str, float]] = {}
-            for name, pairs in per_field.items():
-                lengths[name].append(len(pairs))
+            for name, segments in per_field.items():
+                lengths[name].append(sum(len(pairs) for pairs in segments))
                 tf: dict[str, float] = {}
-                for surface, term in pairs:
-                    tf[term] = tf.get(term, 0.0) + 1.0
-                    for part in self._split_compound(surface) or ():
-                        if part != term:
-                            tf[part] = tf.get(part, 0.0) + _COMPOUND_PART_WEIGHT
+                for pairs in segments:
+                    for surface, term in pairs:
+                        tf[term] = tf.get(term, 0.0) + 1.0
+                        for part in self._split_compound(surface) or ():
+                            if part != term:
+                                tf[part] = tf.get(part, 0.0) + _COMPOUND_PART_WEIGHT
+                    terms = [term for _, term in pairs]
+                    for first, second in zip(terms, terms[1:], strict=False):
+                        if first != second:
+                            key = _pair(first, second)
+                            tf[key] = tf.get(key, 0.0) + 1.0
                 doc_counts[name] = tf
             counts.append(doc_counts)
 
@@ -196,21 +214,25 @@ class KnowledgeBase:
         for combined in pseudo_tf:
             df.update(combined.keys())
         self._idf = {term: _idf(n, count) for term, count in df.items()}
-        # An unknown word weighs as much as the rarest word the plan uses: it is informative,
-        # but it must not single-handedly outweigh everything else the question says.
-        self._idf_unknown = _idf(n, 1)
+        self._idf_unknown = _idf(n, 0)
         for doc, combined in enumerate(pseudo_tf):
             for term, value in combined.items():
                 weight = self._idf[term] * value * (_K1 + 1.0) / (value + _K1)
                 self._postings.setdefault(term, []).append((doc, weight))
 
+        self._build_question_index()
+
         law_terms = {t for word in lexicon.LAW_TERMS for t in analysis.word_terms(word)}
         self._law_terms: frozenset[str] = frozenset(law_terms - self._idf.keys())
+        self._concern_terms: frozenset[str] = frozenset(
+            t for word in lexicon.CONCERN_WORDS for t in analysis.word_terms(word)
+        )
 
         self._frequency: Counter[str] = Counter()
         for per_field in analysed:
-            for pairs in per_field.values():
-                self._frequency.update(surface for surface, _ in pairs)
+            for segments in per_field.values():
+                for pairs in segments:
+                    self._frequency.update(surface for surface, _ in pairs)
         # Person names in the plan ("Morten" in 8.3) must not become spelling targets:
         # "morgen" would otherwise be "corrected" to a name.
         proper = _proper_nouns(section.text for section in sections) - surface_lowercase(
@@ -220,6 +242,47 @@ class KnowledgeBase:
         self._fuzzy_choices: tuple[str, ...] = tuple(
             sorted(w for w in choices if len(w) >= _MIN_FUZZY_LENGTH - 1 and w.isalpha())
         )
+
+    def _build_question_index(self) -> None:
+        self._question_doc: list[int] = []
+        self._question_norm: list[float] = []
+        self._question_postings: dict[str, list[int]] = {}
+        for section in self.plan.sections:
+            doc = self._doc_of[section.id]
+            phrasings = (section.title, section.short_title, *section.questions)
+            for phrasing in phrasings:
+                terms = {term for _, term in analysis.text_terms(phrasing)}
+                if not terms:
+                    continue
+                index = len(self._question_doc)
+                self._question_doc.append(doc)
+                self._question_norm.append(math.sqrt(sum(self._idf[t] ** 2 for t in terms)))
+                for term in terms:
+                    self._question_postings.setdefault(term, []).append(index)
+
+    def _question_similarity(self, query: _Query) -> dict[int, float]:
+        """Best idf-weighted cosine between the question and each section's phrasings."""
+        dot: dict[int, float] = {}
+        norm = 0.0
+        for slot in query.slots:
+            norm += slot.idf**2
+            for term in slot.terms:
+                weight = self._idf.get(term)
+                if weight is None:
+                    continue
+                for index in self._question_postings.get(term, ()):
+                    dot[index] = dot.get(index, 0.0) + weight * weight * slot.factor
+        best: dict[int, float] = {}
+        if len(query.slots) < 2 or not dot or norm <= 0.0:
+            # One word matches many phrasings equally well; leave single words to BM25F.
+            return best
+        query_norm = math.sqrt(norm)
+        for index, value in dot.items():
+            similarity = value / (query_norm * self._question_norm[index])
+            doc = self._question_doc[index]
+            if similarity > best.get(doc, 0.0):
+                best[doc] = similarity
+        return best
 
     # ------------------------------------------------------------------ question analysis
 
@@ -283,7 +346,6 @@ class KnowledgeBase:
 
     def _analyse(self, question: str) -> _Query:
         query = _Query()
-        names = _names(question)
         normalised = self._extract_refs(analysis.normalise(question), query)
         seen: set[tuple[str, ...]] = set()
 
@@ -291,14 +353,15 @@ class KnowledgeBase:
             if terms in seen:
                 return
             seen.add(terms)
+            query.concern = query.concern or any(t in self._concern_terms for t in terms)
             idf = max(self._idf.get(t, self._idf_unknown) for t in terms)
             query.slots.append(_Slot(terms, idf, factor))
 
         for token in analysis.tokenize(normalised):
             if _CLASS_CODE_RE.match(token):
                 continue  # "9B", "10a": which class, not which routine
-            if token in names and not self._knows(token):
-                continue
+            if token in lexicon.FIRST_NAMES and not self._knows(token):
+                continue  # a pupil's name says nothing about which routine is meant
             for term in analysis.word_terms(token):
                 query.law = query.law or self._is_law(term)
                 if term in self._idf:
@@ -316,6 +379,11 @@ class KnowledgeBase:
                 for fixed in analysis.word_terms(corrected):
                     query.law = query.law or self._is_law(fixed)
                     add((fixed,), _FUZZY_FACTOR if fixed in self._idf else 1.0)
+        singles = [slot.terms[0] for slot in query.slots if len(slot.terms) == 1]
+        for first, second in zip(singles, singles[1:], strict=False):
+            key = _pair(first, second)
+            if first != second and key in self._idf:
+                query.pairs.append(key)
         return query
 
     def _knows(self, token: str) -> bool:
@@ -353,6 +421,10 @@ class KnowledgeBase:
             scores[doc] += _REF_SCORE
             covered[doc] += self._idf_unknown
         for slot in query.slots:
+            known = any(term in self._idf for term in slot.terms)
+            if not known and query.concern:
+                total += slot.idf * _CONCERN_UNKNOWN_FACTOR
+                continue
             total += slot.idf
             per_doc: dict[int, float] = {}
             for term in slot.terms:
@@ -361,6 +433,13 @@ class KnowledgeBase:
             for doc, value in per_doc.items():
                 scores[doc] += value
                 covered[doc] += slot.idf
+
+        # Word pairs ("ansatt … krenker") only re-rank; they are not extra content.
+        for key in query.pairs:
+            for doc, weight in self._postings[key]:
+                scores[doc] += _PAIR_FACTOR * weight
+        for doc, similarity in self._question_similarity(query).items():
+            scores[doc] += _QUESTION_BONUS * similarity
 
         order = sorted((d for d in range(n) if scores[d] > 0.0), key=lambda d: (-scores[d], d))
         hits = tuple(
@@ -417,26 +496,6 @@ def _answering_sections(sections: tuple[Section, ...]) -> list[int]:
     return answer_for
 
 
-def _names(question: str) -> set[str]:
-    """Lowercased words of the question that look like people's names.
-
-    A capitalised word inside a sentence is a name in Norwegian (nouns are not capitalised);
-    at the start of a sentence only known first names count. All-caps words are acronyms
-    (FAU, UDA), not names.
-    """
-    names: set[str] = set()
-    for match in _WORD_RE.finditer(question):
-        word = match.group(0)
-        if not word[0].isupper() or word.isupper() or len(word) < 2:
-            continue
-        before = question[: match.start()].rstrip()
-        lower = word.lower()
-        if (not before or before[-1] in _SENTENCE_START) and lower not in lexicon.FIRST_NAMES:
-            continue
-        names.add(lower)
-    return names
-
-
 def _proper_nouns(texts: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for text in texts:
@@ -451,6 +510,24 @@ def surface_lowercase(sections: Iterable[Section]) -> set[str]:
         for value in _fields(section).values():
             found.update(w for w in _WORD_RE.findall(value) if w[0].islower())
     return found
+
+
+_SEGMENT_RE: Final = re.compile(r"(?<=[.!?:;])\s+|\n+")
+
+
+def _segments(section: Section) -> dict[str, list[str]]:
+    return {
+        "title": [section.title, section.short_title],
+        "keywords": list(section.keywords),
+        "questions": list(section.questions),
+        "summary": _SEGMENT_RE.split(section.summary),
+        "text": _SEGMENT_RE.split(section.text),
+    }
+
+
+def _pair(first: str, second: str) -> str:
+    """Unordered key for two neighbouring terms (Norwegian word order varies)."""
+    return f"{first}~{second}" if first < second else f"{second}~{first}"
 
 
 def _fields(section: Section) -> dict[str, str]:

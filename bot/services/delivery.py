@@ -56,7 +56,7 @@ class DeliveryWorker:
         policy: RetryPolicy | None = None,
         batch: int = 50,
         concurrency: int = 6,
-        lease: timedelta = timedelta(seconds=120),
+        lease: timedelta = timedelta(seconds=30),
         rand: Callable[[], float] = random.random,
     ) -> None:
         self._svc = svc

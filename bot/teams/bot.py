@@ -7,15 +7,11 @@ reach them proactively later, also after a restart.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from botbuilder.core import ActivityHandler, TurnContext
-from botbuilder.schema import (
-    AdaptiveCardInvokeResponse,
-    AdaptiveCardInvokeValue,
-    ChannelAccount,
-)
+from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
+from botbuilder.schema import ChannelAccount
 
 from bot.cards.actions import ALERT_VERBS, CASE, VERB, Verb
 from bot.cards.cases import CaseLine, my_cases_card
@@ -26,6 +22,7 @@ from bot.services.alerts import alert_for
 from bot.services.cases import my_cases, needs, state_label
 from bot.services.context import Services
 from bot.services.delivery import pending_failure_notice
+from bot.services.ports import ConversationRef
 from bot.services.intents import Intent, classify
 from bot.services.reporting import act_on_case
 from bot.teams.notifier import conversation_ref
@@ -47,10 +44,12 @@ def sender_id(turn_context: TurnContext) -> str | None:
 
 
 class TryggSkoleBot(ActivityHandler):
-    def __init__(self, svc: Services, *, on_service_url: Any = None) -> None:
+    def __init__(
+        self, svc: Services, *, on_conversation: Callable[[ConversationRef], None] | None = None
+    ) -> None:
         self._svc = svc
         self._report = ReportFlow(svc)
-        self._on_service_url = on_service_url
+        self._on_conversation = on_conversation
 
     # --- every turn ---------------------------------------------------------------------------
 
@@ -68,9 +67,9 @@ class TryggSkoleBot(ActivityHandler):
             return  # only 1:1 chats are used for alerts
         if activity.recipient is not None and user_id == activity.recipient.id:
             return
-        if self._on_service_url is not None and activity.service_url:
-            self._on_service_url(activity.service_url)
         ref = conversation_ref(turn_context, user_id, self._svc.clock.now())
+        if self._on_conversation is not None:
+            self._on_conversation(ref)
         async with self._svc.uow() as uow:
             await uow.conversations.upsert(ref)
             await uow.commit()
@@ -187,24 +186,35 @@ class TryggSkoleBot(ActivityHandler):
 
     # --- Universal Actions on alert cards -----------------------------------------------------
 
-    async def on_adaptive_card_invoke(
-        self, turn_context: TurnContext, invoke_value: AdaptiveCardInvokeValue
-    ) -> AdaptiveCardInvokeResponse:
-        action = invoke_value.action
-        verb = getattr(action, "verb", None)
-        data = getattr(action, "data", None)
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse | None:
+        """Answers `adaptiveCard/action` with a plain dict body.
+
+        The SDK's own path (`on_adaptive_card_invoke`) serializes the answer to a dict and
+        `CloudAdapter.process` then serializes it again, which fails (teams-sdk#2547); its model
+        also cannot carry the string `value` a message answer needs. `bot/teams/endpoint.py`
+        writes the dict as it is.
+        """
+        if turn_context.activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        body = await self._card_action(turn_context)
+        return InvokeResponse(status=200, body=body)
+
+    async def _card_action(self, turn_context: TurnContext) -> dict[str, Any]:
+        value = turn_context.activity.value
+        action = value.get("action") if isinstance(value, Mapping) else None
+        verb = action.get("verb") if isinstance(action, Mapping) else None
+        data = action.get("data") if isinstance(action, Mapping) else None
         case_id = data.get(CASE) if isinstance(data, Mapping) else None
         if verb not in ALERT_VERBS or not isinstance(case_id, str):
             return _message_response("Kortet er utdatert eller ufullstendig.")
         person = self._person(turn_context)
-        outcome = await act_on_case(self._svc, case_id, person.aad_object_id, verb)
+        outcome = await act_on_case(self._svc, case_id, person.aad_object_id, str(verb))
         if outcome.case is None:
             return _message_response(outcome.error or "Du har ikke tilgang til denne saken.")
         card = alert_for(self._svc, outcome.case, person.aad_object_id, notice=outcome.error)
-        return AdaptiveCardInvokeResponse(status_code=200, type=ADAPTIVE, value=card)
+        return {"statusCode": 200, "type": ADAPTIVE, "value": card}
 
 
-def _message_response(text: str) -> AdaptiveCardInvokeResponse:
-    return AdaptiveCardInvokeResponse(
-        status_code=200, type="application/vnd.microsoft.activity.message", value=text
-    )
+def _message_response(text: str) -> dict[str, Any]:
+    return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+            "value": text}

@@ -1,11 +1,11 @@
 """POST /api/messages, without the stock handler's two faults.
 
 `CloudAdapter.process` (botbuilder 4.17.1) answers 500 for a malformed body or a missing
-Content-Type, and 500 for every `Action.Execute`: `ActivityHandler` serializes the invoke answer
-to a dict and `process` then serializes that dict again (`'dict' object has no attribute
-'is_xml_model'`, microsoft/teams-sdk#2547; `tests/test_endpoint.py` shows it). This handler parses
-and checks the request itself, hands the activity to `process_activity`, and writes the invoke
-answer as it is, model or dict.
+Content-Type, and fails on every `Action.Execute` answer that is a dict: `ActivityHandler`
+serializes the invoke answer to a dict and `process` serializes that dict again (`'dict' object
+has no attribute 'is_xml_model'`, microsoft/teams-sdk#2547; `tests/test_endpoint.py` shows it).
+This handler parses and checks the request itself, hands the activity to `process_activity`,
+and writes the invoke answer as it is, model or dict.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ async def handle_messages(
         body = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return _problem(400, "body is not JSON")
-    if not isinstance(body, dict):
+    if not isinstance(body, dict) or not isinstance(body.get("type"), str):
         return _problem(400, "body is not an activity")
     try:
         activity = Activity().deserialize(body)

@@ -91,14 +91,14 @@ class TeamsNotifier:
         *,
         app_id: str,
         tenant_id: str | None,
-        service_url: Callable[[], str | None],
+        latest: Callable[[], ConversationRef | None],
         clock_now: Callable[[], datetime],
         timeout: float = 30.0,
     ) -> None:
         self._adapter = adapter
         self._app_id = app_id
         self._tenant_id = tenant_id
-        self._service_url = service_url
+        self._latest = latest
         self._now = clock_now
         self._timeout = timeout
 
@@ -137,15 +137,17 @@ class TeamsNotifier:
 
     async def _create_and_send(self, recipient_id: str, activity: Activity) -> Delivered:
         """No stored conversation: open the 1:1 chat by the user's Entra ID object id."""
-        service_url = self._service_url()
-        if not service_url:
+        latest = self._latest()
+        if latest is None:
             raise DeliveryError("no service URL known yet to open a chat", retryable=True)
+        service_url = latest.service_url
+        tenant = self._tenant_id or latest.tenant_id
         parameters = ConversationParameters(
             is_group=False,
             bot=ChannelAccount(id=self._app_id or "bot"),
             members=[ChannelAccount(id=recipient_id, aad_object_id=recipient_id)],
-            tenant_id=self._tenant_id,
-            channel_data={"tenant": {"id": self._tenant_id}} if self._tenant_id else None,
+            tenant_id=tenant,
+            channel_data={"tenant": {"id": tenant}} if tenant else None,
         )
         sent: dict[str, Any] = {}
 

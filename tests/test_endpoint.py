@@ -1,0 +1,135 @@
+"""POST /api/messages: bad input gets a 4xx and the process keeps serving; auth; invoke."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import aiohttp
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bot.app import RUNTIME, create_app
+from bot.bootstrap import build_runtime
+from bot.cards.actions import CASE, Verb
+from bot.config import DEFAULT_SCHOOL_CONFIG, Settings
+from bot.services.reporting import submit_report
+from tests.conftest import REKTOR, TEACHER_9
+from tests.samples import report
+from tests.teams import activity, invoke, running_bot
+
+
+@pytest.mark.parametrize(
+    ("body", "headers", "status"),
+    [
+        (b"not json", {"Content-Type": "application/json"}, 400),
+        (b"[1, 2]", {"Content-Type": "application/json"}, 400),
+        (b'{"text": "no type"}', {"Content-Type": "application/json"}, 400),
+        (b'{"type": "message"}', {"Content-Type": "application/json"}, 400),
+        (b'{"type": 5, "conversation": {"id": "x"}, "serviceUrl": "http://x"}',
+         {"Content-Type": "application/json"}, 400),
+        (b'{"type": "message"}', {"Content-Type": "text/plain"}, 415),
+        (b"{" + b" " * 600_000 + b"}", {"Content-Type": "application/json"}, 413),
+        (b"\xff\xfe", {"Content-Type": "application/json"}, 400),
+    ],
+)
+async def test_malformed_requests_get_4xx_and_the_bot_keeps_serving(
+    tmp_path: Path, body: bytes, headers: dict[str, str], status: int,
+) -> None:
+    async with running_bot(tmp_path) as bot:
+        response = await bot.session.post(bot.server.make_url("/api/messages"), data=body,
+                                          headers=headers)
+        assert response.status == status
+        after = await bot.say(TEACHER_9, "hjelp")
+        assert after.status in (200, 201)
+        assert len(bot.to(TEACHER_9)) == 1
+
+
+async def test_healthz_reports_the_database(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        response = await bot.session.get(bot.server.make_url("/healthz"))
+        body = await response.json()
+        assert response.status == 200
+        assert body == {"status": "ok", "database": "ok", "mode": "local",
+                        "school": "Ellingsrud skole"}
+        working = bot.runtime.engine
+        # A database that does not answer: a PostgreSQL URL on a port where nothing listens.
+        bot.runtime.engine = create_async_engine("postgresql+asyncpg://x@127.0.0.1:9/none")
+        try:
+            response = await bot.session.get(bot.server.make_url("/healthz"))
+            assert response.status == 503
+            assert (await response.json())["status"] == "degraded"
+        finally:
+            await bot.runtime.engine.dispose()
+            bot.runtime.engine = working
+
+
+async def _authenticated_app(tmp_path: Path) -> tuple[TestServer, aiohttp.ClientSession]:
+    settings = Settings.from_env({
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'auth.db'}",
+        "SCHOOL_CONFIG": str(DEFAULT_SCHOOL_CONFIG),
+        "MicrosoftAppId": "9b1c3a2e-0000-4000-8000-000000000001",
+        "MicrosoftAppPassword": "secret",
+        "MicrosoftAppType": "SingleTenant",
+        "MicrosoftAppTenantId": "11111111-2222-3333-4444-555555555555",
+    })
+    server = TestServer(create_app(settings, build_runtime, background=False),
+                        host="127.0.0.1")
+    await server.start_server()
+    return server, aiohttp.ClientSession()
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer x", "Bearer a.b.c", "Basic abc"])
+async def test_with_an_app_id_a_request_without_a_valid_token_gets_401(
+    tmp_path: Path, authorization: str | None,
+) -> None:
+    server, session = await _authenticated_app(tmp_path)
+    try:
+        headers = {"Authorization": authorization} if authorization else {}
+        response = await session.post(
+            server.make_url("/api/messages"),
+            json=activity(TEACHER_9, service_url="http://127.0.0.1:9/", text="hjelp"),
+            headers=headers,
+        )
+        assert response.status == 401
+        health = await session.get(server.make_url("/healthz"))
+        assert (await health.json())["mode"] == "authenticated"
+    finally:
+        await session.close()
+        await server.close()
+
+
+async def test_stock_cloud_adapter_answers_500_to_action_execute_and_ours_200(
+    tmp_path: Path,
+) -> None:
+    """microsoft/teams-sdk#2547, proven: the stock handler serializes the invoke body twice."""
+    async with running_bot(tmp_path) as bot:
+        teacher = bot.runtime.services.directory.person(TEACHER_9)
+        assert teacher is not None
+        case = (await submit_report(bot.runtime.services, teacher, "a" * 32, report())).case
+        body = invoke(REKTOR, service_url=bot.connector.url, verb=Verb.ACKNOWLEDGE,
+                      data={CASE: case.id})
+
+        runtime = bot.runtime
+
+        async def stock(request: web.Request) -> web.StreamResponse:
+            response = await runtime.adapter.process(request, runtime.bot)
+            assert response is not None
+            return response
+
+        stock_app = web.Application()
+        stock_app.router.add_post("/api/messages", stock)
+        stock_server = TestServer(stock_app, host="127.0.0.1")
+        await stock_server.start_server()
+        try:
+            response = await bot.session.post(stock_server.make_url("/api/messages"), json=body)
+            assert response.status == 500
+        finally:
+            await stock_server.close()
+
+        ours = await bot.press(REKTOR, Verb.ACKNOWLEDGE, {CASE: case.id})
+        assert ours["statusCode"] == 200
+        assert ours["type"] == "application/vnd.microsoft.card.adaptive"
+        assert ours["value"]["type"] == "AdaptiveCard"
+        assert bot.runtime is runtime and runtime is bot.server.app[RUNTIME]
