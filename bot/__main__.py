@@ -24,8 +24,16 @@ def _logging() -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # The SDK logs whole activities at DEBUG/INFO in places; they may hold pupils' names.
-    for noisy in ("msrest", "botbuilder", "botframework", "urllib3", "aiohttp.access",
-                  "aiosqlite", "sqlalchemy", "asyncpg"):
+    for noisy in (
+        "msrest",
+        "botbuilder",
+        "botframework",
+        "urllib3",
+        "aiohttp.access",
+        "aiosqlite",
+        "sqlalchemy",
+        "asyncpg",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

@@ -141,7 +141,9 @@ def build_runtime(
         clock_now=clock.now,
     )
     worker = DeliveryWorker(
-        services, notifier, RateLimiter(time.monotonic),
+        services,
+        notifier,
+        RateLimiter(time.monotonic),
         lease=timedelta(seconds=settings.outbox_lease_s),
     )
     return Runtime(settings, school, engine, services, adapter, bot, notifier, worker, memory)

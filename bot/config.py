@@ -71,8 +71,9 @@ class Settings:
         try:
             lease = float(lease_text)
         except ValueError:
-            raise ConfigError(f"OUTBOX_LEASE_SECONDS må være et tall, ikke «{lease_text}».") \
-                from None
+            raise ConfigError(
+                f"OUTBOX_LEASE_SECONDS må være et tall, ikke «{lease_text}»."
+            ) from None
         return cls(
             outbox_lease_s=lease,
             host=env.get("HOST", "127.0.0.1"),

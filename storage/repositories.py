@@ -420,7 +420,7 @@ class SqlOutbox:
         rows = await self._session.execute(
             select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
         )
-        return {status: count for status, count in rows.tuples()}
+        return dict(rows.tuples())
 
 
 class SqlConversations:

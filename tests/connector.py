@@ -60,6 +60,10 @@ class FakeConnector:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.changed = asyncio.Condition()
+        self.hold: Callable[[str], bool] | None = None
+        """Conversations whose next send is held open until `release` is set."""
+        self.release = asyncio.Event()
+        self.held = asyncio.Event()
 
     @property
     def url(self) -> str:
@@ -102,6 +106,14 @@ class FakeConnector:
     async def _send(self, request: web.Request) -> web.Response:
         conversation = request.match_info["cid"]
         body = await request.json()
+        if self.hold is not None and self.hold(conversation):
+            # A request in flight when the bot dies: answered with 503 once released, so the
+            # connector never accepted it.
+            self.hold = None
+            self.held.set()
+            await self.release.wait()
+            await self._record("POST", conversation, None, body, 503)
+            return web.json_response({"error": {"code": "Gone"}}, status=503)
         failure = self._failure("POST", conversation)
         if failure is not None:
             await self._record("POST", conversation, None, body, failure.status)

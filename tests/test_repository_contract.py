@@ -88,10 +88,13 @@ async def test_a_second_case_for_the_same_draft_is_refused(uow: UnitOfWorkFactor
         await u.cases.add(first)
         await u.commit()
     second, _ = _case(school, case_id="e" * 32, number=2)
-    with pytest.raises(DuplicateSubmission):
+    async def store_second() -> None:
         async with uow() as u:
             await u.cases.add(second)
             await u.commit()
+
+    with pytest.raises(DuplicateSubmission):
+        await store_second()
 
 
 async def test_saving_changes_and_queries(uow: UnitOfWorkFactory, school: School) -> None:
@@ -236,7 +239,7 @@ async def test_drafts_belong_to_their_author(uow: UnitOfWorkFactory) -> None:
 
 
 async def test_times_come_back_zone_aware(uow: UnitOfWorkFactory, school: School) -> None:
-    case, events = _case(school)
+    case, _ = _case(school)
     async with uow() as u:
         await u.cases.add(case)
         await u.events.append([CaseEvent(case.id, EventKind.ESCALATED, None, T0)])

@@ -48,7 +48,8 @@ def my_cases_card(routed: Sequence[CaseLine], reported: Sequence[CaseLine]) -> d
                         run(f"Sak {line.reference}: ", bold=True),
                         run(line.pupil or ""),
                         run(
-                            f" · {line.state_label}{flag} · meldt {format_datetime(line.reported_at)}",
+                            f" · {line.state_label}{flag} · meldt "
+                            f"{format_datetime(line.reported_at)}",
                             subtle=True,
                         ),
                     ],

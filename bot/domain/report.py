@@ -201,7 +201,8 @@ def parse_report(values: Mapping[str, object], today: date) -> Report | ReportEr
         if len(texts[key]) > limit:
             errors.setdefault(
                 key,
-                f"{label[0].upper()}{label[1:]} er for lang ({len(texts[key])} tegn, maks {limit}).",
+                f"{label[0].upper()}{label[1:]} er for lang "
+                f"({len(texts[key])} tegn, maks {limit}).",
             )
 
     required(Field.PUPIL_NAME, "elevens navn", MAX_NAME)

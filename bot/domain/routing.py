@@ -47,9 +47,9 @@ class Routing:
     urgent: bool
     """§12-5: an employee is suspected; rektor must act *straks* and tell the school owner."""
     owner_must_be_notified: bool
-    """Rektor's card asks for UDA to be told (serious cases and §12-5), with a button to record it."""
+    """Rektor's card asks for UDA to be told (serious cases, §12-5), with a button to record it."""
     forwarded_to_owner: bool
-    """The leadership is suspected: nobody at the school is told, the reporter contacts the owner."""
+    """The leadership is suspected: nobody at school is told; the reporter contacts the owner."""
     reporter_is_recipient: bool
     warnings: tuple[Warning, ...]
 

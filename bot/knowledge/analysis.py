@@ -29,17 +29,17 @@ _PARAGRAPH_RE: Final = re.compile(
 )
 _QUOTES: Final = str.maketrans(
     {
-        "–": "-",
-        "—": "-",
-        "‐": "-",
-        "‑": "-",
+        "\u2013": "-",  # en dash
+        "\u2014": "-",  # em dash
+        "\u2010": "-",  # hyphen
+        "\u2011": "-",  # non-breaking hyphen
         "«": " ",
         "»": " ",
         "“": " ",
         "”": " ",
         "„": " ",
         '"': " ",
-        "’": "",
+        "\u2019": "",  # right single quotation mark (typographic apostrophe)
         "'": "",
         "`": "",
         "&": " og ",
@@ -105,7 +105,7 @@ def stem(word: str) -> str:
     """
     if word.isdigit() or is_paragraph_term(word):
         return word
-    result = _STEMMER.stemWord(word)
+    result = str(_STEMMER.stemWord(word))
     if result.endswith("ing") and len(result) >= 7:
         result = result[:-3]
     if len(result) > 4 and result.endswith(("kj", "gj")):

@@ -58,7 +58,8 @@ class Report:
         bad: list[Outcome] = []
         for outcome in self.outcomes:
             if outcome.case.expected is None:
-                if outcome.answer.answered or (outcome.case.law and not outcome.answer.law_beyond_plan):
+                missed_law = outcome.case.law and not outcome.answer.law_beyond_plan
+                if outcome.answer.answered or missed_law:
                     bad.append(outcome)
             elif not outcome.top1 or not outcome.answer.answered:
                 bad.append(outcome)

@@ -13,11 +13,17 @@ from __future__ import annotations
 
 from typing import Final
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 # Function words and question scaffolding in bokmål, nynorsk and English. They carry no
 # information about which routine is meant, and counting them would let any chatty
 # out-of-scope question look half-answered.
 STOPWORDS: Final[frozenset[str]] = frozenset(
-    """
+    _words(
+        """
     og i jeg det at en et ei den til er som på de med han av ikke ikkje der så var meg seg men
     ett har om vi min mitt mine ha hadde hun ho nå no over da då ved fra frå du ut sin sitt sine
     dem oss opp man kan kunne hans hvor kor kvar hva kva skal skulle selv sjøl sjølv her alle
@@ -42,7 +48,8 @@ STOPWORDS: Final[frozenset[str]] = frozenset(
     morgen morgon kveld idag igår imorgen hjelpe hjelp hjelpa help helps should shall vær
     andre annen annet anna other others ein eit eitt deim hjå honom hennar inkje ingi
     kvarhelst korso somme somt sia um upp vore vorte verta vorte mitt mi dine dykkar
-    """.split()
+        """
+    )
 )
 
 # Nynorsk (and a few dialect/spoken) forms mapped to the bokmål surface form the plan uses.
@@ -175,8 +182,9 @@ NYNORSK: Final[dict[str, str]] = {
     "seier": "sier",
 }
 
-# English words and phrases mapped to the Norwegian the plan uses. Multi-word keys are
-# replaced before tokenising; single words after. Values may be several words.
+# English words and phrases (and a few app names) mapped to the Norwegian the plan uses.
+# Multi-word keys are replaced before tokenising; single words after. Values may be
+# several words.
 ENGLISH_PHRASES: Final[dict[str, str]] = {
     "activity plan": "aktivitetsplan",
     "action plan": "aktivitetsplan",
@@ -515,6 +523,13 @@ ENGLISH_WORDS: Final[dict[str, str]] = {
     "10th": "10",
     "9th": "9",
     "8th": "8",
+    "snap": "sosiale medier",
+    "snapchat": "sosiale medier",
+    "instagram": "sosiale medier",
+    "tiktok": "sosiale medier",
+    "facebook": "sosiale medier",
+    "discord": "sosiale medier",
+    "online": "sosiale medier",
     "compensation": "erstatning",
     "damages": "erstatning",
     "police": "politiet",
@@ -735,7 +750,8 @@ SYNONYM_GROUPS: Final[tuple[tuple[str, ...], ...]] = (
 # is everyday plan language; a plan that explains how to complain to Statsforvaltaren makes
 # that question one the plan does answer).
 LAW_TERMS: Final[frozenset[str]] = frozenset(
-    """
+    _words(
+        """
     statsforvalter statsforvalteren statsforvaltar statsforvaltaren fylkesmann fylkesmannen
     tvangsmulkt tvangsmulkten erstatning erstatningen erstatningsansvar straff straffe
     straffes straffet straffbart straffeansvar politi politiet anmelde anmeldelse anmelder
@@ -744,7 +760,8 @@ LAW_TERMS: Final[frozenset[str]] = frozenset(
     domstolen rettssak saksøke søksmål forvaltningsloven forvaltningslova
     enkeltvedtak klage klagen klager klagerett klagefrist klagesak oppsigelse sparken
     avskjed juridisk juridiske lovbrudd bøter bøtelagt
-    """.split()
+        """
+    )
 )
 
 # Common first names of pupils in Norwegian schools (ignored when the plan itself uses the
@@ -753,7 +770,8 @@ LAW_TERMS: Final[frozenset[str]] = frozenset(
 # guide: product names ("Visma") are capitalised too and *are* a sign of an out-of-scope
 # question, and staff type names in lower case.
 FIRST_NAMES: Final[frozenset[str]] = frozenset(
-    """
+    _words(
+        """
     emma nora sara sofie olivia ella leah maja ingrid emilie frida thea ida amalie selma
     julie hedda anna tiril vilde hanna hannah mathilde aurora ingeborg astrid alma sofia
     mia linnea jenny marie karoline martine maria eva vilja iben synne tuva live mille
@@ -768,7 +786,8 @@ FIRST_NAMES: Final[frozenset[str]] = frozenset(
     adam ayub ismail idris khalid karim mahmoud hamid amir zakaria anas ilyas yahya
     musa isa daniel david samuel gabriel mikkel jesper nikolai alexander aleksander
     leon milan luka ivan tomas jakub kacper szymon patryk mateusz nikola stefan
-    """.split()
+        """
+    )
 )
 
 # Words that on their own say "a pupil may not have a safe and good school environment".
@@ -776,8 +795,10 @@ FIRST_NAMES: Final[frozenset[str]] = frozenset(
 # the incident in words the plan never uses (names, places, what was said), so those
 # unknown words count for less when deciding whether the question is in scope.
 CONCERN_WORDS: Final[frozenset[str]] = frozenset(
-    """
+    _words(
+        """
     mobbing krenkelse slåss utestenging utenforskap kvier mistrivsel bekymring bekymret
     rasisme trakassering utrygg utrygt vold
-    """.split()
+        """
+    )
 )

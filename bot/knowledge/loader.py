@@ -7,6 +7,7 @@ author can fix the file in one pass instead of one error per restart.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -153,7 +154,7 @@ def _parse_sections(value: object, problems: list[Problem]) -> list[Section]:
             problems.append(
                 Problem(where, "'text' may only be empty for a section that has subsections")
             )
-    for earlier, later in zip(sections, sections[1:], strict=False):
+    for earlier, later in itertools.pairwise(sections):
         if _sort_key(later.id) <= _sort_key(earlier.id):
             problems.append(
                 Problem(

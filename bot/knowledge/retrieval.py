@@ -15,6 +15,7 @@ of a confident wrong routine. Questions that lean on law the plan does not cover
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
@@ -169,8 +170,8 @@ class KnowledgeBase:
         base_terms: set[str] = set()
         for section in sections:
             target = analysed[self._doc_of[section.id]]
-            for name, segments in _segments(section).items():
-                for segment in segments:
+            for name, texts in _segments(section).items():
+                for segment in texts:
                     pairs = analysis.text_terms(segment)
                     target[name].append(pairs)
                     for surface, term in pairs:
@@ -192,7 +193,7 @@ class KnowledgeBase:
                             if part != term:
                                 tf[part] = tf.get(part, 0.0) + _COMPOUND_PART_WEIGHT
                     terms = [term for _, term in pairs]
-                    for first, second in zip(terms, terms[1:], strict=False):
+                    for first, second in itertools.pairwise(terms):
                         if first != second:
                             key = _pair(first, second)
                             tf[key] = tf.get(key, 0.0) + 1.0
@@ -235,10 +236,7 @@ class KnowledgeBase:
                     self._frequency.update(surface for surface, _ in pairs)
         # Person names in the plan ("Morten" in 8.3) must not become spelling targets:
         # "morgen" would otherwise be "corrected" to a name.
-        proper = _proper_nouns(section.text for section in sections) - surface_lowercase(
-            sections
-        )
-        choices = (surface_words - proper) | analysis.known_surface_words()
+        choices = (surface_words - _proper_nouns(sections)) | analysis.known_surface_words()
         self._fuzzy_choices: tuple[str, ...] = tuple(
             sorted(w for w in choices if len(w) >= _MIN_FUZZY_LENGTH - 1 and w.isalpha())
         )
@@ -380,7 +378,7 @@ class KnowledgeBase:
                     query.law = query.law or self._is_law(fixed)
                     add((fixed,), _FUZZY_FACTOR if fixed in self._idf else 1.0)
         singles = [slot.terms[0] for slot in query.slots if len(slot.terms) == 1]
-        for first, second in zip(singles, singles[1:], strict=False):
+        for first, second in itertools.pairwise(singles):
             key = _pair(first, second)
             if first != second and key in self._idf:
                 query.pairs.append(key)
@@ -496,20 +494,19 @@ def _answering_sections(sections: tuple[Section, ...]) -> list[int]:
     return answer_for
 
 
-def _proper_nouns(texts: Iterable[str]) -> set[str]:
-    found: set[str] = set()
-    for text in texts:
-        found.update(w.lower() for w in _WORD_RE.findall(text) if w[0].isupper())
-    return found
-
-
-def surface_lowercase(sections: Iterable[Section]) -> set[str]:
-    """Words the plan also writes in lower case somewhere, i.e. ordinary words."""
-    found: set[str] = set()
+def _proper_nouns(sections: Iterable[Section]) -> set[str]:
+    """Lowercased words the plan only ever writes capitalised: names, places, products."""
+    capitalised: set[str] = set()
+    lowercase: set[str] = set()
     for section in sections:
-        for value in _fields(section).values():
-            found.update(w for w in _WORD_RE.findall(value) if w[0].islower())
-    return found
+        for texts in _segments(section).values():
+            for segment in texts:
+                for word in _WORD_RE.findall(segment):
+                    if word[0].isupper():
+                        capitalised.add(word.lower())
+                    else:
+                        lowercase.add(word)
+    return capitalised - lowercase
 
 
 _SEGMENT_RE: Final = re.compile(r"(?<=[.!?:;])\s+|\n+")
@@ -528,16 +525,6 @@ def _segments(section: Section) -> dict[str, list[str]]:
 def _pair(first: str, second: str) -> str:
     """Unordered key for two neighbouring terms (Norwegian word order varies)."""
     return f"{first}~{second}" if first < second else f"{second}~{first}"
-
-
-def _fields(section: Section) -> dict[str, str]:
-    return {
-        "title": f"{section.title}\n{section.short_title}",
-        "keywords": "\n".join(section.keywords),
-        "questions": "\n".join(section.questions),
-        "summary": section.summary,
-        "text": section.text,
-    }
 
 
 def _head_variants(head: str) -> tuple[str, ...]:

@@ -153,7 +153,8 @@ class DeliveryWorker:
         await self._limiter.acquire(conversation_key)
         try:
             if message.kind is MessageKind.CARD_UPDATE:
-                assert target is not None and target.activity_id is not None
+                assert target is not None
+                assert target.activity_id is not None
                 if conversation is None:
                     raise DeliveryError("no conversation stored", retryable=False)
                 await self._notifier.update(conversation, target.activity_id, message.payload)
@@ -178,7 +179,7 @@ class DeliveryWorker:
             message.sent_at = now
             message.attempts += 1
             message.last_error = None
-            current = await uow.outbox.finish(message)
+            still_current = await uow.outbox.finish(message)
             if message.kind is MessageKind.ALERT and message.case_id:
                 await uow.events.append(
                     [
@@ -192,7 +193,7 @@ class DeliveryWorker:
                     ]
                 )
             await uow.commit()
-        if not current:
+        if not still_current:
             # A newer card arrived while this one was on its way: send that one too.
             self._svc.outbox_ready.set()
         log.info(

@@ -22,8 +22,8 @@ from bot.services.alerts import alert_for
 from bot.services.cases import my_cases, needs, state_label
 from bot.services.context import Services
 from bot.services.delivery import pending_failure_notice
-from bot.services.ports import ConversationRef
 from bot.services.intents import Intent, classify
+from bot.services.ports import ConversationRef
 from bot.services.reporting import act_on_case
 from bot.teams.notifier import conversation_ref
 
@@ -216,5 +216,4 @@ class TryggSkoleBot(ActivityHandler):
 
 
 def _message_response(text: str) -> dict[str, Any]:
-    return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
-            "value": text}
+    return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}

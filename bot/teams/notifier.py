@@ -56,6 +56,13 @@ def delivery_error(error: BaseException) -> DeliveryError:
     return DeliveryError(f"send failed ({type(error).__name__})", retryable=True)
 
 
+def _prepare(turn_context: TurnContext) -> None:
+    """A proactive turn gets a random activity id, which would make every send a reply to a
+    message that does not exist; without it the SDK posts to the conversation itself."""
+    turn_context.activity.id = None
+    _without_sdk_retries(turn_context)
+
+
 def _without_sdk_retries(turn_context: TurnContext) -> None:
     client = turn_context.turn_state.get(CloudAdapter.BOT_CONNECTOR_CLIENT_KEY)
     config = getattr(client, "config", None)
@@ -111,14 +118,16 @@ class TeamsNotifier:
         reference = ConversationReference().deserialize(conversation.reference)
         # A fresh message, not a reply to the activity the reference was taken from.
         reference.activity_id = None
-        sent: dict[str, str | None] = {}
+        sent: dict[str, Any] = {}
 
         async def callback(turn_context: TurnContext) -> None:
-            _without_sdk_retries(turn_context)
-            response = await turn_context.send_activity(activity)
+            _prepare(turn_context)
+            response = await _captured(sent, turn_context.send_activity(activity))
             sent["id"] = response.id if response else None
 
-        await self._call(self._adapter.continue_conversation(reference, callback, self._app_id))
+        await self._call(
+            self._adapter.continue_conversation(reference, callback, self._app_id), sent
+        )
         return Delivered(sent.get("id"))
 
     async def update(
@@ -129,11 +138,15 @@ class TeamsNotifier:
         reference = ConversationReference().deserialize(conversation.reference)
         reference.activity_id = None
 
-        async def callback(turn_context: TurnContext) -> None:
-            _without_sdk_retries(turn_context)
-            await turn_context.update_activity(activity)
+        outcome: dict[str, Any] = {}
 
-        await self._call(self._adapter.continue_conversation(reference, callback, self._app_id))
+        async def callback(turn_context: TurnContext) -> None:
+            _prepare(turn_context)
+            await _captured(outcome, turn_context.update_activity(activity))
+
+        await self._call(
+            self._adapter.continue_conversation(reference, callback, self._app_id), outcome
+        )
 
     async def _create_and_send(self, recipient_id: str, activity: Activity) -> Delivered:
         """No stored conversation: open the 1:1 chat by the user's Entra ID object id."""
@@ -152,22 +165,39 @@ class TeamsNotifier:
         sent: dict[str, Any] = {}
 
         async def callback(turn_context: TurnContext) -> None:
-            _without_sdk_retries(turn_context)
+            _prepare(turn_context)
             sent["ref"] = conversation_ref(turn_context, recipient_id, self._now())
-            response = await turn_context.send_activity(activity)
+            response = await _captured(sent, turn_context.send_activity(activity))
             sent["id"] = response.id if response else None
 
         await self._call(
             self._adapter.create_conversation(
                 self._app_id, callback, parameters, "msteams", service_url
-            )
+            ),
+            sent,
         )
         return Delivered(sent.get("id"), sent.get("ref"))
 
-    async def _call(self, operation: Any) -> None:
+    async def _call(self, operation: Any, outcome: dict[str, Any]) -> None:
         try:
             await asyncio.wait_for(operation, self._timeout)
         except DeliveryError:
             raise
         except Exception as error:
             raise delivery_error(error) from error
+        failure = outcome.get("error")
+        if isinstance(failure, BaseException):
+            raise delivery_error(failure) from failure
+
+
+async def _captured(outcome: dict[str, Any], operation: Any) -> Any:
+    """Runs a send inside a proactive turn and keeps its exception for the caller.
+
+    The adapter hands exceptions raised in a turn to `on_turn_error`, which logs and swallows
+    them; a failed alert must reach the outbox as a failure instead, so it is retried.
+    """
+    try:
+        return await operation
+    except Exception as error:
+        outcome["error"] = error
+        return None
