@@ -555,7 +555,11 @@ ENGLISH_WORDS: Final[dict[str, str]] = {
 # the normalised (lowercase) question; the replacement is the canonical word. "følge med" and
 # "følge opp" must stay apart from each other: watching (8.1) is not evaluating (8.7).
 PHRASES: Final[tuple[tuple[str, str], ...]] = (
-    (r"\b(?:si|sei|seie|seier|sier|sa|sagt)\s+(?:i\s*)?(?:fra|frå|ifra|ifrå)(?!\w)", " melde "),
+    (
+        r"\b(?:si|sei|seie|seier|sier|sa|sagt)\s+(?:(?:jeg|eg|vi|me|du|de|dei|hen|hun|ho|han)\s+)?"
+        r"(?:i\s*)?(?:fra|frå|ifra|ifrå)(?!\w)",
+        " melde ",
+    ),
     (r"\bgi(?:r)?\s+(?:beskjed|melding)\b", " melde "),
     (r"\bsi\s+beskjed\b", " melde "),
     (r"\bf(?:ø|y)lg(?:e|er|de|t|j?e|jer)?\s+med\b", " følgemed "),

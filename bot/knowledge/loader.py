@@ -144,8 +144,10 @@ def _parse_sections(value: object, problems: list[Problem]) -> list[Section]:
         seen.add(section.id)
         sections.append(section)
 
-    ids = {s.id for s in sections}
-    has_children = {s.parent_id for s in sections if s.parent_id is not None}
+    # Judge parents and children on every well-numbered entry, also those with other
+    # problems, so one broken section does not cause follow-on errors in its neighbours.
+    ids = {i for i in (_raw_id(item) for item in value) if i is not None}
+    has_children = {i.rpartition(".")[0] for i in ids if "." in i}
     for index, section in enumerate(sections):
         where = _where(index, section.id)
         if section.parent_id is not None and section.parent_id not in ids:
@@ -230,6 +232,14 @@ def _parse_section(index: int, value: object, problems: list[Problem]) -> Sectio
         keywords=keywords,
         action=cast(Action | None, action),
     )
+
+
+def _raw_id(item: object) -> str | None:
+    if isinstance(item, Mapping):
+        raw = cast(Mapping[str, Any], item).get("id")
+        if isinstance(raw, str) and SECTION_ID_RE.match(raw.strip()):
+            return raw.strip()
+    return None
 
 
 def _string_list(
