@@ -33,6 +33,7 @@ unit: $(STAMP)
 test: lint typecheck unit
 
 bench: $(STAMP)
+	$(PY) benchmarks/startup.py
 	$(PY) benchmarks/report_flow.py
 	$(PY) benchmarks/qa.py
 

@@ -27,6 +27,8 @@ RUNTIME = web.AppKey("runtime", Runtime)
 RuntimeFactory = Callable[[Settings], Runtime]
 
 ESCALATION_EVERY_S = 60.0
+BUSY_POLL_S = 0.05
+DRAIN_S = 10.0
 
 
 async def messages(request: web.Request) -> web.Response:
@@ -57,17 +59,19 @@ async def _background(runtime: Runtime, interval: float) -> None:
     ready = runtime.services.outbox_ready
     loop = asyncio.get_running_loop()
     next_escalation = 0.0
+    worker = runtime.worker
     while True:
         ready.clear()
         try:
-            await runtime.worker.run_until_idle()
+            await worker.pump()
             if loop.time() >= next_escalation:
                 next_escalation = loop.time() + ESCALATION_EVERY_S
                 await escalate_unacknowledged(runtime.services)
         except Exception:
             log.exception("outbox pass failed; trying again")
+        # While sends are under way, look again soon: finished sends make room for more.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(ready.wait(), interval)
+            await asyncio.wait_for(ready.wait(), BUSY_POLL_S if worker.busy else interval)
 
 
 def create_app(
@@ -103,6 +107,7 @@ def create_app(
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+            await app[RUNTIME].worker.drain(DRAIN_S)
 
     app.cleanup_ctx.append(runtime_ctx)
     app.cleanup_ctx.append(background_ctx)

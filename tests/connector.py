@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,6 +25,7 @@ class Recorded:
     activity_id: str | None
     body: dict[str, Any]
     status: int
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def card(self) -> dict[str, Any] | None:

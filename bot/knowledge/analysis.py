@@ -17,7 +17,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Final
 
-import Stemmer
+import Stemmer  # type: ignore[import-not-found, unused-ignore]  # C extension, no stubs
 
 from bot.knowledge import lexicon
 

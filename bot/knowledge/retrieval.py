@@ -57,6 +57,11 @@ _REF_SCORE: Final = 12.0
 _QUESTION_BONUS: Final = 3.0
 # Weight of neighbouring-word pairs, which only re-rank sections that share the words.
 _PAIR_FACTOR: Final = 0.5
+# Bounds that keep a pasted essay from costing more than a question: only the start of a
+# long message is read, and only a few unknown words per question get a spelling search.
+_MAX_QUESTION_CHARS: Final = 600
+_MAX_CORRECTIONS: Final = 8
+_SPLIT_CACHE_SIZE: Final = 20000
 _MIN_FUZZY_LENGTH: Final = 5
 _FUZZY_CANDIDATES: Final = 8
 _FUZZY_CACHE_SIZE: Final = 4096
@@ -133,7 +138,11 @@ class _Query:
 
 
 class KnowledgeBase:
-    """A plan plus its search index. Read-only after construction and safe to share."""
+    """A plan plus its search index, built once and shared.
+
+    Safe to share between threads and tasks: answering only reads the index; the small
+    spelling and compound caches are bounded and tolerate concurrent use.
+    """
 
     def __init__(self, plan: Plan, settings: Settings | None = None) -> None:
         self.plan = plan
@@ -141,6 +150,7 @@ class KnowledgeBase:
         self._postings: dict[str, list[tuple[int, float]]] = {}
         self._idf: dict[str, float] = {}
         self._split_cache: dict[str, tuple[str, str] | None] = {}
+        self._plan_splits: dict[str, tuple[str, str] | None] = {}
         self._fuzzy_cache: dict[str, str | None] = {}
         self._fuzzy_lock = Lock()
         self._build()
@@ -222,6 +232,7 @@ class KnowledgeBase:
                 self._postings.setdefault(term, []).append((doc, weight))
 
         self._build_question_index()
+        self._plan_splits = dict(self._split_cache)
 
         law_terms = {t for word in lexicon.LAW_TERMS for t in analysis.word_terms(word)}
         self._law_terms: frozenset[str] = frozenset(law_terms - self._idf.keys())
@@ -290,8 +301,9 @@ class KnowledgeBase:
         Norwegian writes compounds as one word, often with a linking -s- or -e-, so a
         question's "skolemiljøplanen" must still find sections about "skolemiljø" and "plan".
         """
-        if word in self._split_cache:
-            return self._split_cache[word]
+        cached = self._split_cache.get(word, _MISSING)
+        if cached is not _MISSING:
+            return cached  # type: ignore[return-value]
         best: tuple[str, str] | None = None
         best_balance = 0
         if len(word) >= 6 and word.isalpha():
@@ -307,6 +319,9 @@ class KnowledgeBase:
                         if balance > best_balance:
                             best, best_balance = (head_terms[0], tail_terms[0]), balance
                         break
+        if len(self._split_cache) >= _SPLIT_CACHE_SIZE:
+            # Questions bring endless new words; keep the plan's own splits, drop the rest.
+            self._split_cache = dict(self._plan_splits)
         self._split_cache[word] = best
         return best
 
@@ -344,8 +359,9 @@ class KnowledgeBase:
 
     def _analyse(self, question: str) -> _Query:
         query = _Query()
-        normalised = self._extract_refs(analysis.normalise(question), query)
+        normalised = self._extract_refs(analysis.normalise(question[:_MAX_QUESTION_CHARS]), query)
         seen: set[tuple[str, ...]] = set()
+        corrections = 0
 
         def add(terms: tuple[str, ...], factor: float = 1.0) -> None:
             if terms in seen:
@@ -369,7 +385,10 @@ class KnowledgeBase:
                 if parts is not None:
                     add(parts)
                     continue
-                corrected = self._correct(token)
+                corrected = None
+                if corrections < _MAX_CORRECTIONS:
+                    corrections += 1
+                    corrected = self._correct(token)
                 if corrected is None:
                     add((term,))
                     continue
@@ -537,6 +556,8 @@ def _head_variants(head: str) -> tuple[str, ...]:
 def _idf(n: int, df: int) -> float:
     return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
+
+_MISSING: Final = object()
 
 _default: KnowledgeBase | None = None
 _default_lock = Lock()

@@ -12,9 +12,10 @@ import asyncio
 import logging
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from bot.domain.case import CaseEvent, EventKind
 from bot.services.alerts import text_activity
@@ -31,6 +32,8 @@ from bot.services.ports import (
 from bot.services.ratelimit import RateLimiter
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -67,103 +70,148 @@ class DeliveryWorker:
         self._semaphore = asyncio.Semaphore(concurrency)
         self._lease = lease
         self._rand = rand
+        self._inflight: set[asyncio.Future[Any]] = set()
+        self._sending: set[str] = set()
         self.owner = uuid.uuid4().hex
 
-    async def run_once(self) -> int:
-        """One pass over what is due now; returns how many messages it handled."""
+    async def pump(self) -> int:
+        """Claims what is due and starts sending it; returns how many messages it claimed.
+
+        Sends run as tasks and the next pump does not wait for them: a burst to one chat (rektor
+        gets every alert) is paced by that chat's limit and must not hold up other chats.
+        """
+        room = self._batch - len(self._inflight)
+        if room <= 0:
+            return 0
         now = self._svc.clock.now()
         async with self._svc.uow() as uow:
-            messages = await uow.outbox.claim_due(now, self.owner, now + self._lease, self._batch)
+            messages = await uow.outbox.claim_due(now, self.owner, now + self._lease, room)
             await uow.commit()
         if not messages:
             return 0
-        # Updates first: one whose alert has not gone out yet folds into it, so the recipient
-        # gets one message with the newest card instead of a message and an edit.
+        # Updates first: one whose alert has not started sending folds into it, so the
+        # recipient gets one message with the newest card instead of a message and an edit.
         updates = [m for m in messages if m.kind is MessageKind.CARD_UPDATE]
         others = [m for m in messages if m.kind is not MessageKind.CARD_UPDATE]
-        await asyncio.gather(*(self._guarded(m) for m in updates))
-        await asyncio.gather(*(self._guarded(m) for m in others))
+        plans = await asyncio.gather(*(self._guarded(self._plan_update(m)) for m in updates))
+        for message, plan in zip(updates, plans, strict=True):
+            if plan is not None:
+                self._start(self._send(message, *plan))
+        for message in others:
+            self._sending.add(message.key)
+            self._start(self._send_new(message))
         return len(messages)
 
-    async def run_until_idle(self, max_passes: int = 1000) -> int:
+    async def run_until_idle(self, max_passes: int = 100_000) -> int:
+        """Pumps until nothing is due and nothing is in flight (tests, the CLI, shutdown)."""
         total = 0
         for _ in range(max_passes):
-            handled = await self.run_once()
-            if handled == 0:
-                break
-            total += handled
+            started = await self.pump()
+            total += started
+            if not self._inflight:
+                if started == 0:
+                    break
+                continue
+            await asyncio.wait(self._inflight, return_when=asyncio.FIRST_COMPLETED)
         return total
 
-    async def _guarded(self, message: OutboxMessage) -> None:
-        async with self._semaphore:
-            try:
-                await self._deliver(message)
-            except Exception:
-                # An unexpected bug must not kill the sender; the lease expires and it is retried.
-                log.exception("outbox message %s: unexpected error", message.id)
+    @property
+    def busy(self) -> bool:
+        return bool(self._inflight)
 
-    async def _deliver(self, message: OutboxMessage) -> None:
+    async def drain(self, timeout: float) -> None:
+        """At shutdown: lets sends under way finish, so they are recorded as sent."""
+        if self._inflight:
+            await asyncio.wait(self._inflight, timeout=timeout)
+
+    def _start(self, work: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(self._guarded(work))
+        self._inflight.add(task)
+        task.add_done_callback(self._inflight.discard)
+
+    async def _guarded(self, work: Awaitable[T]) -> T | None:
+        try:
+            return await work
+        except Exception:
+            # An unexpected bug must not kill the sender; the lease expires and it is retried.
+            log.exception("outbox: unexpected error")
+            return None
+
+    async def _plan_update(
+        self, message: OutboxMessage
+    ) -> tuple[ConversationRef | None, OutboxMessage] | None:
+        """Folds, drops or postpones a card update; returns what a PUT needs, if one is due."""
+        now = self._svc.clock.now()
         async with self._svc.uow() as uow:
-            conversation = await uow.conversations.get(message.recipient_id)
-            target = (
-                await uow.outbox.get(message.target_key)
-                if message.kind is MessageKind.CARD_UPDATE and message.target_key
-                else None
+            target = await uow.outbox.get(message.target_key) if message.target_key else None
+            if target is None or target.status in (
+                MessageStatus.FAILED,
+                MessageStatus.SUPERSEDED,
+            ):
+                message.status = MessageStatus.SUPERSEDED
+                await uow.outbox.finish(message)
+                await uow.commit()
+                return None
+            sending_elsewhere = target.lease_owner not in (None, self.owner) and (
+                target.lease_until is not None and target.lease_until > now
             )
-            if message.kind is not MessageKind.CARD_UPDATE:
-                current = await uow.outbox.get(message.key)
-                if current is None or current.status is not MessageStatus.PENDING:
-                    return
-                message.payload = current.payload  # an update may have folded into it
-            if message.kind is MessageKind.CARD_UPDATE:
-                if target is None or target.status in (
-                    MessageStatus.FAILED,
-                    MessageStatus.SUPERSEDED,
-                ):
-                    message.status = MessageStatus.SUPERSEDED
-                    await uow.outbox.finish(message)
-                    await uow.commit()
-                    return
-                now = self._svc.clock.now()
-                in_flight_elsewhere = (
-                    target.status is MessageStatus.PENDING
-                    and target.lease_owner not in (None, self.owner)
-                    and target.lease_until is not None
-                    and target.lease_until > now
-                )
-                if in_flight_elsewhere:
-                    # Another sender is delivering the alert right now: edit it once it is sent.
-                    message.next_attempt_at = now + timedelta(seconds=2)
-                    message.lease_until = message.lease_owner = None
-                    await uow.outbox.finish(message)
-                    await uow.commit()
-                    return
-                if target.status is MessageStatus.PENDING:
-                    # Not sent yet: the alert itself goes out with the newest card.
-                    target.payload = message.payload
-                    await uow.outbox.save(target)
-                    message.status = MessageStatus.SUPERSEDED
-                    await uow.outbox.finish(message)
-                    await uow.commit()
-                    return
+            if target.status is MessageStatus.PENDING and (
+                target.key in self._sending or sending_elsewhere
+            ):
+                # The alert is on its way right now: edit it once it has arrived.
+                message.next_attempt_at = now + timedelta(seconds=2)
+                await uow.outbox.finish(message)
+                await uow.commit()
+                return None
+            if target.status is MessageStatus.PENDING:
+                # Not sent yet: the alert itself goes out with the newest card.
+                target.payload = message.payload
+                await uow.outbox.save(target)
+                message.status = MessageStatus.SUPERSEDED
+                await uow.outbox.finish(message)
+                await uow.commit()
+                return None
+            conversation = await uow.conversations.get(message.recipient_id)
+        return conversation, target
 
+    async def _send_new(self, message: OutboxMessage) -> None:
+        try:
+            async with self._svc.uow() as uow:
+                current = await uow.outbox.get(message.key)
+                conversation = await uow.conversations.get(message.recipient_id)
+            if current is None or current.status is not MessageStatus.PENDING:
+                return
+            message.payload = current.payload  # an update may have folded into it
+            await self._send(message, conversation, None)
+        finally:
+            self._sending.discard(message.key)
+
+    async def _send(
+        self,
+        message: OutboxMessage,
+        conversation: ConversationRef | None,
+        target: OutboxMessage | None,
+    ) -> None:
         conversation_key = conversation.conversation_id if conversation else message.recipient_id
         activity_id: str | None
         created: ConversationRef | None
+        # Wait for the chat's rate limit before taking a sending slot: a burst to rektor's chat
+        # must not hold up the leaders' alerts behind it.
         await self._limiter.acquire(conversation_key)
         try:
-            if message.kind is MessageKind.CARD_UPDATE:
-                assert target is not None
-                assert target.activity_id is not None
-                if conversation is None:
-                    raise DeliveryError("no conversation stored", retryable=False)
-                await self._notifier.update(conversation, target.activity_id, message.payload)
-                activity_id, created = target.activity_id, None
-            else:
-                delivered = await self._notifier.send(
-                    message.recipient_id, conversation, message.payload
-                )
-                activity_id, created = delivered.activity_id, delivered.conversation
+            async with self._semaphore:
+                if message.kind is MessageKind.CARD_UPDATE:
+                    assert target is not None
+                    assert target.activity_id is not None
+                    if conversation is None:
+                        raise DeliveryError("no conversation stored", retryable=False)
+                    await self._notifier.update(conversation, target.activity_id, message.payload)
+                    activity_id, created = target.activity_id, None
+                else:
+                    delivered = await self._notifier.send(
+                        message.recipient_id, conversation, message.payload
+                    )
+                    activity_id, created = delivered.activity_id, delivered.conversation
         except DeliveryError as error:
             await self._failed(message, error)
             return
@@ -241,10 +289,10 @@ class DeliveryWorker:
                 message.lease_owner = None
                 await uow.outbox.finish(message)
                 log.warning(
-                    "outbox %s attempt %d failed (status %s), retry in %.1fs",
+                    "outbox %s attempt %d failed (%s), retry in %.1fs",
                     message.id,
                     message.attempts,
-                    error.status,
+                    error,
                     delay,
                 )
             await uow.commit()

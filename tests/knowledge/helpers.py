@@ -9,7 +9,7 @@ _BASE: dict[str, Any] = {
     "format": "trygg-skole-plan/1",
     "plan": {
         "id": "testskole",
-        "name": "Plan for et trygt og godt skolemiljø – Testskolen",
+        "name": "Plan for et trygt og godt skolemiljø - Testskolen",
         "citation_name": "Testplanen",
         "school": "Testskolen",
     },

@@ -41,8 +41,8 @@ def test_bundled_plan_has_no_intranet_links_or_page_noise() -> None:
 def test_bundled_plan_keeps_the_plans_own_numbering_of_investigation() -> None:
     # The plan calls investigation "delplikt 3" in 8.5 (it is the fourth); text stays faithful.
     plan = load_plan(DEFAULT_PLAN_PATH)
-    assert "delplikt 3 – undersøkelser" in plan.section("8.5").text
-    assert "Delplikt 4 – Undersøke" in plan.section("8.4").text
+    assert "delplikt 3 \u2013 undersøkelser" in plan.section("8.5").text
+    assert "Delplikt 4 \u2013 Undersøke" in plan.section("8.4").text
 
 
 def test_minimal_plan_parses() -> None:
@@ -94,8 +94,9 @@ def test_duplicate_and_orphan_and_out_of_order_sections() -> None:
     data["sections"].append(orphan)
     problems = _problems(data)
     assert "section '2' (sections[4]): duplicate section id" in problems
-    assert any(p.startswith("section '3.1'") and "parent section '3' is missing" in p
-               for p in problems)
+    assert any(
+        p.startswith("section '3.1'") and "parent section '3' is missing" in p for p in problems
+    )
 
     data = plan_dict()
     data["sections"][1], data["sections"][2] = data["sections"][2], data["sections"][1]

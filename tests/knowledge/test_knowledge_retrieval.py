@@ -29,7 +29,7 @@ def _top(question: str) -> str | None:
         "hvordan meldr jeg fra",
         "hvordan vasrler jeg?",
         "varslingsskjema",
-        "En kollega krenker en elev – hva gjør jeg?",
+        "En kollega krenker en elev \u2013 hva gjør jeg?",
         "ein tilsett krenkjer ein elev",
     ],
 )
