@@ -12,8 +12,8 @@ Run: .venv/bin/python benchmarks/report_flow.py [--turns 200] [--reporters 50]
 from __future__ import annotations
 
 import argparse
-import logging
 import asyncio
+import logging
 import os
 import statistics
 import sys

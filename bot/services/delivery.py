@@ -119,10 +119,10 @@ class DeliveryWorker:
     def busy(self) -> bool:
         return bool(self._inflight)
 
-    async def drain(self, timeout: float) -> None:
+    async def drain(self, seconds: float) -> None:
         """At shutdown: lets sends under way finish, so they are recorded as sent."""
         if self._inflight:
-            await asyncio.wait(self._inflight, timeout=timeout)
+            await asyncio.wait(self._inflight, timeout=seconds)
 
     def _start(self, work: Awaitable[Any]) -> None:
         task = asyncio.ensure_future(self._guarded(work))
