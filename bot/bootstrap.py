@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import Settings, load_school
 from bot.domain.school import ConfiguredDirectory, School
+from bot.knowledge import KnowledgeBase, default_knowledge_base
 from bot.services.context import Services
 from bot.services.delivery import DeliveryWorker
 from bot.services.ports import Clock, ConversationRef, Directory, Notifier
@@ -132,7 +133,11 @@ def build_runtime(
     )
     adapter = build_adapter(settings)
     memory = LatestConversation()
-    bot = TryggSkoleBot(services, on_conversation=memory.remember)
+    knowledge = (
+        KnowledgeBase.from_file(school.plan_file) if school.plan_file else default_knowledge_base()
+    )
+    knowledge.ask("melde fra")  # builds the index now, not on the first question
+    bot = TryggSkoleBot(services, knowledge, on_conversation=memory.remember)
     notifier = notifier or TeamsNotifier(
         adapter,
         app_id=settings.app_id,

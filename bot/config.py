@@ -205,7 +205,7 @@ def _staff(values: Any) -> tuple[Person, ...]:
     return tuple(people)
 
 
-def parse_school(data: Mapping[str, Any]) -> School:
+def parse_school(data: Mapping[str, Any], base: Path | None = None) -> School:
     school = _table(data, "school")
     name = _str(school, "school", "name")
     zone_name = _str(school, "school", "timezone", required=False) or "Europe/Oslo"
@@ -233,7 +233,16 @@ def parse_school(data: Mapping[str, Any]) -> School:
     deputy = _str(routines, "routines", "deputy", required=False)
     if deputy is not None and deputy not in {p.aad_object_id for p in staff}:
         raise ConfigError(f"routines.deputy «{deputy}» er ingen i [[staff]].")
+    plan_text = _str(school, "school", "plan_file", required=False)
+    plan_file: Path | None = None
+    if plan_text is not None:
+        plan_file = Path(plan_text)
+        if not plan_file.is_absolute() and base is not None:
+            plan_file = base / plan_file
+        if not plan_file.is_file():
+            raise ConfigError(f"school.plan_file «{plan_text}» finnes ikke.")
     return School(
+        plan_file=plan_file,
         name=name or "",
         owner=owner,
         staff=staff,
@@ -258,6 +267,6 @@ def load_school(path: Path) -> School:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} er ikke gyldig TOML: {error}.") from None
     try:
-        return parse_school(data)
+        return parse_school(data, base=path.parent)
     except ConfigError as error:
         raise ConfigError(f"{path}: {error}") from None

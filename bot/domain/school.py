@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.domain.people import Person, Role
 from bot.domain.time import SchoolCalendar
@@ -26,6 +27,8 @@ class School:
     calendar: SchoolCalendar
     deputy_id: str | None = None
     plan_name: str = "Skolemiljøplanen"
+    plan_file: Path | None = None
+    """The plan as structured data (bot/knowledge/FORMAT.md); None: the bundled Ellingsrud plan."""
     evaluation_weeks: int = 3
     escalation_hours: float = 2.0
     investigation_start_school_days: int = 2

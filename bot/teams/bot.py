@@ -13,11 +13,13 @@ from typing import Any
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.schema import ChannelAccount
 
-from bot.cards.actions import ALERT_VERBS, CASE, VERB, Verb
+from bot.cards.actions import ALERT_VERBS, CASE, SECTION, VERB, Verb
+from bot.cards.answer import answer_card, section_card, unsure_card
 from bot.cards.cases import CaseLine, my_cases_card
 from bot.cards.help import help_card
 from bot.dialogs.report import ReportFlow, card_message
 from bot.domain.people import Person, unknown_person
+from bot.knowledge import KnowledgeBase
 from bot.services.alerts import alert_for
 from bot.services.cases import my_cases, needs, state_label
 from bot.services.context import Services
@@ -45,9 +47,14 @@ def sender_id(turn_context: TurnContext) -> str | None:
 
 class TryggSkoleBot(ActivityHandler):
     def __init__(
-        self, svc: Services, *, on_conversation: Callable[[ConversationRef], None] | None = None
+        self,
+        svc: Services,
+        knowledge: KnowledgeBase,
+        *,
+        on_conversation: Callable[[ConversationRef], None] | None = None,
     ) -> None:
         self._svc = svc
+        self._knowledge = knowledge
         self._report = ReportFlow(svc)
         self._on_conversation = on_conversation
 
@@ -119,8 +126,61 @@ class TryggSkoleBot(ActivityHandler):
             await turn_context.send_activity(
                 "Det er ingenting å avbryte. Skjemaer som ikke er sendt, lagres ikke."
             )
+        elif intent in (Intent.QUESTION, Intent.UNKNOWN) and turn_context.activity.text:
+            await self._answer(turn_context, person, turn_context.activity.text)
         else:
             await self._help(turn_context)
+
+    async def _answer(self, turn_context: TurnContext, person: Person, question: str) -> None:
+        """Answers from the plan; the question itself is never logged (it may name a pupil)."""
+        answer = self._knowledge.ask(question)
+        plan = self._knowledge.plan
+        if answer.answered and answer.section_id and answer.summary and answer.citation:
+            section = plan.section(answer.section_id)
+            card = answer_card(
+                summary=answer.summary,
+                citation=answer.citation,
+                section_title=f"{section.id} {section.title}",
+                section_text=section.text,
+                action=answer.action,
+            )
+            log.info("question answered from section %s", answer.section_id)
+        elif answer.law_beyond_plan:
+            rektor = self._svc.directory.rektor()
+            card = unsure_card(
+                message=f"Dette gjelder regelverk som {plan.info.citation_name} ikke dekker. "
+                "Ta det opp med rektor, som kan svare på hva loven krever.",
+                ask_name=rektor.name if rektor else "rektor",
+                closest=[],
+            )
+            log.info("question beyond the plan: pointed to rektor")
+        elif answer.hits:
+            leader = self._svc.directory.nearest_leader(person) or self._svc.directory.rektor()
+            card = unsure_card(
+                message=f"Jeg er ikke sikker på hva {plan.info.citation_name} sier om dette.",
+                ask_name=f"{leader.name} (nærmeste leder)" if leader else "nærmeste leder",
+                closest=[(hit.section_id, hit.citation) for hit in answer.hits[:3]],
+            )
+            log.info("question not answered; %d close sections offered", len(answer.hits[:3]))
+        else:
+            await self._help(turn_context)  # nothing in the plan either: show what I can do
+            return
+        await turn_context.send_activity(card_message(card, "Svar fra planen"))
+
+    async def _section(self, turn_context: TurnContext, section_id: object) -> None:
+        plan = self._knowledge.plan
+        try:
+            section = plan.section(str(section_id))
+        except KeyError:
+            await turn_context.send_activity("Finner ikke det punktet i planen.")
+            return
+        card = section_card(
+            citation=plan.citation(section.id),
+            section_title=f"{section.id} {section.title}",
+            section_text=section.text,
+            action=section.action,
+        )
+        await turn_context.send_activity(card_message(card, plan.citation(section.id)))
 
     async def _on_card(
         self, turn_context: TurnContext, person: Person, data: Mapping[str, Any]
@@ -138,6 +198,8 @@ class TryggSkoleBot(ActivityHandler):
             )
         elif verb == Verb.HELP:
             await self._help(turn_context)
+        elif verb == Verb.READ_SECTION:
+            await self._section(turn_context, data.get(SECTION))
         else:
             await turn_context.send_activity(
                 "Denne knappen kjenner jeg ikke igjen. Skriv «hjelp» for å se hva jeg kan gjøre."

@@ -1,0 +1,90 @@
+"""Answers from the school's plan: short, cited, and leading to the action that fits.
+
+A wrong answer about a legal duty is worse than none, so the unsure card says so plainly and
+names who to ask, and only offers the closest sections to read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.cards.actions import SECTION, Verb
+from bot.cards.common import adaptive_card, heading, notice, submit, text
+
+ACTION_BUTTONS: dict[str, tuple[str, Verb]] = {
+    "start_report": ("Meld fra nå", Verb.START_REPORT),
+    "my_cases": ("Mine saker", Verb.MY_CASES),
+}
+
+
+def _paragraphs(section_text: str) -> list[dict[str, Any]]:
+    """The plan's text as TextBlocks, one per paragraph (the plan's own words, not user text)."""
+    return [
+        text(part.strip(), spacing="small") for part in section_text.split("\n") if part.strip()
+    ][:60]
+
+
+def answer_card(
+    *, summary: str, citation: str, section_title: str, section_text: str, action: str | None
+) -> dict[str, Any]:
+    actions: list[dict[str, Any]] = [
+        {
+            "type": "Action.ShowCard",
+            "title": "Les hele punktet",
+            "card": {
+                "type": "AdaptiveCard",
+                "body": [text(section_title, bold=True), *_paragraphs(section_text)],
+            },
+        }
+    ]
+    if action in ACTION_BUTTONS:
+        title, verb = ACTION_BUTTONS[action]
+        actions.insert(0, submit(title, verb, style="positive"))
+    return adaptive_card(
+        [
+            text(summary),
+            text(f"Kilde: «{citation}»", subtle=True, small=True, spacing="medium"),
+        ],
+        actions,
+        fallback_text=f"{summary} Kilde: {citation}",
+    )
+
+
+def section_card(
+    *, citation: str, section_title: str, section_text: str, action: str | None
+) -> dict[str, Any]:
+    actions: list[dict[str, Any]] = []
+    if action in ACTION_BUTTONS:
+        title, verb = ACTION_BUTTONS[action]
+        actions.append(submit(title, verb, style="positive"))
+    return adaptive_card(
+        [
+            heading(section_title),
+            *_paragraphs(section_text),
+            text(f"Kilde: «{citation}»", subtle=True, small=True, spacing="medium"),
+        ],
+        actions,
+        fallback_text=f"{citation}: {section_text[:200]}",
+    )
+
+
+def unsure_card(
+    *, message: str, ask_name: str | None, closest: Sequence[tuple[str, str]]
+) -> dict[str, Any]:
+    """`closest` holds (section id, citation) of the nearest sections, best first."""
+    body: list[dict[str, Any]] = [text(message)]
+    if ask_name:
+        body.append(text(f"Du kan spørre {ask_name}.", bold=True))
+    if closest:
+        body.append(text("Dette er de nærmeste delene av planen:", spacing="medium"))
+    actions = [
+        submit(citation, Verb.READ_SECTION, {SECTION: section_id})
+        for section_id, citation in closest[:3]
+    ]
+    actions.append(submit("Meld fra", Verb.START_REPORT))
+    return adaptive_card(
+        [notice(body, style="warning")],
+        actions,
+        fallback_text=message,
+    )

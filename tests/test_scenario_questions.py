@@ -1,0 +1,67 @@
+"""Questions in Teams: answered from the plan with its section, leading to the action."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.cards.actions import DRAFT, SECTION, VERB, Verb
+from tests.cards.schema import assert_valid_card
+from tests.conftest import TEACHER_9
+from tests.teams import running_bot
+
+
+async def test_how_do_i_report_gets_8_3_and_meld_fra_na_starts_the_report(tmp_path: Path
+                                                                           ) -> None:
+    async with running_bot(tmp_path) as bot:
+        await bot.say(TEACHER_9, "hvordan melder jeg fra?")
+        [reply] = bot.to(TEACHER_9)
+        assert reply.card is not None
+        assert_valid_card(reply.card)
+        assert "«Skolemiljøplanen 8.3 Melde fra»" in reply.card_json
+        button = reply.card["actions"][0]
+        assert button["title"] == "Meld fra nå"
+
+        await bot.say(TEACHER_9, value=button["data"])
+        form = bot.to(TEACHER_9)[-1].card
+        assert form is not None
+        submit = next(a for a in form["actions"] if a["data"].get(VERB) == Verb.REPORT_SUBMIT)
+        assert len(submit["data"][DRAFT]) == 32
+
+
+async def test_nynorsk_and_english_questions_are_answered(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await bot.say(TEACHER_9, "korleis melder eg frå?")
+        assert "8.3" in bot.to(TEACHER_9)[-1].card_json
+        await bot.say(TEACHER_9, "how often is an activity plan evaluated?")
+        assert "8.7" in bot.to(TEACHER_9)[-1].card_json
+
+
+async def test_unsure_names_the_nearest_leader_and_offers_sections(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await bot.say(TEACHER_9, "trenger jeg å skrive referat fra foreldremøtet?")
+        reply = bot.to(TEACHER_9)[-1]
+        assert reply.card is not None
+        assert_valid_card(reply.card)
+        assert "ikke sikker" in reply.card_json
+        assert "Avdelingsleder Berit (nærmeste leder)" in reply.card_json
+        sections = [a["data"].get(SECTION) for a in reply.card["actions"]
+                    if a["data"].get(VERB) == Verb.READ_SECTION]
+        assert len(sections) == 3
+        await bot.say(TEACHER_9, value={VERB: Verb.READ_SECTION, SECTION: sections[0]})
+        assert f"Skolemiljøplanen {sections[0]}" in bot.to(TEACHER_9)[-1].card_json
+
+
+async def test_out_of_scope_is_declined_and_law_goes_to_rektor(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await bot.say(TEACHER_9, "hva er lønna mi?")
+        assert "Meld fra" in bot.to(TEACHER_9)[-1].card_json  # help, not a made-up answer
+        assert "Kilde" not in bot.to(TEACHER_9)[-1].card_json
+        await bot.say(TEACHER_9, "kan foreldrene klage til statsforvalteren?")
+        reply = bot.to(TEACHER_9)[-1].card_json
+        assert "rektor" in reply.lower() and "Kilde" not in reply
+
+
+async def test_a_section_that_does_not_exist(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await bot.say(TEACHER_9, value={VERB: Verb.READ_SECTION, SECTION: "99.9"})
+        assert "Finner ikke" in bot.to(TEACHER_9)[-1].text
