@@ -16,6 +16,10 @@ CASE = "case"
 """Key of the case id on alert cards."""
 SECTION = "section"
 """Key of a plan section number on answer cards."""
+VERSION = "version"
+"""Key of the plan version a form was made from: a stale form cannot overwrite a newer plan."""
+PUPIL = "pupil"
+"""Key of a pupil's log key (name and class, folded) on log cards."""
 
 
 class Verb(StrEnum):
@@ -35,6 +39,20 @@ class Verb(StrEnum):
     START_INVESTIGATION = "case.investigate"
     OWNER_NOTIFIED = "case.owner_notified"
     REFRESH = "case.refresh"
+
+    CASE_OPEN = "case.open"
+    INVESTIGATION_FORM = "case.investigation.form"
+    INVESTIGATION_SAVE = "case.investigation.save"
+    PLAN_FORM = "case.plan.form"
+    PLAN_SAVE = "case.plan.save"
+    EVALUATION_SAVE = "case.evaluation.save"
+    ADD_MEMBER = "case.member.add"
+    EXPORT = "case.export"
+    EXPORT_REDACTED = "case.export.redacted"
+
+    LOG_START = "log.start"
+    LOG_SAVE = "log.save"
+    LOG_VIEW = "log.view"
 
 
 ALERT_VERBS = frozenset(

@@ -8,9 +8,10 @@ store the change and its audit trail in one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
+from bot.domain.followup import ActivityPlan, Evaluation, Investigation, Outcome
 from bot.domain.report import Report
 from bot.domain.routing import Reason, Routing
 
@@ -58,6 +59,14 @@ class EventKind(StrEnum):
     OWNER_NOTIFIED = "owner_notified"
     ESCALATED = "escalated"
     INVESTIGATION_STARTED = "investigation_started"
+    INVESTIGATION_UPDATED = "investigation_updated"
+    PLAN_SAVED = "plan_saved"
+    EVALUATED = "evaluated"
+    CLOSED = "closed"
+    MEMBER_ADDED = "member_added"
+    REMINDER_SENT = "reminder_sent"
+    VIEWED = "viewed"
+    EXPORTED = "exported"
     STATE_CHANGED = "state_changed"
 
 
@@ -115,6 +124,14 @@ class Case:
     owner_notified_by: str | None = None
     investigation_started_at: datetime | None = None
     escalated_at: datetime | None = None
+    investigation: Investigation | None = None
+    plans: list[ActivityPlan] = field(default_factory=list)
+    """Every version, oldest first: an adjusted plan never replaces the documentation of the
+    old one."""
+    evaluations: list[Evaluation] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
+    """Miljøteam members and others added to the case by rektor or the leader who took it."""
+    closed_at: datetime | None = None
 
     @property
     def reference(self) -> str:
@@ -188,7 +205,39 @@ class Case:
         return next((r for r in self.recipients if r.person_id == person_id), None)
 
     def is_routed_to(self, person_id: str) -> bool:
-        return self.recipient(person_id) is not None or self.assignee_id == person_id
+        """Rektor, the leaders alerted, the one who took the case, and added members."""
+        return (
+            self.recipient(person_id) is not None
+            or self.assignee_id == person_id
+            or person_id in self.members
+        )
+
+    def can_view(self, person_id: str) -> bool:
+        """The routed people, and the staff responsible for a measure in the current plan."""
+        plan = self.current_plan
+        return self.is_routed_to(person_id) or (
+            plan is not None and person_id in plan.responsible_ids
+        )
+
+    @property
+    def current_plan(self) -> ActivityPlan | None:
+        return self.plans[-1] if self.plans else None
+
+    @property
+    def next_evaluation_on(self) -> date | None:
+        """The plan's evaluation date, moved on by each «videreføre»; None when closed."""
+        plan = self.current_plan
+        if plan is None or self.state is CaseState.AVSLUTTET:
+            return None
+        after = [e for e in self.evaluations if e.plan_version == plan.version]
+        if after and after[-1].next_evaluation_on is not None:
+            return after[-1].next_evaluation_on
+        if after and after[-1].outcome is Outcome.ADJUST:
+            return None  # waiting for the adjusted plan
+        return plan.evaluate_on
+
+    def evaluated_since(self, moment: datetime) -> bool:
+        return any(e.at >= moment for e in self.evaluations)
 
     def _require_routed(self, person_id: str) -> CaseRecipient:
         recipient = self.recipient(person_id)
@@ -238,6 +287,81 @@ class Case:
         self.investigation_started_at = now
         events.append(CaseEvent(self.id, EventKind.INVESTIGATION_STARTED, person_id, now))
         return events
+
+    def _require_actor(self, person_id: str) -> None:
+        if not self.is_routed_to(person_id):
+            raise AccessDenied()
+
+    def record_investigation(
+        self, investigation: Investigation, person_id: str, now: datetime
+    ) -> list[CaseEvent]:
+        """Delplikt 4, documented: which methods were used, the findings, barnets beste."""
+        self._require_actor(person_id)
+        if self.state in (CaseState.AVSLUTTET, CaseState.SKOLEEIER):
+            raise InvalidTransition("Saken er avsluttet.")
+        events: list[CaseEvent] = []
+        if self.state is CaseState.MELDE_FRA:
+            events += self.start_investigation(person_id, now) if self.recipient(
+                person_id) else self._start_as_member(person_id, now)
+        self.investigation = investigation
+        events.append(CaseEvent(self.id, EventKind.INVESTIGATION_UPDATED, person_id, now,
+                                {"methods": ",".join(s.method.value for s in investigation.steps),
+                                 "completed": str(investigation.completed).lower()}))
+        return events
+
+    def _start_as_member(self, person_id: str, now: datetime) -> list[CaseEvent]:
+        events = self._move(CaseState.UNDERSOKE, person_id, now)
+        self.investigation_started_at = now
+        events.append(CaseEvent(self.id, EventKind.INVESTIGATION_STARTED, person_id, now))
+        return events
+
+    def save_plan(self, plan: ActivityPlan, person_id: str, now: datetime) -> list[CaseEvent]:
+        """The first plan moves the case to *tiltak*; a later one is a new version."""
+        self._require_actor(person_id)
+        if self.state not in (CaseState.UNDERSOKE, CaseState.TILTAK):
+            raise InvalidTransition(
+                "Start undersøkelsen før du lager aktivitetsplan."
+                if self.state is CaseState.MELDE_FRA else "Saken er avsluttet."
+            )
+        if plan.version != len(self.plans) + 1:
+            raise DomainError("Planen er endret av en annen i mellomtiden. Åpne saken på nytt.")
+        events = self._move(CaseState.TILTAK, person_id, now)
+        self.plans.append(plan)
+        events.append(CaseEvent(self.id, EventKind.PLAN_SAVED, person_id, now,
+                                {"version": str(plan.version),
+                                 "evaluate_on": plan.evaluate_on.isoformat()}))
+        return events
+
+    def evaluate(self, evaluation: Evaluation, person_id: str, now: datetime
+                 ) -> list[CaseEvent]:
+        """Plan 8.7: videreføre, justere (then a new plan version) or avslutte."""
+        if not self.can_view(person_id):
+            raise AccessDenied()
+        plan = self.current_plan
+        if self.state is not CaseState.TILTAK or plan is None:
+            raise InvalidTransition("Det finnes ingen aktivitetsplan å evaluere.")
+        if evaluation.plan_version != plan.version:
+            raise DomainError("Planen er endret etter at kortet ble sendt. Åpne saken på nytt.")
+        self.evaluations.append(evaluation)
+        events = [CaseEvent(self.id, EventKind.EVALUATED, person_id, now,
+                            {"version": str(plan.version), "outcome": evaluation.outcome.value})]
+        if evaluation.outcome is Outcome.CLOSE:
+            events += self._move(CaseState.AVSLUTTET, person_id, now)
+            self.closed_at = now
+            events.append(CaseEvent(self.id, EventKind.CLOSED, person_id, now))
+        return events
+
+    def add_member(self, member_id: str, person_id: str, now: datetime) -> list[CaseEvent]:
+        """Rektor and the leader who took the case bring in the miljøteam (plan 8.3)."""
+        recipient = self.recipient(person_id)
+        is_rektor = recipient is not None and recipient.reason is Reason.REKTOR
+        if not (is_rektor or self.assignee_id == person_id):
+            raise DomainError("Bare rektor og den som har tatt saken kan legge til personer.")
+        if self.is_routed_to(member_id):
+            return []
+        self.members.append(member_id)
+        return [CaseEvent(self.id, EventKind.MEMBER_ADDED, person_id, now,
+                          {"member": member_id})]
 
     def _move(self, target: CaseState, actor_id: str, now: datetime) -> list[CaseEvent]:
         if target not in TRANSITIONS[self.state]:
