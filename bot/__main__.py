@@ -8,10 +8,13 @@ python -m bot ask "spørsmål"       answer a question from the school's plan
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import sys
 import time
+from datetime import datetime
+from pathlib import Path
 
 from aiohttp import web
 
@@ -57,6 +60,115 @@ def _run(settings: Settings) -> int:
     return 0
 
 
+class _FixedClock:
+    def __init__(self, now: datetime) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+
+def _parse_now(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(
+            f"--now må være et tidspunkt som 2026-12-17T08:00+01:00, ikke «{text}»."
+        ) from None
+    if moment.tzinfo is None:
+        raise ConfigError("--now må ha tidssone, f.eks. 2026-12-17T08:00+01:00.")
+    return moment
+
+
+async def _reminders(settings: Settings, args: list[str]) -> int:
+    from bot.bootstrap import build_runtime
+    from bot.services.reminders import run_all_due
+    from storage.migrate import upgrade
+
+    parser = argparse.ArgumentParser(prog="python -m bot reminders run-due")
+    parser.add_argument("--now", help="ISO 8601 time with zone (default: now)")
+    options = parser.parse_args(args)
+    now = _parse_now(options.now)
+    runtime = build_runtime(settings, clock=_FixedClock(now) if now else None)
+    try:
+        await upgrade(runtime.engine)
+        async with runtime.services.uow() as uow:
+            latest = await uow.conversations.latest()
+        if latest is not None:
+            runtime.latest.remember(latest)
+        sent, void = await run_all_due(runtime.services)
+        delivered = await runtime.worker.run_until_idle()
+        print(
+            f"Påminnelser: {sent} sendt, {void} ikke lenger aktuelle; "
+            f"{delivered} meldinger levert eller forsøkt."
+        )
+    finally:
+        await runtime.engine.dispose()
+    return 0
+
+
+async def _export(settings: Settings, args: list[str]) -> int:
+    from bot.bootstrap import SystemClock
+    from bot.config import load_school
+    from bot.domain.case import CaseEvent, EventKind
+    from bot.domain.school import ConfiguredDirectory
+    from bot.services.context import Services
+    from bot.services.export import render_case_pdf
+    from storage.engine import create_engine, session_factory
+    from storage.migrate import upgrade
+    from storage.repositories import SqlUnitOfWork
+
+    parser = argparse.ArgumentParser(prog="python -m bot export")
+    parser.add_argument("case", help="case number (2026-0001) or case id")
+    parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument(
+        "--redacted", action="store_true", help="leave out other pupils' names (for innsyn)"
+    )
+    options = parser.parse_args(args)
+    school = load_school(settings.school_config)
+    engine = create_engine(settings.database_url)
+    sessions = session_factory(engine)
+    svc = Services(
+        uow=lambda: SqlUnitOfWork(sessions),
+        directory=ConfiguredDirectory(school),
+        clock=SystemClock(school.calendar.zone),
+        school=school,
+    )
+    try:
+        await upgrade(engine)
+        async with svc.uow() as uow:
+            year, _, number = options.case.partition("-")
+            case = (
+                await uow.cases.by_reference(int(year), int(number))
+                if year.isdigit() and number.isdigit()
+                else await uow.cases.get(options.case)
+            )
+            if case is None:
+                print(f"Finner ikke sak {options.case}.", file=sys.stderr)
+                return 1
+            await uow.events.append(
+                [
+                    CaseEvent(
+                        case.id,
+                        EventKind.EXPORTED,
+                        "cli",
+                        svc.clock.now(),
+                        {"redacted": str(options.redacted).lower()},
+                    )
+                ]
+            )
+            events = list(await uow.events.for_case(case.id))
+            await uow.commit()
+        pdf = render_case_pdf(svc, case, events, redacted=options.redacted, by="kommandolinjen")
+        options.out.write_bytes(pdf)
+        print(f"Sak {case.reference} skrevet til {options.out} ({len(pdf)} byte).")
+    finally:
+        await engine.dispose()
+    return 0
+
+
 async def _db_upgrade(settings: Settings) -> int:
     from storage.engine import create_engine
     from storage.migrate import current_revision, upgrade
@@ -94,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
             return _run(settings)
         if command == "db" and args[1:] == ["upgrade"]:
             return asyncio.run(_db_upgrade(settings))
+        if command == "reminders" and args[1:2] == ["run-due"]:
+            return asyncio.run(_reminders(settings, args[2:]))
+        if command == "export":
+            return asyncio.run(_export(settings, args[1:]))
     except ConfigError as error:
         print(f"Feil i konfigurasjonen: {error}", file=sys.stderr)
         return 2

@@ -16,6 +16,9 @@ from sqlalchemy import text
 
 from bot.bootstrap import Runtime
 from bot.config import Settings
+from bot.services.export import render_case_pdf
+from bot.services.followup import use_export_link
+from bot.services.reminders import run_all_due
 from bot.services.reporting import escalate_unacknowledged
 from bot.teams.endpoint import handle_messages
 from storage.migrate import upgrade
@@ -26,7 +29,8 @@ SETTINGS = web.AppKey("settings", Settings)
 RUNTIME = web.AppKey("runtime", Runtime)
 RuntimeFactory = Callable[[Settings], Runtime]
 
-ESCALATION_EVERY_S = 60.0
+ESCALATION_EVERY_S = 30.0
+"""How often escalations and reminders are checked: both are due on the minute at most."""
 BUSY_POLL_S = 0.05
 DRAIN_S = 10.0
 
@@ -34,6 +38,31 @@ DRAIN_S = 10.0
 async def messages(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     return await handle_messages(request, runtime.adapter, runtime.bot)
+
+
+async def export(request: web.Request) -> web.Response:
+    """A one-time PDF download; the link was made for one person who still sees the case."""
+    runtime = request.app[RUNTIME]
+    svc = runtime.services
+    found = await use_export_link(svc, request.match_info["token"])
+    if found is None:
+        return web.Response(
+            status=410,
+            content_type="text/plain",
+            charset="utf-8",
+            text="Lenken er brukt, utløpt eller ukjent. Be om en ny i Teams.",
+        )
+    case, events, redacted, person = found
+    pdf = render_case_pdf(svc, case, events, redacted=redacted, by=person.name)
+    suffix = "-sladdet" if redacted else ""
+    return web.Response(
+        body=pdf,
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="aktivitetsplan-{case.reference}{suffix}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -67,6 +96,7 @@ async def _background(runtime: Runtime, interval: float) -> None:
             if loop.time() >= next_escalation:
                 next_escalation = loop.time() + ESCALATION_EVERY_S
                 await escalate_unacknowledged(runtime.services)
+                await run_all_due(runtime.services)
         except Exception:
             log.exception("outbox pass failed; trying again")
         # While sends are under way, look again soon: finished sends make room for more.
@@ -113,4 +143,5 @@ def create_app(
     app.cleanup_ctx.append(background_ctx)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    app.router.add_get("/export/{token}", export)
     return app

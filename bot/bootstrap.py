@@ -137,7 +137,9 @@ def build_runtime(
         KnowledgeBase.from_file(school.plan_file) if school.plan_file else default_knowledge_base()
     )
     knowledge.ask("melde fra")  # builds the index now, not on the first question
-    bot = TryggSkoleBot(services, knowledge, on_conversation=memory.remember)
+    bot = TryggSkoleBot(
+        services, knowledge, public_url=settings.public_url, on_conversation=memory.remember
+    )
     notifier = notifier or TeamsNotifier(
         adapter,
         app_id=settings.app_id,

@@ -42,6 +42,8 @@ class Settings:
     app_type: str
     app_tenant_id: str
     outbox_interval_s: float = 1.0
+    public_url: str = ""
+    """Where people's browsers reach the bot (PDF downloads); default http://HOST:PORT."""
     outbox_lease_s: float = 30.0
     """How long a sender owns a message it is sending; a crashed sender's work waits this long."""
 
@@ -74,7 +76,9 @@ class Settings:
             raise ConfigError(
                 f"OUTBOX_LEASE_SECONDS må være et tall, ikke «{lease_text}»."
             ) from None
+        host = env.get("HOST", "127.0.0.1")
         return cls(
+            public_url=env.get("PUBLIC_URL", "") or f"http://{host}:{port_text}",
             outbox_lease_s=lease,
             host=env.get("HOST", "127.0.0.1"),
             port=int(port_text),
@@ -253,6 +257,12 @@ def parse_school(data: Mapping[str, Any], base: Path | None = None) -> School:
         escalation_hours=_number(routines, "routines", "escalation_hours", 2, 0.25, 48),
         investigation_start_school_days=int(
             _number(routines, "routines", "investigation_start_school_days", 2, 1, 20)
+        ),
+        investigation_rektor_school_days=int(
+            _number(routines, "routines", "investigation_rektor_school_days", 2, 1, 20)
+        ),
+        evaluation_overdue_report_school_days=int(
+            _number(routines, "routines", "evaluation_overdue_report_school_days", 3, 1, 30)
         ),
     )
 

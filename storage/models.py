@@ -6,12 +6,13 @@ ones on the way out, also on SQLite, which has no time zones.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Dialect,
     ForeignKey,
@@ -81,6 +82,11 @@ class CaseRow(Base):
     investigation_started_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
     report: Mapped[dict[str, Any]]
+    investigation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    plans: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    evaluations: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    members: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    closed_at: Mapped[datetime | None]
 
 
 class CaseRecipientRow(Base):
@@ -161,3 +167,45 @@ class ReportDraftRow(Base):
     user_id: Mapped[str] = mapped_column(String(64))
     values: Mapped[dict[str, Any]]
     updated_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class ReminderRow(Base):
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_due", "status", "due_at"),)
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    recipient_id: Mapped[str] = mapped_column(String(64))
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20))
+    sent_at: Mapped[datetime | None]
+    detail: Mapped[dict[str, Any]]
+
+
+class ObservationRow(Base):
+    """Følge med: short dated notes about a pupil (plan 7.3, 8.1)."""
+
+    __tablename__ = "observations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pupil_key: Mapped[str] = mapped_column(String(200), index=True)
+    pupil_name: Mapped[str] = mapped_column(String(120))
+    pupil_class: Mapped[str] = mapped_column(String(40))
+    observed_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class ExportLinkRow(Base):
+    """A one-time download of a case's PDF, bound to the person who asked for it."""
+
+    __tablename__ = "export_links"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(64))
+    redacted: Mapped[bool] = mapped_column(Boolean)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

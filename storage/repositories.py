@@ -13,10 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.case import Case, CaseEvent, CaseRecipient, CaseState, EventKind
+from bot.domain.followup import Observation
+from bot.domain.reminders import Reminder, ReminderKind, ReminderStatus
 from bot.domain.report import Report, parse_report
 from bot.domain.routing import Reason
 from bot.services.ports import (
     ConversationRef,
+    ExportLink,
     MessageKind,
     MessageStatus,
     OutboxMessage,
@@ -28,8 +31,20 @@ from storage.models import (
     CaseRecipientRow,
     CaseRow,
     ConversationRow,
+    ExportLinkRow,
+    ObservationRow,
     OutboxRow,
+    ReminderRow,
     ReportDraftRow,
+)
+from storage.serialize import (
+    evaluation_from_json,
+    evaluation_to_json,
+    investigation_from_json,
+    investigation_to_json,
+    observation_fields,
+    plan_from_json,
+    plan_to_json,
 )
 
 
@@ -37,6 +52,16 @@ def _insert(session: AsyncSession, table: Any) -> Any:
     """The dialect's INSERT, which knows ON CONFLICT; both SQLite and PostgreSQL have it."""
     name = session.get_bind().dialect.name
     return (postgresql.insert if name == "postgresql" else sqlite.insert)(table)
+
+
+def _followup(case: Case) -> dict[str, Any]:
+    return {
+        "investigation": investigation_to_json(case.investigation),
+        "plans": [plan_to_json(p) for p in case.plans],
+        "evaluations": [evaluation_to_json(e) for e in case.evaluations],
+        "members": list(case.members),
+        "closed_at": case.closed_at,
+    }
 
 
 def _report(values: dict[str, Any]) -> Report:
@@ -70,6 +95,7 @@ class SqlCases:
                 investigation_started_at=case.investigation_started_at,
                 escalated_at=case.escalated_at,
                 report=case.report.to_values(),
+                **_followup(case),
             )
         )
         try:
@@ -129,6 +155,11 @@ class SqlCases:
                 owner_notified_by=row.owner_notified_by,
                 investigation_started_at=row.investigation_started_at,
                 escalated_at=row.escalated_at,
+                investigation=investigation_from_json(row.investigation),
+                plans=[plan_from_json(p) for p in row.plans or []],
+                evaluations=[evaluation_from_json(e) for e in row.evaluations or []],
+                members=list(row.members or []),
+                closed_at=row.closed_at,
             )
             for row in rows
         ]
@@ -150,6 +181,11 @@ class SqlCases:
             .execution_options(populate_existing=True)
         )
 
+    async def by_reference(self, year: int, number: int) -> Case | None:
+        return await self._one(
+            select(CaseRow).where(CaseRow.year == year, CaseRow.number == number)
+        )
+
     async def by_submission(self, submission_id: str) -> Case | None:
         return await self._one(select(CaseRow).where(CaseRow.submission_id == submission_id))
 
@@ -165,6 +201,7 @@ class SqlCases:
                 owner_notified_by=case.owner_notified_by,
                 investigation_started_at=case.investigation_started_at,
                 escalated_at=case.escalated_at,
+                **_followup(case),
             )
         )
         await self._session.execute(
@@ -183,15 +220,13 @@ class SqlCases:
         return int((await self._session.execute(statement)).scalar_one())
 
     async def routed_to(self, person_id: str) -> Sequence[Case]:
-        ids = select(CaseRecipientRow.case_id).where(CaseRecipientRow.person_id == person_id)
+        """Every case the person may see: recipients, the taker, added members and the plan's
+        responsible staff. Membership and responsibility live in the case's JSON, so the
+        last two are filtered here; a school has hundreds of cases, not millions."""
         rows = (
-            await self._session.scalars(
-                select(CaseRow)
-                .where(or_(CaseRow.id.in_(ids), CaseRow.assignee_id == person_id))
-                .order_by(CaseRow.created_at.desc())
-            )
+            await self._session.scalars(select(CaseRow).order_by(CaseRow.created_at.desc()))
         ).all()
-        return await self._load(rows)
+        return [case for case in await self._load(rows) if case.can_view(person_id)]
 
     async def reported_by(self, person_id: str) -> Sequence[Case]:
         rows = (
@@ -508,12 +543,154 @@ class SqlDrafts:
         return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+class SqlReminders:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, reminder: Reminder) -> bool:
+        statement = (
+            _insert(self._session, ReminderRow)
+            .values(
+                key=reminder.key,
+                case_id=reminder.case_id,
+                kind=reminder.kind.value,
+                recipient_id=reminder.recipient_id,
+                due_at=reminder.due_at,
+                status=reminder.status.value,
+                sent_at=reminder.sent_at,
+                detail=dict(reminder.detail),
+            )
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+        result = await self._session.execute(statement)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def claim_due(self, now: datetime, limit: int) -> Sequence[Reminder]:
+        rows = (
+            await self._session.scalars(
+                select(ReminderRow)
+                .where(
+                    ReminderRow.status == ReminderStatus.PENDING.value, ReminderRow.due_at <= now
+                )
+                .order_by(ReminderRow.due_at, ReminderRow.key)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        return [_reminder(r) for r in rows]
+
+    async def save(self, reminder: Reminder) -> None:
+        await self._session.execute(
+            update(ReminderRow)
+            .where(ReminderRow.key == reminder.key)
+            .values(
+                status=reminder.status.value,
+                sent_at=reminder.sent_at,
+                due_at=reminder.due_at,
+                detail=dict(reminder.detail),
+            )
+        )
+
+    async def for_case(self, case_id: str) -> Sequence[Reminder]:
+        rows = (
+            await self._session.scalars(
+                select(ReminderRow)
+                .where(ReminderRow.case_id == case_id)
+                .order_by(ReminderRow.due_at, ReminderRow.key)
+            )
+        ).all()
+        return [_reminder(r) for r in rows]
+
+
+def _reminder(row: ReminderRow) -> Reminder:
+    return Reminder(
+        row.key,
+        row.case_id,
+        ReminderKind(row.kind),
+        row.recipient_id,
+        row.due_at,
+        ReminderStatus(row.status),
+        row.sent_at,
+        {str(k): str(v) for k, v in row.detail.items()},
+    )
+
+
+class SqlObservations:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, observation: Observation) -> None:
+        self._session.add(ObservationRow(**observation_fields(observation)))
+        await self._session.flush()
+
+    async def for_pupil(self, pupil_key: str) -> Sequence[Observation]:
+        rows = (
+            await self._session.scalars(
+                select(ObservationRow)
+                .where(ObservationRow.pupil_key == pupil_key)
+                .order_by(ObservationRow.observed_on.desc(), ObservationRow.created_at.desc())
+            )
+        ).all()
+        return [
+            Observation(
+                r.id,
+                r.pupil_key,
+                r.pupil_name,
+                r.pupil_class,
+                r.observed_on,
+                r.note,
+                r.author_id,
+                r.created_at,
+            )
+            for r in rows
+        ]
+
+
+class SqlExportLinks:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, link: ExportLink) -> None:
+        self._session.add(
+            ExportLinkRow(
+                token=link.token,
+                case_id=link.case_id,
+                user_id=link.user_id,
+                redacted=link.redacted,
+                expires_at=link.expires_at,
+                used_at=None,
+            )
+        )
+        await self._session.flush()
+
+    async def use(self, token: str, now: datetime) -> ExportLink | None:
+        result = await self._session.execute(
+            update(ExportLinkRow)
+            .where(
+                ExportLinkRow.token == token,
+                ExportLinkRow.used_at.is_(None),
+                ExportLinkRow.expires_at > now,
+            )
+            .values(used_at=now)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return None
+        row = await self._session.get(ExportLinkRow, token)
+        assert row is not None
+        return ExportLink(
+            row.token, row.case_id, row.user_id, row.redacted, row.expires_at, row.used_at
+        )
+
+
 class SqlUnitOfWork:
     cases: SqlCases
     events: SqlEvents
     outbox: SqlOutbox
     conversations: SqlConversations
     drafts: SqlDrafts
+    reminders: SqlReminders
+    observations: SqlObservations
+    export_links: SqlExportLinks
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -526,6 +703,9 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(self._session)
         self.conversations = SqlConversations(self._session)
         self.drafts = SqlDrafts(self._session)
+        self.reminders = SqlReminders(self._session)
+        self.observations = SqlObservations(self._session)
+        self.export_links = SqlExportLinks(self._session)
         return self
 
     async def __aexit__(

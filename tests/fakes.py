@@ -14,10 +14,13 @@ from types import TracebackType
 from typing import Any
 
 from bot.domain.case import Case, CaseEvent, CaseState
+from bot.domain.followup import Observation
+from bot.domain.reminders import Reminder, ReminderStatus
 from bot.services.ports import (
     ConversationRef,
     Delivered,
     DeliveryError,
+    ExportLink,
     MessageStatus,
     OutboxMessage,
 )
@@ -50,6 +53,9 @@ class FakeStore:
     conversations: dict[str, ConversationRef] = field(default_factory=dict)
     counters: dict[int, int] = field(default_factory=dict)
     drafts: dict[str, tuple[str, dict[str, str], datetime]] = field(default_factory=dict)
+    reminders: dict[str, Reminder] = field(default_factory=dict)
+    observations: list[Observation] = field(default_factory=list)
+    export_links: dict[str, ExportLink] = field(default_factory=dict)
 
 
 class _Cases:
@@ -73,6 +79,11 @@ class _Cases:
                      None)
         return copy.deepcopy(found) if found else None
 
+    async def by_reference(self, year: int, number: int) -> Case | None:
+        found = next((c for c in self._w.cases.values()
+                      if c.created_at.year == year and c.number == number), None)
+        return copy.deepcopy(found) if found else None
+
     async def save(self, case: Case) -> None:
         self._w.cases[case.id] = copy.deepcopy(case)
 
@@ -81,7 +92,7 @@ class _Cases:
         return self._w.counters[year]
 
     async def routed_to(self, person_id: str) -> Sequence[Case]:
-        found = [c for c in self._w.cases.values() if c.is_routed_to(person_id)]
+        found = [c for c in self._w.cases.values() if c.can_view(person_id)]
         return [copy.deepcopy(c) for c in sorted(found, key=lambda c: c.created_at,
                                                  reverse=True)]
 
@@ -221,6 +232,58 @@ class _Drafts:
         return len(old)
 
 
+class _Reminders:
+    def __init__(self, work: FakeStore) -> None:
+        self._w = work
+
+    async def add(self, reminder: Reminder) -> bool:
+        if reminder.key in self._w.reminders:
+            return False
+        self._w.reminders[reminder.key] = copy.deepcopy(reminder)
+        return True
+
+    async def claim_due(self, now: datetime, limit: int) -> Sequence[Reminder]:
+        due = sorted((r for r in self._w.reminders.values()
+                      if r.status is ReminderStatus.PENDING and r.due_at <= now),
+                     key=lambda r: (r.due_at, r.key))[:limit]
+        return [copy.deepcopy(r) for r in due]
+
+    async def save(self, reminder: Reminder) -> None:
+        self._w.reminders[reminder.key] = copy.deepcopy(reminder)
+
+    async def for_case(self, case_id: str) -> Sequence[Reminder]:
+        return [copy.deepcopy(r) for r in sorted(self._w.reminders.values(),
+                                                 key=lambda r: (r.due_at, r.key))
+                if r.case_id == case_id]
+
+
+class _Observations:
+    def __init__(self, work: FakeStore) -> None:
+        self._w = work
+
+    async def add(self, observation: Observation) -> None:
+        self._w.observations.append(observation)
+
+    async def for_pupil(self, pupil_key: str) -> Sequence[Observation]:
+        return sorted((o for o in self._w.observations if o.pupil_key == pupil_key),
+                      key=lambda o: (o.observed_on, o.created_at), reverse=True)
+
+
+class _ExportLinks:
+    def __init__(self, work: FakeStore) -> None:
+        self._w = work
+
+    async def add(self, link: ExportLink) -> None:
+        self._w.export_links[link.token] = copy.deepcopy(link)
+
+    async def use(self, token: str, now: datetime) -> ExportLink | None:
+        link = self._w.export_links.get(token)
+        if link is None or link.used_at is not None or link.expires_at <= now:
+            return None
+        link.used_at = now
+        return copy.deepcopy(link)
+
+
 class FakeUnitOfWork:
     """Works on a copy of the store and publishes it on commit, like a transaction."""
 
@@ -235,6 +298,9 @@ class FakeUnitOfWork:
         self.outbox = _Outbox(self._work)
         self.conversations = _Conversations(self._work)
         self.drafts = _Drafts(self._work)
+        self.reminders = _Reminders(self._work)
+        self.observations = _Observations(self._work)
+        self.export_links = _ExportLinks(self._work)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None,
@@ -242,7 +308,8 @@ class FakeUnitOfWork:
         self._work = FakeStore()
 
     async def commit(self) -> None:
-        for name in ("cases", "events", "outbox", "conversations", "counters", "drafts"):
+        for name in ("cases", "events", "outbox", "conversations", "counters", "drafts",
+                     "reminders", "observations", "export_links"):
             setattr(self._store, name, copy.deepcopy(getattr(self._work, name)))
         self.commits += 1
 

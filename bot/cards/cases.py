@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.cards.actions import CASE, Verb
-from bot.cards.common import adaptive_card, execute, format_datetime, heading, run, text
+from bot.cards.common import adaptive_card, format_datetime, heading, run, submit, text
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class CaseLine:
     pupil: str | None
     """Shown only to the people the case is routed to; None on the reporter's own list."""
     needs_me: bool = False
+    next_evaluation_on: date | None = None
 
 
 def my_cases_card(routed: Sequence[CaseLine], reported: Sequence[CaseLine]) -> dict[str, Any]:
@@ -40,6 +41,8 @@ def my_cases_card(routed: Sequence[CaseLine], reported: Sequence[CaseLine]) -> d
         body.append(text("Saker du har ansvar for", bold=True))
         for line in routed[:20]:
             flag = " – venter på deg" if line.needs_me else ""
+            if line.next_evaluation_on is not None:
+                flag += f" · evaluering {line.next_evaluation_on:%d.%m.%Y}"
             # The pupil's name is typed text: a TextRun shows it verbatim, never as Markdown.
             body.append(
                 {
@@ -55,8 +58,12 @@ def my_cases_card(routed: Sequence[CaseLine], reported: Sequence[CaseLine]) -> d
                     ],
                 }
             )
-        for line in [r for r in routed if r.needs_me][:3]:
-            actions.append(execute(f"Vis sak {line.reference}", Verb.REFRESH, {CASE: line.case_id}))
+        # Open buttons: the cases waiting for me first, at most five (a phone shows few).
+        ordered = sorted(routed, key=lambda r: not r.needs_me)
+        actions += [
+            submit(f"Åpne sak {line.reference}", Verb.CASE_OPEN, {CASE: line.case_id})
+            for line in ordered[:5]
+        ]
     if reported:
         body.append(text("Saker du har meldt fra om", bold=True))
         for line in reported[:20]:

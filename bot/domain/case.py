@@ -301,12 +301,24 @@ class Case:
             raise InvalidTransition("Saken er avsluttet.")
         events: list[CaseEvent] = []
         if self.state is CaseState.MELDE_FRA:
-            events += self.start_investigation(person_id, now) if self.recipient(
-                person_id) else self._start_as_member(person_id, now)
+            events += (
+                self.start_investigation(person_id, now)
+                if self.recipient(person_id)
+                else self._start_as_member(person_id, now)
+            )
         self.investigation = investigation
-        events.append(CaseEvent(self.id, EventKind.INVESTIGATION_UPDATED, person_id, now,
-                                {"methods": ",".join(s.method.value for s in investigation.steps),
-                                 "completed": str(investigation.completed).lower()}))
+        events.append(
+            CaseEvent(
+                self.id,
+                EventKind.INVESTIGATION_UPDATED,
+                person_id,
+                now,
+                {
+                    "methods": ",".join(s.method.value for s in investigation.steps),
+                    "completed": str(investigation.completed).lower(),
+                },
+            )
+        )
         return events
 
     def _start_as_member(self, person_id: str, now: datetime) -> list[CaseEvent]:
@@ -321,19 +333,25 @@ class Case:
         if self.state not in (CaseState.UNDERSOKE, CaseState.TILTAK):
             raise InvalidTransition(
                 "Start undersøkelsen før du lager aktivitetsplan."
-                if self.state is CaseState.MELDE_FRA else "Saken er avsluttet."
+                if self.state is CaseState.MELDE_FRA
+                else "Saken er avsluttet."
             )
         if plan.version != len(self.plans) + 1:
             raise DomainError("Planen er endret av en annen i mellomtiden. Åpne saken på nytt.")
         events = self._move(CaseState.TILTAK, person_id, now)
         self.plans.append(plan)
-        events.append(CaseEvent(self.id, EventKind.PLAN_SAVED, person_id, now,
-                                {"version": str(plan.version),
-                                 "evaluate_on": plan.evaluate_on.isoformat()}))
+        events.append(
+            CaseEvent(
+                self.id,
+                EventKind.PLAN_SAVED,
+                person_id,
+                now,
+                {"version": str(plan.version), "evaluate_on": plan.evaluate_on.isoformat()},
+            )
+        )
         return events
 
-    def evaluate(self, evaluation: Evaluation, person_id: str, now: datetime
-                 ) -> list[CaseEvent]:
+    def evaluate(self, evaluation: Evaluation, person_id: str, now: datetime) -> list[CaseEvent]:
         """Plan 8.7: videreføre, justere (then a new plan version) or avslutte."""
         if not self.can_view(person_id):
             raise AccessDenied()
@@ -343,8 +361,15 @@ class Case:
         if evaluation.plan_version != plan.version:
             raise DomainError("Planen er endret etter at kortet ble sendt. Åpne saken på nytt.")
         self.evaluations.append(evaluation)
-        events = [CaseEvent(self.id, EventKind.EVALUATED, person_id, now,
-                            {"version": str(plan.version), "outcome": evaluation.outcome.value})]
+        events = [
+            CaseEvent(
+                self.id,
+                EventKind.EVALUATED,
+                person_id,
+                now,
+                {"version": str(plan.version), "outcome": evaluation.outcome.value},
+            )
+        ]
         if evaluation.outcome is Outcome.CLOSE:
             events += self._move(CaseState.AVSLUTTET, person_id, now)
             self.closed_at = now
@@ -360,8 +385,7 @@ class Case:
         if self.is_routed_to(member_id):
             return []
         self.members.append(member_id)
-        return [CaseEvent(self.id, EventKind.MEMBER_ADDED, person_id, now,
-                          {"member": member_id})]
+        return [CaseEvent(self.id, EventKind.MEMBER_ADDED, person_id, now, {"member": member_id})]
 
     def _move(self, target: CaseState, actor_id: str, now: datetime) -> list[CaseEvent]:
         if target not in TRANSITIONS[self.state]:

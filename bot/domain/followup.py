@@ -131,7 +131,7 @@ def _text(values: Mapping[str, object], key: str) -> str:
     return raw.strip() if isinstance(raw, str) else ""
 
 
-def _date(values: Mapping[str, object], key: str) -> date | None | str:
+def _date(values: Mapping[str, object], key: str) -> date | str | None:
     text = _text(values, key)
     if not text:
         return None
@@ -141,8 +141,9 @@ def _date(values: Mapping[str, object], key: str) -> date | None | str:
         return "Datoen må være på formen ÅÅÅÅ-MM-DD."
 
 
-def _too_long(errors: dict[str, str], values: Mapping[str, object], key: str, label: str,
-              limit: int) -> None:
+def _too_long(
+    errors: dict[str, str], values: Mapping[str, object], key: str, label: str, limit: int
+) -> None:
     if len(_text(values, key)) > limit:
         errors[key] = f"{label} er for lang (maks {limit} tegn)."
 
@@ -182,8 +183,9 @@ def parse_investigation(
             errors["best_interest"] = "Skriv barnets beste-vurderingen før du avslutter."
     if errors:
         return FormErrors(errors)
-    return Investigation(tuple(steps), _text(values, "findings"),
-                         _text(values, "best_interest"), completed, now, by)
+    return Investigation(
+        tuple(steps), _text(values, "findings"), _text(values, "best_interest"), completed, now, by
+    )
 
 
 def parse_plan(
@@ -232,11 +234,10 @@ def parse_plan(
             )
         if when and responsible:
             measures.append(Measure(level, description, when, responsible))
-    if not measures and not any(k.startswith("m") and k.endswith("_description")
-                                for k in errors):
-        if not lacks_when and not lacks_who:
-            missing.append("hvilke tiltak skolen har planlagt")
-            errors["m1_description"] = "Beskriv minst ett tiltak."
+    described = any(k.startswith("m") and k.endswith("_description") for k in errors)
+    if not measures and not described and not lacks_when and not lacks_who:
+        missing.append("hvilke tiltak skolen har planlagt")
+        errors["m1_description"] = "Beskriv minst ett tiltak."
     if lacks_when:
         missing.append("når tiltakene skal gjennomføres")
     if lacks_who:
@@ -249,21 +250,38 @@ def parse_plan(
         errors["evaluate_on"] = evaluate_on
     elif evaluate_on <= today:
         errors["evaluate_on"] = "Evalueringen må være fram i tid."
-    for key, label in (("pupil_view", "Elevens syn"), ("parents_view", "Foresattes syn"),
-                       ("not_followed", "Forslag som ikke er fulgt")):
+    for key, label in (
+        ("pupil_view", "Elevens syn"),
+        ("parents_view", "Foresattes syn"),
+        ("not_followed", "Forslag som ikke er fulgt"),
+    ):
         _too_long(errors, values, key, label, MAX_TEXT)
     if missing:
-        errors["form"] = "Aktivitetsplanen mangler: " + ", ".join(missing) + " (opplæringslova " \
-            "§ 12-4)."
+        errors["form"] = (
+            "Aktivitetsplanen mangler: " + ", ".join(missing) + " (opplæringslova § 12-4)."
+        )
     if errors or not isinstance(evaluate_on, date):
         return FormErrors(errors)
-    return ActivityPlan(version, problem, tuple(measures), evaluate_on,
-                        _text(values, "pupil_view"), _text(values, "parents_view"),
-                        _text(values, "not_followed"), now, by)
+    return ActivityPlan(
+        version,
+        problem,
+        tuple(measures),
+        evaluate_on,
+        _text(values, "pupil_view"),
+        _text(values, "parents_view"),
+        _text(values, "not_followed"),
+        now,
+        by,
+    )
 
 
 def parse_evaluation(
-    values: Mapping[str, object], *, plan_version: int, today: date, now: datetime, by: str,
+    values: Mapping[str, object],
+    *,
+    plan_version: int,
+    today: date,
+    now: datetime,
+    by: str,
     default_next: date,
 ) -> Evaluation | FormErrors:
     """Inputs: `outcome`, `note`, `next_evaluation_on` (for videreføre)."""
@@ -277,7 +295,8 @@ def parse_evaluation(
     if not note:
         errors["note"] = (
             "Skriv en avsluttende evaluering, f.eks. «eleven sier hen har det bra»."
-            if outcome is Outcome.CLOSE else "Skriv kort hva evalueringen viste."
+            if outcome is Outcome.CLOSE
+            else "Skriv kort hva evalueringen viste."
         )
     next_on: date | None = None
     if outcome is Outcome.CONTINUE:
@@ -334,8 +353,7 @@ def parse_observation(
     if errors:
         return FormErrors(errors)
     day = observed if isinstance(observed, date) else today
-    return Observation(new_id, pupil_key(name, pupil_class), name, pupil_class, day, note, by,
-                       now)
+    return Observation(new_id, pupil_key(name, pupil_class), name, pupil_class, day, note, by, now)
 
 
 OBSERVATION_WINDOW_DAYS = 30

@@ -32,6 +32,8 @@ class School:
     evaluation_weeks: int = 3
     escalation_hours: float = 2.0
     investigation_start_school_days: int = 2
+    investigation_rektor_school_days: int = 2
+    evaluation_overdue_report_school_days: int = 3
 
 
 class ConfiguredDirectory:

@@ -18,6 +18,7 @@ class Intent(StrEnum):
     MY_CASES = "my_cases"
     HELP = "help"
     CANCEL = "cancel"
+    LOG = "log"
     QUESTION = "question"
     UNKNOWN = "unknown"
 
@@ -49,6 +50,17 @@ REPORT_PHRASES = (
 MY_CASES_PHRASES = ("mine saker", "saker", "mine saker", "my cases", "sakene mine")
 HELP_PHRASES = ("hjelp", "help", "meny", "hei", "hallo", "start", "hva kan du")
 CANCEL_PHRASES = ("avbryt", "stopp", "cancel", "glem det")
+LOG_PHRASES = (
+    "logg",
+    "logge",
+    "ny logg",
+    "loggfor",
+    "loggføre",
+    "observasjon",
+    "folge med",
+    "ny observasjon",
+    "log",
+)
 
 QUESTION_WORDS = frozenset(
     {
@@ -110,6 +122,8 @@ def classify(text: str | None) -> Intent:
         return Intent.CANCEL
     if _close(norm, HELP_PHRASES, 0.85):
         return Intent.HELP
+    if _close(norm, LOG_PHRASES, 0.85):
+        return Intent.LOG
     is_question = text.strip().endswith("?") or words[0] in QUESTION_WORDS
     if is_question:
         return Intent.QUESTION

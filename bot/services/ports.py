@@ -14,7 +14,9 @@ from types import TracebackType
 from typing import Any, Protocol
 
 from bot.domain.case import Case, CaseEvent
+from bot.domain.followup import Observation
 from bot.domain.people import Person
+from bot.domain.reminders import Reminder
 
 
 class Clock(Protocol):
@@ -99,6 +101,8 @@ class CaseRepository(Protocol):
 
     async def by_submission(self, submission_id: str) -> Case | None: ...
 
+    async def by_reference(self, year: int, number: int) -> Case | None: ...
+
     async def save(self, case: Case) -> None: ...
 
     async def next_number(self, year: int) -> int: ...
@@ -170,6 +174,45 @@ class Drafts(Protocol):
     async def purge(self, before: datetime) -> int: ...
 
 
+class Reminders(Protocol):
+    async def add(self, reminder: Reminder) -> bool:
+        """False when a reminder with that key exists (planning twice is harmless)."""
+        ...
+
+    async def claim_due(self, now: datetime, limit: int) -> Sequence[Reminder]:
+        """Due reminders, locked to this transaction (`SKIP LOCKED`: other dispatchers get
+        others); they are marked in the same transaction, so each fires once."""
+        ...
+
+    async def save(self, reminder: Reminder) -> None: ...
+
+    async def for_case(self, case_id: str) -> Sequence[Reminder]: ...
+
+
+class Observations(Protocol):
+    async def add(self, observation: Observation) -> None: ...
+
+    async def for_pupil(self, pupil_key: str) -> Sequence[Observation]: ...
+
+
+@dataclass
+class ExportLink:
+    token: str
+    case_id: str
+    user_id: str
+    redacted: bool
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class ExportLinks(Protocol):
+    async def add(self, link: ExportLink) -> None: ...
+
+    async def use(self, token: str, now: datetime) -> ExportLink | None:
+        """Marks the link used; None when unknown, used already or expired."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: what a use case changes is committed together or not at all."""
 
@@ -188,6 +231,15 @@ class UnitOfWork(Protocol):
 
     @property
     def drafts(self) -> Drafts: ...
+
+    @property
+    def reminders(self) -> Reminders: ...
+
+    @property
+    def observations(self) -> Observations: ...
+
+    @property
+    def export_links(self) -> ExportLinks: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

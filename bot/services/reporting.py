@@ -14,12 +14,22 @@ from datetime import datetime
 from bot.cards.actions import Verb
 from bot.domain.case import Case, CaseEvent, CaseRecipient, DomainError, EventKind
 from bot.domain.people import Person
+from bot.domain.reminders import ReminderRules, investigation_reminders
 from bot.domain.report import Report
 from bot.domain.routing import Reason, Warning, route
+from bot.domain.school import School
 from bot.services.alerts import queue_alert, queue_card_updates
 from bot.services.context import Services
 
 log = logging.getLogger(__name__)
+
+
+def reminder_rules(school: School) -> ReminderRules:
+    return ReminderRules(
+        investigation_school_days=school.investigation_start_school_days,
+        investigation_rektor_school_days=school.investigation_rektor_school_days,
+        evaluation_report_school_days=school.evaluation_overdue_report_school_days,
+    )
 
 
 class DuplicateSubmission(Exception):
@@ -96,6 +106,11 @@ async def _store_report(
                 )
             )
         await uow.events.append(events)
+        if not case.forwarded_to_owner:
+            for reminder in investigation_reminders(
+                case, svc.school.calendar, reminder_rules(svc.school)
+            ):
+                await uow.reminders.add(reminder)
         await uow.commit()
     return _Stored(case, created=True, warnings=routing.warnings)
 

@@ -17,6 +17,7 @@ from bot.cards.actions import ALERT_VERBS, CASE, SECTION, VERB, Verb
 from bot.cards.answer import answer_card, section_card, unsure_card
 from bot.cards.cases import CaseLine, my_cases_card
 from bot.cards.help import help_card
+from bot.dialogs.case import CASE_VERBS, LOG_VERBS, CaseFlow
 from bot.dialogs.report import ReportFlow, card_message
 from bot.domain.people import Person, unknown_person
 from bot.knowledge import KnowledgeBase
@@ -51,11 +52,13 @@ class TryggSkoleBot(ActivityHandler):
         svc: Services,
         knowledge: KnowledgeBase,
         *,
+        public_url: str = "http://127.0.0.1:3978",
         on_conversation: Callable[[ConversationRef], None] | None = None,
     ) -> None:
         self._svc = svc
         self._knowledge = knowledge
         self._report = ReportFlow(svc)
+        self._case = CaseFlow(svc, public_url)
         self._on_conversation = on_conversation
 
     # --- every turn ---------------------------------------------------------------------------
@@ -122,6 +125,8 @@ class TryggSkoleBot(ActivityHandler):
             await self._report.start(turn_context)
         elif intent is Intent.MY_CASES:
             await self._my_cases(turn_context, person)
+        elif intent is Intent.LOG:
+            await self._case.log_form(turn_context)
         elif intent is Intent.CANCEL:
             await turn_context.send_activity(
                 "Det er ingenting å avbryte. Skjemaer som ikke er sendt, lagres ikke."
@@ -188,6 +193,10 @@ class TryggSkoleBot(ActivityHandler):
         verb = data[VERB]
         if verb in REPORT_VERBS:
             await self._report.handle(turn_context, person, data)
+        elif verb in CASE_VERBS:
+            await self._case.handle(turn_context, person, data)
+        elif verb in LOG_VERBS:
+            await self._case.handle_log(turn_context, person, data)
         elif verb == Verb.START_REPORT:
             await self._report.start(turn_context)
         elif verb == Verb.MY_CASES:
@@ -220,6 +229,7 @@ class TryggSkoleBot(ActivityHandler):
                     c.created_at,
                     c.report.pupil_name,
                     needs(c, person.aad_object_id),
+                    c.next_evaluation_on,
                 )
                 for c in cases.routed
             ],

@@ -1,0 +1,223 @@
+"""Følge med (plan 8.1, 7.3): short dated notes about a pupil, and the nudge they can lead to.
+
+A single note is rarely a case, but several about one pupil may be: the leader is asked to
+consider a report when they pile up, because the plan's threshold is mistanke, not proof.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any, Final
+
+from bot.cards.actions import PUPIL, Verb
+from bot.cards.common import (
+    adaptive_card,
+    detail,
+    format_date,
+    heading,
+    notice,
+    run,
+    submit,
+    text,
+)
+from bot.cards.followup import date_input, error_summary, field_error, text_input
+from bot.domain.followup import (
+    MAX_NOTE,
+    OBSERVATION_WINDOW_DAYS,
+    OBSERVATIONS_BEFORE_SUGGESTING,
+    Observation,
+)
+from bot.domain.report import MAX_CLASS, MAX_NAME
+
+LOG_PRIVACY: Final = (
+    "Skriv om denne eleven, ikke navn på andre elever. Kort og konkret: hva du så, ikke hva "
+    "du tror."
+)
+MAX_SHOWN: Final = 30
+"""Notes shown on the leader's log card, newest first."""
+CARD_BUDGET: Final = 27_000
+_NOTE_LIMITS: Final = (MAX_NOTE, 500, 250)
+
+
+def observation_form_card(
+    *,
+    values: Mapping[str, str] | None = None,
+    errors: Mapping[str, str] | None = None,
+    today: date,
+) -> dict[str, Any]:
+    """Quick enough to fill in between lessons on a phone."""
+    values = values or {}
+    errors = errors or {}
+    body: list[dict[str, Any]] = [
+        heading("Skriv i loggen"),
+        text(
+            "Følge med: et kort, datert notat om noe du har sett. Nærmeste leder kan lese loggen.",
+            small=True,
+        ),
+    ]
+    if errors:
+        body.append(error_summary(errors))
+    body.append(notice([text(LOG_PRIVACY, small=True)], style="emphasis", spacing="small"))
+    body.append(
+        text_input(
+            "pupil_name",
+            "Elevens navn",
+            max_length=MAX_NAME,
+            value=values.get("pupil_name"),
+            required=True,
+            error_message="Skriv elevens navn.",
+            placeholder="Fornavn og etternavn",
+        )
+    )
+    body += field_error(errors, "pupil_name")
+    body.append(
+        text_input(
+            "pupil_class",
+            "Klasse",
+            max_length=MAX_CLASS,
+            value=values.get("pupil_class"),
+            required=True,
+            error_message="Skriv elevens klasse.",
+            placeholder="F.eks. 9B",
+        )
+    )
+    body += field_error(errors, "pupil_class")
+    body.append(
+        date_input(
+            "observed_on",
+            "Dato",
+            value=values.get("observed_on") or today.isoformat(),
+            error_message="Velg en dato som ikke er fram i tid.",
+            maximum=today,
+        )
+    )
+    body += field_error(errors, "observed_on")
+    body.append(
+        text_input(
+            "note",
+            "Hva så eller hørte du?",
+            max_length=MAX_NOTE,
+            value=values.get("note"),
+            required=True,
+            error_message="Skriv kort hva du observerte.",
+            multiline=True,
+            placeholder="F.eks. satt alene i storefri for tredje dag",
+        )
+    )
+    body += field_error(errors, "note")
+    body.append(
+        text(
+            "Er du bekymret for eleven nå? Da skal du melde fra – mistanke er nok.",
+            subtle=True,
+            small=True,
+            spacing="medium",
+        )
+    )
+    actions = [
+        submit("Lagre i loggen", Verb.LOG_SAVE, style="positive"),
+        submit("Meld fra i stedet", Verb.START_REPORT, associated_inputs="none"),
+    ]
+    return adaptive_card(body, actions, fallback_text="Skriv et notat i loggen (følge med).")
+
+
+def observation_saved_text(count_30_days: int) -> str:
+    """The reply after saving: how the notes add up, without naming the pupil in the chat."""
+    if count_30_days <= 1:
+        tally = f"Dette er det første notatet om eleven de siste {OBSERVATION_WINDOW_DAYS} dagene."
+    else:
+        tally = (
+            f"Det er {count_30_days} notater om eleven de siste {OBSERVATION_WINDOW_DAYS} dagene."
+        )
+    if count_30_days >= OBSERVATIONS_BEFORE_SUGGESTING:
+        nudge = " Nærmeste leder blir bedt om å vurdere å melde fra."
+    else:
+        nudge = " Er du bekymret, meld fra – mistanke er nok."
+    return "Lagret i loggen. " + tally + nudge
+
+
+def _entries(
+    observations: Sequence[Observation], author_names: Mapping[str, str], limit: int
+) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for observation in observations:
+        note = observation.note
+        if len(note) > limit:
+            note = note[:limit].rstrip() + " …"
+        author = author_names.get(observation.author_id, "Ukjent ansatt")
+        items.append(
+            {
+                "type": "RichTextBlock",
+                "spacing": "medium",
+                "separator": True,
+                "inlines": [
+                    run(f"{format_date(observation.observed_on)} · ", bold=True),
+                    run(author, subtle=True),
+                ],
+            }
+        )
+        items.append({"type": "RichTextBlock", "spacing": "small", "inlines": [run(note)]})
+    return items
+
+
+def pupil_log_card(
+    pupil_name: str,
+    pupil_class: str,
+    observations: Sequence[Observation],
+    author_names: Mapping[str, str],
+) -> dict[str, Any]:
+    """For the leader deciding whether the notes add up to a report."""
+    newest = sorted(observations, key=lambda o: (o.observed_on, o.created_at), reverse=True)
+    shown = newest[:MAX_SHOWN]
+    head: list[dict[str, Any]] = [
+        heading("Logg: følge med"),
+        detail("Elev", pupil_name),
+        detail("Klasse", pupil_class),
+        detail("Antall notater", str(len(observations))),
+    ]
+    if not observations:
+        head.append(text("Ingen notater om eleven.", subtle=True))
+    tail: list[dict[str, Any]] = []
+    if len(newest) > len(shown):
+        tail.append(text(f"Viser de {len(shown)} nyeste av {len(newest)}.", subtle=True))
+    actions = [submit("Meld fra", Verb.START_REPORT, style="positive")]
+    card: dict[str, Any] = {}
+    for limit in _NOTE_LIMITS:
+        card = adaptive_card(
+            head + _entries(shown, author_names, limit) + tail,
+            actions,
+            fallback_text="Loggen for en elev (følge med).",
+            full_width=True,
+        )
+        if len(json.dumps(card).encode("utf-8")) < CARD_BUDGET:
+            break
+    return card
+
+
+def suggest_report_card(
+    pupil_name: str, pupil_class: str, pupil_key: str, count: int
+) -> dict[str, Any]:
+    """To the nearest leader, who decides; the notes themselves stay in the log."""
+    body: list[dict[str, Any]] = [
+        heading("Vurder å melde fra"),
+        detail("Elev", pupil_name),
+        detail("Klasse", pupil_class),
+        text(
+            f"Det er skrevet {count} notater om eleven i loggen de siste "
+            f"{OBSERVATION_WINDOW_DAYS} dagene.",
+            spacing="medium",
+        ),
+        text(
+            "Terskelen for å melde fra er lav: mistanke om at eleven ikke har det trygt og "
+            "godt er nok. Les loggen og vurder om skolen skal undersøke saken.",
+            subtle=True,
+        ),
+    ]
+    actions = [
+        submit("Se loggen", Verb.LOG_VIEW, {PUPIL: pupil_key}),
+        submit("Meld fra", Verb.START_REPORT, style="positive"),
+    ]
+    return adaptive_card(
+        body, actions, fallback_text="Flere notater om en elev i loggen: vurder å melde fra."
+    )

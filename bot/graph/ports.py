@@ -1,0 +1,50 @@
+"""The ports this package fills, as proposed for `bot/services/ports.py`.
+
+They live here until the use cases adopt them; `_conforms` makes mypy prove that the Graph
+classes satisfy them (and the `Directory` port) structurally.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from bot.graph.calendar import GraphCalendar
+    from bot.graph.directory import GraphDirectory
+    from bot.graph.installer import GraphAppInstaller
+    from bot.services.ports import Directory
+
+
+class AppInstaller(Protocol):
+    async def install_and_get_chat(self, user_id: str) -> str:
+        """The personal chat's id; raises a `DeliveryError` (retryable or not) when it cannot."""
+        ...
+
+
+class Calendar(Protocol):
+    async def upsert_event(
+        self,
+        user_id: str,
+        event_id: str | None,
+        subject: str,
+        start: datetime,
+        end: datetime,
+        body_text: str,
+    ) -> str:
+        """Subject and body carry the case number only, never the pupil's name."""
+        ...
+
+
+class DirectoryPrefetch(Protocol):
+    async def prefetch(self, user_id: str, wait: float | None = None) -> None:
+        """Bounded by `wait` (or the directory's default); never raises."""
+        ...
+
+
+if TYPE_CHECKING:
+
+    def _conforms(
+        installer: GraphAppInstaller, calendar: GraphCalendar, directory: GraphDirectory
+    ) -> tuple[AppInstaller, Calendar, Directory, DirectoryPrefetch]:
+        return installer, calendar, directory, directory

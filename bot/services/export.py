@@ -1,0 +1,30 @@
+"""The case's documentation as a PDF (plan 8.5: archived in Vigilo/Websak)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.domain.case import Case, CaseEvent
+from bot.export.pdf import case_pdf
+from bot.services.context import Services
+
+
+def render_case_pdf(
+    svc: Services, case: Case, events: Sequence[CaseEvent], *, redacted: bool, by: str
+) -> bytes:
+    def name_of(person_id: str) -> str:
+        person = svc.directory.person(person_id)
+        return person.name if person else "Ukjent ansatt"
+
+    school = svc.school
+    return case_pdf(
+        case,
+        events=events,
+        name_of=name_of,
+        school_name=school.name,
+        plan_name=school.plan_name,
+        generated_at=svc.clock.now(),
+        generated_by=by,
+        redacted=redacted,
+        zone=school.calendar.zone,
+    )

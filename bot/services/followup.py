@@ -1,0 +1,303 @@
+"""The case after the report (plan 8.4–8.7): open, investigate, plan, evaluate, export, log.
+
+Every read and every change is an audit event; only the people the case is routed to may see
+it (`Case.can_view`), and only they may change it (`Case.is_routed_to`), the plan's
+responsible staff also evaluating it.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from bot.cards.log import suggest_report_card
+from bot.domain.case import AccessDenied, Case, CaseEvent, DomainError, EventKind
+from bot.domain.followup import (
+    OBSERVATION_WINDOW_DAYS,
+    FormErrors,
+    Observation,
+    Outcome,
+    parse_evaluation,
+    parse_investigation,
+    parse_observation,
+    parse_plan,
+    should_suggest_report,
+)
+from bot.domain.people import LEADERSHIP_ROLES, Person
+from bot.domain.reminders import evaluation_reminders
+from bot.domain.routing import Reason
+from bot.services.alerts import card_activity
+from bot.services.context import Services
+from bot.services.ports import ExportLink, MessageKind, OutboxMessage, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+EXPORT_LINK_MINUTES = 10
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What a follow-up action did: the case as it is now, or why not."""
+
+    case: Case | None
+    errors: FormErrors | None = None
+    message: str | None = None
+
+
+def today(svc: Services) -> date:
+    return svc.clock.now().astimezone(svc.school.calendar.zone).date()
+
+
+async def _audit(uow: UnitOfWork, events: list[CaseEvent]) -> None:
+    await uow.events.append(events)
+
+
+async def open_case(svc: Services, case_id: str, person: Person) -> Case:
+    """Raises AccessDenied for anyone the case is not routed to; a read is audited too."""
+    now = svc.clock.now()
+    async with svc.uow() as uow:
+        case = await uow.cases.get(case_id)
+        if case is None or not case.can_view(person.aad_object_id):
+            log.warning("case %s: access refused for %s", case_id, person.aad_object_id)
+            raise AccessDenied()
+        await _audit(uow, [CaseEvent(case.id, EventKind.VIEWED, person.aad_object_id, now)])
+        await uow.commit()
+    return case
+
+
+async def save_investigation(
+    svc: Services, case_id: str, person: Person, values: Mapping[str, object]
+) -> FollowUp:
+    now = svc.clock.now()
+    parsed = parse_investigation(values, today=today(svc), now=now, by=person.aad_object_id)
+    async with svc.uow() as uow:
+        case = await uow.cases.get_for_update(case_id)
+        if case is None or not case.can_view(person.aad_object_id):
+            raise AccessDenied()
+        if isinstance(parsed, FormErrors):
+            return FollowUp(case, parsed)
+        try:
+            events = case.record_investigation(parsed, person.aad_object_id, now)
+        except DomainError as error:
+            return FollowUp(case, message=error.message)
+        await uow.cases.save(case)
+        await _audit(uow, events)
+        await uow.commit()
+    log.info("case %s: investigation saved by %s", case.id, person.aad_object_id)
+    return FollowUp(case)
+
+
+async def save_plan(
+    svc: Services, case_id: str, person: Person, version: int, values: Mapping[str, object]
+) -> FollowUp:
+    now = svc.clock.now()
+    staff_ids = [p.aad_object_id for p in svc.school.staff]
+    parsed = parse_plan(
+        values,
+        staff_ids=staff_ids,
+        version=version,
+        today=today(svc),
+        now=now,
+        by=person.aad_object_id,
+    )
+    async with svc.uow() as uow:
+        case = await uow.cases.get_for_update(case_id)
+        if case is None or not case.can_view(person.aad_object_id):
+            raise AccessDenied()
+        if isinstance(parsed, FormErrors):
+            return FollowUp(case, parsed)
+        try:
+            events = case.save_plan(parsed, person.aad_object_id, now)
+        except AccessDenied:
+            raise
+        except DomainError as error:
+            return FollowUp(case, message=error.message)
+        await uow.cases.save(case)
+        await _audit(uow, events)
+        for reminder in evaluation_reminders(case, svc.school.calendar):
+            await uow.reminders.add(reminder)
+        await uow.commit()
+    log.info("case %s: plan version %d saved by %s", case.id, version, person.aad_object_id)
+    return FollowUp(case)
+
+
+async def evaluate(
+    svc: Services, case_id: str, person: Person, version: int, values: Mapping[str, object]
+) -> FollowUp:
+    now = svc.clock.now()
+    day = today(svc)
+    parsed = parse_evaluation(
+        values,
+        plan_version=version,
+        today=day,
+        now=now,
+        by=person.aad_object_id,
+        default_next=day + timedelta(weeks=svc.school.evaluation_weeks),
+    )
+    async with svc.uow() as uow:
+        case = await uow.cases.get_for_update(case_id)
+        if case is None or not case.can_view(person.aad_object_id):
+            raise AccessDenied()
+        if isinstance(parsed, FormErrors):
+            return FollowUp(case, parsed)
+        try:
+            events = case.evaluate(parsed, person.aad_object_id, now)
+        except AccessDenied:
+            raise
+        except DomainError as error:
+            return FollowUp(case, message=error.message)
+        await uow.cases.save(case)
+        await _audit(uow, events)
+        if parsed.outcome is Outcome.CONTINUE:
+            for reminder in evaluation_reminders(case, svc.school.calendar):
+                await uow.reminders.add(reminder)
+        await uow.commit()
+    log.info("case %s: evaluated (%s) by %s", case.id, parsed.outcome.value, person.aad_object_id)
+    return FollowUp(case)
+
+
+async def add_member(svc: Services, case_id: str, person: Person, member_id: str) -> FollowUp:
+    now = svc.clock.now()
+    if svc.directory.person(member_id) is None:
+        return FollowUp(None, message="Velg en ansatt fra listen.")
+    async with svc.uow() as uow:
+        case = await uow.cases.get_for_update(case_id)
+        if case is None or not case.can_view(person.aad_object_id):
+            raise AccessDenied()
+        try:
+            events = case.add_member(member_id, person.aad_object_id, now)
+        except DomainError as error:
+            return FollowUp(case, message=error.message)
+        await uow.cases.save(case)
+        await _audit(uow, events)
+        await uow.commit()
+    return FollowUp(case)
+
+
+def may_export(case: Case, person: Person) -> bool:
+    """Rektor and the leader of the case archive it (plan 8.3: Websak/Vigilo)."""
+    recipient = case.recipient(person.aad_object_id)
+    return case.assignee_id == person.aad_object_id or (
+        recipient is not None and recipient.reason in (Reason.REKTOR, Reason.NEAREST_LEADER)
+    )
+
+
+async def request_export(
+    svc: Services, case_id: str, person: Person, *, redacted: bool
+) -> ExportLink:
+    now = svc.clock.now()
+    async with svc.uow() as uow:
+        case = await uow.cases.get(case_id)
+        if case is None or not case.can_view(person.aad_object_id) or not may_export(case, person):
+            raise AccessDenied()
+        link = ExportLink(
+            secrets.token_urlsafe(32),
+            case.id,
+            person.aad_object_id,
+            redacted,
+            now + timedelta(minutes=EXPORT_LINK_MINUTES),
+        )
+        await uow.export_links.add(link)
+        await uow.commit()
+    return link
+
+
+async def use_export_link(
+    svc: Services, token: str
+) -> tuple[Case, list[CaseEvent], bool, Person] | None:
+    """The download: the link works once, for its person, who must still see the case."""
+    now = svc.clock.now()
+    async with svc.uow() as uow:
+        link = await uow.export_links.use(token, now)
+        if link is None:
+            return None
+        case = await uow.cases.get(link.case_id)
+        person = svc.directory.person(link.user_id)
+        if (
+            case is None
+            or person is None
+            or not case.can_view(link.user_id)
+            or not may_export(case, person)
+        ):
+            await uow.commit()
+            return None
+        await _audit(
+            uow,
+            [
+                CaseEvent(
+                    case.id,
+                    EventKind.EXPORTED,
+                    link.user_id,
+                    now,
+                    {"redacted": str(link.redacted).lower()},
+                )
+            ],
+        )
+        events = list(await uow.events.for_case(case.id))
+        await uow.commit()
+    log.info("case %s exported by %s (redacted=%s)", case.id, link.user_id, link.redacted)
+    return case, events, link.redacted, person
+
+
+@dataclass(frozen=True)
+class Logged:
+    observation: Observation | None
+    errors: FormErrors | None
+    recent: int
+    suggested: bool
+
+
+async def record_observation(svc: Services, person: Person, values: Mapping[str, object]) -> Logged:
+    """Følge med: a short dated note. The third about one pupil in 30 days tells the leader."""
+    now = svc.clock.now()
+    day = today(svc)
+    parsed = parse_observation(
+        values, today=day, now=now, by=person.aad_object_id, new_id=uuid.uuid4().hex
+    )
+    if isinstance(parsed, FormErrors):
+        return Logged(None, parsed, 0, False)
+    suggested = False
+    async with svc.uow() as uow:
+        await uow.observations.add(parsed)
+        history = [*await uow.observations.for_pupil(parsed.pupil_key)]
+        if all(o.id != parsed.id for o in history):
+            history.append(parsed)
+        recent = [o for o in history if (day - o.observed_on).days < OBSERVATION_WINDOW_DAYS]
+        leader = svc.directory.nearest_leader(person) or svc.directory.rektor()
+        if should_suggest_report(history, day) and leader is not None:
+            window = min(o.observed_on for o in recent).isoformat()
+            card = suggest_report_card(
+                parsed.pupil_name, parsed.pupil_class, parsed.pupil_key, len(recent)
+            )
+            suggested = await uow.outbox.enqueue(
+                OutboxMessage(
+                    id=uuid.uuid4().hex,
+                    key=f"suggest:{parsed.pupil_key}:{window}:{leader.aad_object_id}",
+                    kind=MessageKind.NOTICE,
+                    recipient_id=leader.aad_object_id,
+                    payload=card_activity(card, "Flere observasjoner om samme elev"),
+                    created_at=now,
+                    next_attempt_at=now,
+                )
+            )
+        await uow.commit()
+    if suggested:
+        svc.outbox_ready.set()
+    log.info("observation %s logged by %s", parsed.id, person.aad_object_id)
+    return Logged(parsed, None, len(recent), suggested)
+
+
+def may_read_log(person: Person) -> bool:
+    """The leaders see a pupil's log (plan 8.1: the log is shared with the leadership)."""
+    return bool(person.roles & LEADERSHIP_ROLES)
+
+
+async def pupil_log(svc: Services, person: Person, pupil_key: str) -> list[Observation]:
+    if not may_read_log(person):
+        raise AccessDenied()
+    async with svc.uow() as uow:
+        return list(await uow.observations.for_pupil(pupil_key))

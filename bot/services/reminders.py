@@ -1,0 +1,146 @@
+"""The reminder dispatcher: sends what is due, once, with several bot instances.
+
+Due reminders are claimed with `FOR UPDATE SKIP LOCKED`, turned into outbox messages and marked
+sent in one transaction: a second dispatcher skips the locked rows, and the outbox's unique key
+makes a replay after a crash harmless. Whether a reminder still matters is decided here, at
+the time it is due.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from bot.cards.followup import (
+    evaluation_card,
+    evaluation_overdue_rektor_card,
+    investigation_reminder_card,
+)
+from bot.domain.case import Case, CaseEvent, EventKind
+from bot.domain.reminders import (
+    Reminder,
+    ReminderKind,
+    ReminderStatus,
+    follow_ups,
+    still_relevant,
+)
+from bot.services.alerts import card_activity
+from bot.services.context import Services
+from bot.services.ports import MessageKind, OutboxMessage
+from bot.services.reporting import reminder_rules
+
+log = logging.getLogger(__name__)
+
+
+def _name(svc: Services, person_id: str) -> str:
+    person = svc.directory.person(person_id)
+    return person.name if person else "Ukjent ansatt"
+
+
+def render(svc: Services, reminder: Reminder, case: Case, now: datetime) -> dict[str, Any]:
+    calendar = svc.school.calendar
+    today = now.astimezone(calendar.zone).date()
+    kind = reminder.kind
+    pupil = case.report.pupil_name
+    if kind in (ReminderKind.INVESTIGATION_LEADER, ReminderKind.INVESTIGATION_REKTOR):
+        card = investigation_reminder_card(
+            case.id,
+            case.reference,
+            pupil,
+            case.created_at,
+            school_days=int(reminder.detail.get("school_days", "0")),
+            to_rektor=kind is ReminderKind.INVESTIGATION_REKTOR,
+        )
+        return card_activity(card, f"Påminnelse: undersøk sak {case.reference}")
+    plan = case.current_plan
+    assert plan is not None
+    due_on = case.next_evaluation_on or plan.evaluate_on
+    overdue = int(reminder.detail.get("overdue_days", "0"))
+    if kind is ReminderKind.EVALUATION_REKTOR:
+        card = evaluation_overdue_rektor_card(
+            case.id,
+            case.reference,
+            pupil,
+            due_on,
+            overdue,
+            [_name(svc, p) for p in plan.responsible_ids],
+        )
+        return card_activity(card, f"Evaluering på overtid i sak {case.reference}")
+    card = evaluation_card(
+        case.id,
+        case.reference,
+        pupil,
+        plan,
+        due_on=due_on,
+        overdue_days=overdue,
+        default_next=today + timedelta(weeks=svc.school.evaluation_weeks),
+        names={p: _name(svc, p) for p in plan.responsible_ids},
+        today=today,
+    )
+    return card_activity(card, f"Evaluer aktivitetsplanen i sak {case.reference}")
+
+
+async def run_due_reminders(svc: Services, *, limit: int = 500) -> tuple[int, int]:
+    """One pass; returns (sent, voided)."""
+    now = svc.clock.now()
+    sent = voided = 0
+    policy = reminder_rules(svc.school)
+    async with svc.uow() as uow:
+        due = await uow.reminders.claim_due(now, limit)
+        cases: dict[str, Case | None] = {}
+        events: list[CaseEvent] = []
+        for reminder in due:
+            if reminder.case_id not in cases:
+                cases[reminder.case_id] = await uow.cases.get(reminder.case_id)
+            case = cases[reminder.case_id]
+            if case is None or not still_relevant(reminder, case):
+                reminder.status = ReminderStatus.VOID
+                await uow.reminders.save(reminder)
+                voided += 1
+                continue
+            recipient = reminder.recipient_id
+            await uow.outbox.enqueue(
+                OutboxMessage(
+                    id=uuid.uuid4().hex,
+                    key=f"reminder:{reminder.key}",
+                    kind=MessageKind.NOTICE,
+                    recipient_id=recipient,
+                    payload=render(svc, reminder, case, now),
+                    created_at=now,
+                    next_attempt_at=now,
+                    case_id=case.id,
+                )
+            )
+            for follow in follow_ups(reminder, case, svc.school.calendar, policy):
+                await uow.reminders.add(follow)
+            reminder.status = ReminderStatus.SENT
+            reminder.sent_at = now
+            await uow.reminders.save(reminder)
+            events.append(
+                CaseEvent(
+                    case.id,
+                    EventKind.REMINDER_SENT,
+                    None,
+                    now,
+                    {"kind": reminder.kind.value, "recipient": recipient},
+                )
+            )
+            sent += 1
+        await uow.events.append(events)
+        await uow.commit()
+    if sent:
+        log.info("reminders: %d sent, %d void", sent, voided)
+        svc.outbox_ready.set()
+    return sent, voided
+
+
+async def run_all_due(svc: Services, *, limit: int = 500) -> tuple[int, int]:
+    total_sent = total_void = 0
+    while True:
+        sent, voided = await run_due_reminders(svc, limit=limit)
+        total_sent += sent
+        total_void += voided
+        if sent + voided < limit:
+            return total_sent, total_void
