@@ -4,7 +4,10 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint typecheck unit install db-upgrade manifest bench clean
+# The Agents Playground (npm, for `make dev` and the e2e tests); npm writes this file on install.
+NODE_STAMP := node_modules/.package-lock.json
+
+.PHONY: run dev test e2e lint typecheck unit install db-upgrade manifest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,8 +17,18 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20 or newer (needed only for make dev / make e2e)"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 run: $(STAMP)
 	$(PY) -m bot
+
+# The bot and the Agents Playground together: click through at http://localhost:56150 as
+# «Lærer Lise» (playground/.m365agentsplayground.yml). Ctrl-C stops both.
+dev: $(STAMP) $(NODE_STAMP)
+	PY=$(PY) bash playground/dev.sh
 
 db-upgrade: $(STAMP)
 	$(PY) -m bot db upgrade
@@ -32,10 +45,15 @@ unit: $(STAMP)
 
 test: lint typecheck unit
 
+# Only the e2e tests (also part of `unit`, where they skip without Chromium, Node or the
+# Playground); screenshots in test-artifacts/e2e/.
+e2e: $(STAMP) $(NODE_STAMP)
+	$(PY) -m pytest -m e2e tests/e2e
+
 bench: $(STAMP)
 	$(PY) benchmarks/startup.py
 	$(PY) benchmarks/report_flow.py
 	$(PY) benchmarks/qa.py
 
 clean:
-	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) data node_modules test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -58,31 +58,46 @@ def fake_services(school: School, clock: FakeClock) -> Services:
 
 
 @asynccontextmanager
-async def unmigrated_engine(backend: str, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
-    """An empty database of `backend`: a SQLite file, or a PostgreSQL schema of its own."""
-    if backend == "sqlite":
-        engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / f'{uuid.uuid4().hex}.db'}")
-        try:
-            yield engine
-        finally:
-            await engine.dispose()
-        return
-    base_url = os.environ["TEST_DATABASE_URL"]
+async def shared_database(backend: str, tmp_path: Path
+                          ) -> AsyncIterator[Callable[[], AsyncEngine]]:
+    """An empty database of `backend` (a SQLite file, or a PostgreSQL schema of its own) and a
+    factory of engines on it: each engine is what one bot instance would have."""
+    engines: list[AsyncEngine] = []
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_async_engine(base_url)
-    async with admin.begin() as connection:
-        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_async_engine(
-        base_url, connect_args={"server_settings": {"search_path": schema}},
-        pool_size=20, max_overflow=20,
-    )
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
+    sqlite_url = f"sqlite+aiosqlite:///{tmp_path / f'{schema}.db'}"
+    base_url = os.environ.get("TEST_DATABASE_URL", "")
+
+    def new_engine() -> AsyncEngine:
+        if backend == "sqlite":
+            engine = create_engine(sqlite_url)
+        else:
+            engine = create_async_engine(
+                base_url, connect_args={"server_settings": {"search_path": schema}},
+                pool_size=20, max_overflow=20,
+            )
+        engines.append(engine)
+        return engine
+
+    admin = None
+    if backend != "sqlite":
+        admin = create_async_engine(base_url)
         async with admin.begin() as connection:
-            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
+            await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield new_engine
+    finally:
+        for engine in engines:
+            await engine.dispose()
+        if admin is not None:
+            async with admin.begin() as connection:
+                await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            await admin.dispose()
+
+
+@asynccontextmanager
+async def unmigrated_engine(backend: str, tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    async with shared_database(backend, tmp_path) as new_engine:
+        yield new_engine()
 
 
 @pytest.fixture(params=BACKENDS)

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = ("botbuilder", "botframework", "aiohttp", "sqlalchemy", "msgraph", "azure",
              "alembic", "msrest", "storage", "bot.teams", "bot.dialogs", "bot.app",
              "bot.bootstrap")
-PURE_PACKAGES = ["bot/domain", "bot/services", "bot/cards", "bot/knowledge"]
+PURE_PACKAGES = ["bot/domain", "bot/services", "bot/cards", "bot/knowledge", "bot/export"]
 
 
 def _imports(path: Path) -> set[str]:

@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -67,6 +68,19 @@ async def bot_process(tmp_path: Path, database: Path, **env: str
         log.close()
 
 
+async def _until_recorded(database: Path, recipient: str, count: int) -> None:
+    """Reads the bot's own database, as an operator would, until `count` alerts are sent."""
+    for _ in range(400):
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+            (sent,) = connection.execute(
+                "SELECT count(*) FROM outbox WHERE recipient_id = ? AND kind = 'alert' "
+                "AND status = 'sent'", (recipient,)).fetchone()
+        if sent >= count:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{recipient}'s alerts were not recorded as sent")
+
+
 async def _post(url: str, body: dict[str, object]) -> int:
     async with aiohttp.ClientSession() as session, \
             session.post(f"{url}/api/messages", json=body) as response:
@@ -110,6 +124,9 @@ async def test_a_restart_mid_delivery_loses_and_duplicates_nothing(tmp_path: Pat
                 await _post(url, activity(TEACHER_9, service_url=connector.url,
                                           value={VERB: Verb.REPORT_CONFIRM, DRAFT: draft}))
             await asyncio.wait_for(connector.held.wait(), 10)
+            # The leader's chat is done and recorded; rektor's first alert is on its way and
+            # the two after it wait behind it (one send at a time per chat).
+            await _until_recorded(database, LEADER_9, 3)
             bot.send_signal(signal.SIGKILL)  # dies with an alert in flight
             bot.wait(10)
         connector.release.set()

@@ -45,7 +45,8 @@ def chat_reference(
         "isGroup": False,
     }
     if tenant_id:
-        conversation["tenantId"] = tenant_id
+        # botbuilder's schema maps `tenant_id` to `tenantID` (sic); `tenantId` would be dropped.
+        conversation["tenantID"] = tenant_id
     return {
         "channelId": TEAMS_CHANNEL,
         "serviceUrl": service_url,

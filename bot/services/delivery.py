@@ -72,6 +72,7 @@ class DeliveryWorker:
         self._rand = rand
         self._inflight: set[asyncio.Future[Any]] = set()
         self._sending: set[str] = set()
+        self._chat_locks: dict[str, asyncio.Lock] = {}
         self.owner = uuid.uuid4().hex
 
     async def pump(self) -> int:
@@ -192,7 +193,23 @@ class DeliveryWorker:
         conversation: ConversationRef | None,
         target: OutboxMessage | None,
     ) -> None:
+        """One send at a time per chat, recorded before the next starts.
+
+        Messages then arrive in order, and a crash can leave at most one message per chat
+        delivered but not yet recorded (the one send that can repeat after a restart).
+        """
         conversation_key = conversation.conversation_id if conversation else message.recipient_id
+        lock = self._chat_locks.setdefault(conversation_key, asyncio.Lock())
+        async with lock:
+            await self._send_in_order(message, conversation, target, conversation_key)
+
+    async def _send_in_order(
+        self,
+        message: OutboxMessage,
+        conversation: ConversationRef | None,
+        target: OutboxMessage | None,
+        conversation_key: str,
+    ) -> None:
         activity_id: str | None
         created: ConversationRef | None
         # Wait for the chat's rate limit before taking a sending slot: a burst to rektor's chat

@@ -76,10 +76,14 @@ def node() -> str:
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
-    """test-artifacts/e2e/, emptied of the last run's screenshots and logs."""
-    if ARTIFACTS.exists():
-        shutil.rmtree(ARTIFACTS)
-    ARTIFACTS.mkdir(parents=True)
+    """test-artifacts/e2e/: each run overwrites the screenshots and logs of the last.
+
+    Not emptied, so that two runs in one working tree at once cannot pull it from under each
+    other; only an old failure's screenshot is removed, lest it be taken for this run's.
+    """
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("FAILED-*.png"):
+        old.unlink(missing_ok=True)
     return ARTIFACTS
 
 

@@ -19,6 +19,10 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.async_api import ViewportSize
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCHOOL_CONFIG = REPO_ROOT / "config" / "ellingsrud.toml"
@@ -35,7 +39,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 # Tall enough that the whole report form fits on one screenshot.
-VIEWPORT = {"width": 1280, "height": 2400}
+VIEWPORT: ViewportSize = {"width": 1280, "height": 2400}
 UI_TIMEOUT_MS = 20_000
 # Everything but the Playground itself (its UI asks a CDN for fonts): aborted, so a run is the
 # same offline and online.

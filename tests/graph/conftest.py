@@ -26,7 +26,9 @@ async def graph(certificate: tuple[Path, Path]) -> AsyncIterator[FakeGraph]:
         await server.stop()
 
 
-def settings_for(graph: FakeGraph, *, timeout_s: float = 1.0, secret: str = SECRET) -> GraphSettings:
+def settings_for(
+    graph: FakeGraph, *, timeout_s: float = 1.0, secret: str = SECRET
+) -> GraphSettings:
     return GraphSettings(
         app_id=APP_ID,
         app_type="SingleTenant",

@@ -38,6 +38,9 @@ APP_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 SECRET = "not-a-real-secret"
 CATALOG_APP_ID = "f1e2d3c4-0000-4000-8000-00000000cafe"
 
+BODY = web.RequestKey[dict[str, Any]]("body", dict)
+QUERY = web.RequestKey[dict[str, str]]("query", dict)
+
 
 def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     """A certificate for 127.0.0.1, written as PEM: it is its own CA for the credential."""
@@ -122,7 +125,7 @@ class FakeGraph:
         self.script: list[Scripted] = []
         self.requests: list[Recorded] = []
         self.token_requests: list[TokenRequest] = []
-        self.issued_token = "token-0"
+        self.issued: set[str] = set()
         self._ids = itertools.count(1)
         self._runners: list[web.AppRunner] = []
         self.graph_port = 0
@@ -191,9 +194,7 @@ class FakeGraph:
         site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
         await site.start()
         self._runners.append(runner)
-        server = site._server
-        assert server is not None
-        port: int = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        port: int = runner.addresses[-1][1]
         return port
 
     # --- token endpoint -----------------------------------------------------------------------
@@ -205,9 +206,10 @@ class FakeGraph:
             return web.json_response(
                 {"error": "invalid_client", "error_description": "AADSTS7000215"}, status=401
             )
-        self.issued_token = f"token-{len(self.token_requests)}"
+        token = f"token-{len(self.token_requests)}"
+        self.issued.add(token)
         return web.json_response(
-            {"token_type": "Bearer", "expires_in": 3599, "access_token": self.issued_token}
+            {"token_type": "Bearer", "expires_in": 3599, "access_token": token}
         )
 
     # --- Graph --------------------------------------------------------------------------------
@@ -227,7 +229,7 @@ class FakeGraph:
         )
         self.requests.append(record)
         response: web.StreamResponse
-        if record.authorization != f"Bearer {self.issued_token}":
+        if record.authorization not in {f"Bearer {token}" for token in self.issued}:
             response = _error(401, "InvalidAuthenticationToken", "Access token is empty.")
         elif (scripted := self._scripted(record)) is not None:
             if scripted.stall_s:
@@ -236,8 +238,8 @@ class FakeGraph:
                 scripted.status, scripted.code, scripted.message, headers=scripted.headers
             )
         else:
-            request["body"] = body
-            request["query"] = query
+            request[BODY] = body or {}
+            request[QUERY] = query
             response = await handler(request)
         record.status = response.status
         return response
@@ -267,7 +269,7 @@ class FakeGraph:
 
     async def _user(self, request: web.Request) -> web.Response:
         uid = request.match_info["uid"]
-        user = self._directory_object(uid, request["query"].get("$select"))
+        user = self._directory_object(uid, request[QUERY].get("$select"))
         if user is None or uid not in self.users:
             return _error(404, "Request_ResourceNotFound", f"Resource '{uid}' does not exist.")
         user.pop("@odata.type", None)
@@ -281,7 +283,7 @@ class FakeGraph:
             return _error(404, "Request_ResourceNotFound", f"Resource '{uid}' does not exist.")
         manager_id = self.managers.get(uid)
         item = (
-            self._directory_object(manager_id, request["query"].get("$select"))
+            self._directory_object(manager_id, request[QUERY].get("$select"))
             if manager_id
             else None
         )
@@ -289,13 +291,12 @@ class FakeGraph:
             return _error(
                 404, "Request_ResourceNotFound", f"Resource 'manager' does not exist for {uid}."
             )
-        return web.json_response(
-            {"@odata.context": "https://graph.microsoft.com/v1.0/$metadata#directoryObjects/$entity", **item}
-        )
+        context = "https://graph.microsoft.com/v1.0/$metadata#directoryObjects/$entity"
+        return web.json_response({"@odata.context": context, **item})
 
     async def _install(self, request: web.Request) -> web.Response:
         uid = request.match_info["uid"]
-        body = request["body"] or {}
+        body = request[BODY]
         bind = body.get("teamsApp@odata.bind", "")
         match = re.fullmatch(re.escape(self.base_url) + r"/appCatalogs/teamsApps/([^/]+)", bind)
         if match is None:
@@ -317,7 +318,7 @@ class FakeGraph:
 
     async def _list_installed(self, request: web.Request) -> web.Response:
         uid = request.match_info["uid"]
-        query = request["query"]
+        query = request[QUERY]
         wanted = re.fullmatch(r"teamsApp/id eq '([^']+)'", query.get("$filter", ""))
         expand = "teamsApp" in query.get("$expand", "").split(",")
         value = []
@@ -341,7 +342,8 @@ class FakeGraph:
 
     async def _create_event(self, request: web.Request) -> web.Response:
         uid = request.match_info["uid"]
-        body = dict(request["body"] or {})
+        sent: dict[str, Any] = request[BODY]
+        body = dict(sent)
         event_id = f"AAMk-{next(self._ids)}"
         body["id"] = event_id
         self.events.setdefault(uid, {})[event_id] = body
@@ -353,7 +355,8 @@ class FakeGraph:
         events = self.events.get(uid, {})
         if event_id not in events:
             return _error(404, "ErrorItemNotFound", "The specified object was not found.")
-        events[event_id] = {**events[event_id], **(request["body"] or {})}
+        changes: dict[str, Any] = request[BODY]
+        events[event_id] = {**events[event_id], **changes}
         return web.json_response(events[event_id])
 
 
