@@ -53,6 +53,7 @@ e2e: $(STAMP) $(NODE_STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/startup.py
 	$(PY) benchmarks/report_flow.py
+	$(PY) benchmarks/reminders.py
 	$(PY) benchmarks/qa.py
 
 clean:

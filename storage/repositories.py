@@ -486,6 +486,11 @@ class SqlConversations:
             return None
         return _conversation(row)
 
+    async def delete(self, user_id: str) -> None:
+        await self._session.execute(
+            delete(ConversationRow).where(ConversationRow.user_id == user_id)
+        )
+
     async def latest(self) -> ConversationRef | None:
         row = (
             await self._session.scalars(

@@ -199,6 +199,9 @@ class _Conversations:
         found = self._w.conversations.get(user_id)
         return copy.deepcopy(found) if found else None
 
+    async def delete(self, user_id: str) -> None:
+        self._w.conversations.pop(user_id, None)
+
     async def latest(self) -> ConversationRef | None:
         if not self._w.conversations:
             return None

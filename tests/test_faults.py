@@ -95,3 +95,20 @@ async def test_connector_unreachable_for_a_minute(tmp_path: Path) -> None:
         assert len(_alerts(restarted, REKTOR)) == 1
         assert receipts > 0
         await restarted.stop()
+
+
+async def test_a_chat_that_is_gone_is_opened_anew(tmp_path: Path) -> None:
+    clock = FakeClock(T0)
+    async with running_bot(tmp_path, clock=clock) as bot:
+        await _setup(bot)
+        bot.connector.failures = [Failure(404, match=_is(REKTOR))]  # type: ignore[arg-type]
+        await _report(bot, "d" * 32)
+        await bot.deliver()
+        clock.advance(seconds=5)
+        await bot.deliver()
+        [created] = bot.connector.created
+        assert created["members"][0]["id"] == REKTOR
+        alerts = [r for r in bot.connector.delivered(f"a:created-{REKTOR}")
+                  if "Bekymring for en elev" in r.card_json]
+        assert len(alerts) == 1
+        assert _alerts(bot.connector, REKTOR) == []  # not in the old chat

@@ -220,6 +220,10 @@ async def test_conversations_upsert(uow: UnitOfWorkFactory) -> None:
         latest = await u.conversations.latest()
         assert latest is not None and latest.user_id == REKTOR
         assert await u.conversations.get(LEADER_9) is None
+        await u.conversations.delete(REKTOR)
+        await u.commit()
+    async with uow() as u:
+        assert await u.conversations.get(REKTOR) is None
 
 
 async def test_drafts_belong_to_their_author(uow: UnitOfWorkFactory) -> None:

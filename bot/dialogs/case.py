@@ -23,7 +23,7 @@ from bot.cards.log import observation_form_card, observation_saved_text, pupil_l
 from bot.dialogs.report import card_message
 from bot.domain.case import STATE_LABELS, AccessDenied, Case
 from bot.domain.followup import Outcome
-from bot.domain.people import Person
+from bot.domain.people import Person, Role
 from bot.domain.report import SIGNS, SOURCES
 from bot.domain.routing import Reason
 from bot.services import followup
@@ -81,11 +81,28 @@ class CaseFlow:
         person = self._svc.directory.person(person_id)
         return person.name if person else "Ukjent ansatt"
 
-    def _staff_choices(self) -> list[tuple[str, str]]:
-        return sorted(
-            ((p.aad_object_id, p.name) for p in self._svc.school.staff),
-            key=lambda choice: choice[1],
-        )
+    def _staff_choices(self, case: Case | None = None) -> list[tuple[str, str]]:
+        """Everyone, or for a plan the staff who can carry it: the leadership, the miljøteam,
+        the people on the case and the reporter's team. Every row of the plan form carries
+        the list, and a card must stay under Teams' size limit."""
+        staff = self._svc.school.staff
+        if case is not None:
+            reporter = self._svc.directory.person(case.reporter_id)
+            team = reporter.team if reporter else None
+            on_case = {case.reporter_id, *case.members, *(r.person_id for r in case.recipients)}
+            if case.assignee_id:
+                on_case.add(case.assignee_id)
+            for plan in case.plans:
+                on_case.update(plan.responsible_ids)
+            staff = tuple(
+                p
+                for p in staff
+                if p.is_leadership
+                or Role.MILJOTEAM in p.roles
+                or p.aad_object_id in on_case
+                or (team is not None and p.team == team)
+            )
+        return sorted(((p.aad_object_id, p.name) for p in staff), key=lambda choice: choice[1])
 
     def view(self, case: Case) -> CaseView:
         report = case.report
@@ -269,7 +286,7 @@ class CaseFlow:
             case.reference,
             version=version or len(case.plans) + 1,
             previous=case.current_plan,
-            staff_choices=self._staff_choices(),
+            staff_choices=self._staff_choices(case),
             default_evaluate_on=self._today() + timedelta(weeks=self._svc.school.evaluation_weeks),
             errors=errors,
             values=values,

@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+CHAT_GONE = frozenset({403, 404})
+"""What Teams answers for a chat the bot may no longer post to."""
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -230,6 +233,19 @@ class DeliveryWorker:
                     )
                     activity_id, created = delivered.activity_id, delivered.conversation
         except DeliveryError as error:
+            if (
+                error.status in CHAT_GONE
+                and conversation is not None
+                and message.kind is not MessageKind.CARD_UPDATE
+            ):
+                # The chat is gone (the app was removed, or the client forgot it): forget the
+                # stored reference, so the next attempt opens the chat anew.
+                async with self._svc.uow() as uow:
+                    await uow.conversations.delete(message.recipient_id)
+                    await uow.commit()
+                error = DeliveryError(
+                    str(error), retryable=True, retry_after=0, status=error.status
+                )
             await self._failed(message, error)
             return
 
