@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from bot.bootstrap import Runtime
 from bot.config import Settings
+from bot.services.calendar_sync import wait_for_syncs
 from bot.services.export import render_case_pdf
 from bot.services.followup import use_export_link
 from bot.services.reminders import run_all_due
@@ -142,7 +143,26 @@ def create_app(
                 await task
             await app[RUNTIME].worker.drain(DRAIN_S)
 
+    async def graph_ctx(app: web.Application) -> AsyncIterator[None]:
+        """Keeps Entra ID lookups fresh for the configured staff; closes Graph at shutdown."""
+        runtime = app[RUNTIME]
+        parts = runtime.graph
+        task = None
+        if parts.directory is not None:
+            staff = [p.aad_object_id for p in runtime.school.staff]
+            every = max(60.0, runtime.school.microsoft365.cache_minutes * 30.0)
+            task = asyncio.create_task(parts.directory.refresh_forever(lambda: staff, every))
+        yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await wait_for_syncs()
+        if parts.connection is not None:
+            await parts.connection.close()
+
     app.cleanup_ctx.append(runtime_ctx)
+    app.cleanup_ctx.append(graph_ctx)
     app.cleanup_ctx.append(background_ctx)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)

@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.people import Person, Role
-from bot.domain.school import School, SchoolOwner
+from bot.domain.school import Microsoft365, School, SchoolOwner
 from bot.domain.time import SchoolCalendar
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +45,12 @@ class Settings:
     public_url: str = ""
     """Where people's browsers reach the bot (PDF downloads); default http://HOST:PORT."""
     outbox_lease_s: float = 30.0
+    graph_enabled: bool = False
+    graph_base_url: str = "https://graph.microsoft.com/v1.0"
+    graph_authority: str = ""
+    graph_timeout_s: float = 5.0
+    teams_catalog_app_id: str = ""
+    """The app's id in the tenant's app catalog: enables installing it for a new recipient."""
     """How long a sender owns a message it is sending; a crashed sender's work waits this long."""
 
     @property
@@ -77,7 +83,25 @@ class Settings:
                 f"OUTBOX_LEASE_SECONDS må være et tall, ikke «{lease_text}»."
             ) from None
         host = env.get("HOST", "127.0.0.1")
+        graph_text = env.get("GRAPH_ENABLED", "false").strip().lower()
+        if graph_text not in ("true", "false", "1", "0", ""):
+            raise ConfigError(f"GRAPH_ENABLED må være true eller false, ikke «{graph_text}».")
+        graph_enabled = graph_text in ("true", "1")
+        if graph_enabled and not app_id:
+            raise ConfigError("GRAPH_ENABLED=true krever MicrosoftAppId (botens egen identitet).")
+        timeout_text = env.get("GRAPH_TIMEOUT_SECONDS", "5")
+        try:
+            graph_timeout = float(timeout_text)
+        except ValueError:
+            raise ConfigError(
+                f"GRAPH_TIMEOUT_SECONDS må være et tall, ikke «{timeout_text}»."
+            ) from None
         return cls(
+            graph_enabled=graph_enabled,
+            graph_base_url=env.get("GRAPH_BASE_URL", "") or "https://graph.microsoft.com/v1.0",
+            graph_authority=env.get("GRAPH_AUTHORITY", ""),
+            graph_timeout_s=graph_timeout,
+            teams_catalog_app_id=env.get("TEAMS_CATALOG_APP_ID", ""),
             public_url=env.get("PUBLIC_URL", "") or f"http://{host}:{port_text}",
             outbox_lease_s=lease,
             host=env.get("HOST", "127.0.0.1"),
@@ -245,7 +269,18 @@ def parse_school(data: Mapping[str, Any], base: Path | None = None) -> School:
             plan_file = base / plan_file
         if not plan_file.is_file():
             raise ConfigError(f"school.plan_file «{plan_text}» finnes ikke.")
+    m365 = _table(data, "microsoft365", required=False)
+    flags: dict[str, bool] = {}
+    for key in ("leader_from_manager", "only_configured_leaders", "calendar"):
+        value = m365.get(key, False)
+        if not isinstance(value, bool):
+            raise ConfigError(f"microsoft365.{key} må være true eller false.")
+        flags[key] = value
+    microsoft365 = Microsoft365(
+        cache_minutes=int(_number(m365, "microsoft365", "cache_minutes", 60, 1, 1440)), **flags
+    )
     return School(
+        microsoft365=microsoft365,
         plan_file=plan_file,
         name=name or "",
         owner=owner,

@@ -209,3 +209,14 @@ class ExportLinkRow(Base):
     redacted: Mapped[bool] = mapped_column(Boolean)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class CalendarEventRow(Base):
+    """The Outlook event that holds a case's evaluation date for one person."""
+
+    __tablename__ = "calendar_events"
+
+    case_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(300))
+    updated_at: Mapped[datetime]

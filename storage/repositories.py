@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any
 
@@ -26,6 +26,7 @@ from bot.services.ports import (
 )
 from bot.services.reporting import DuplicateSubmission
 from storage.models import (
+    CalendarEventRow,
     CaseCounterRow,
     CaseEventRow,
     CaseRecipientRow,
@@ -687,6 +688,31 @@ class SqlExportLinks:
         )
 
 
+class SqlCalendarEvents:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, case_id: str, user_id: str) -> str | None:
+        row = await self._session.get(CalendarEventRow, (case_id, user_id))
+        return row.event_id if row else None
+
+    async def put(self, case_id: str, user_id: str, event_id: str) -> None:
+        values = {
+            "case_id": case_id,
+            "user_id": user_id,
+            "event_id": event_id,
+            "updated_at": datetime.now(UTC),
+        }
+        await self._session.execute(
+            _insert(self._session, CalendarEventRow)
+            .values(**values)
+            .on_conflict_do_update(
+                index_elements=["case_id", "user_id"],
+                set_={"event_id": event_id, "updated_at": values["updated_at"]},
+            )
+        )
+
+
 class SqlUnitOfWork:
     cases: SqlCases
     events: SqlEvents
@@ -696,6 +722,7 @@ class SqlUnitOfWork:
     reminders: SqlReminders
     observations: SqlObservations
     export_links: SqlExportLinks
+    calendar_events: SqlCalendarEvents
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
@@ -711,6 +738,7 @@ class SqlUnitOfWork:
         self.reminders = SqlReminders(self._session)
         self.observations = SqlObservations(self._session)
         self.export_links = SqlExportLinks(self._session)
+        self.calendar_events = SqlCalendarEvents(self._session)
         return self
 
     async def __aexit__(

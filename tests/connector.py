@@ -62,6 +62,8 @@ class FakeConnector:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.changed = asyncio.Condition()
+        self.create_status: int | None = None
+        """Answer the next «create conversation» with this status (403: app not installed)."""
         self.hold: Callable[[str], bool] | None = None
         """Conversations whose next send is held open until `release` is set."""
         self.release = asyncio.Event()
@@ -139,6 +141,10 @@ class FakeConnector:
 
     async def _create(self, request: web.Request) -> web.Response:
         body = await request.json()
+        if self.create_status is not None:
+            status, self.create_status = self.create_status, None
+            return web.json_response({"error": {"code": "BotNotInConversationRoster"}},
+                                     status=status)
         self.created.append(body)
         members = body.get("members") or [{}]
         return web.json_response({"id": f"a:created-{members[0].get('id')}",

@@ -56,6 +56,7 @@ class FakeStore:
     reminders: dict[str, Reminder] = field(default_factory=dict)
     observations: list[Observation] = field(default_factory=list)
     export_links: dict[str, ExportLink] = field(default_factory=dict)
+    calendar_events: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 class _Cases:
@@ -287,6 +288,17 @@ class _ExportLinks:
         return copy.deepcopy(link)
 
 
+class _CalendarEvents:
+    def __init__(self, work: FakeStore) -> None:
+        self._w = work
+
+    async def get(self, case_id: str, user_id: str) -> str | None:
+        return self._w.calendar_events.get((case_id, user_id))
+
+    async def put(self, case_id: str, user_id: str, event_id: str) -> None:
+        self._w.calendar_events[(case_id, user_id)] = event_id
+
+
 class FakeUnitOfWork:
     """Works on a copy of the store and publishes it on commit, like a transaction."""
 
@@ -304,6 +316,7 @@ class FakeUnitOfWork:
         self.reminders = _Reminders(self._work)
         self.observations = _Observations(self._work)
         self.export_links = _ExportLinks(self._work)
+        self.calendar_events = _CalendarEvents(self._work)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None,
@@ -312,7 +325,7 @@ class FakeUnitOfWork:
 
     async def commit(self) -> None:
         for name in ("cases", "events", "outbox", "conversations", "counters", "drafts",
-                     "reminders", "observations", "export_links"):
+                     "reminders", "observations", "export_links", "calendar_events"):
             setattr(self._store, name, copy.deepcopy(getattr(self._work, name)))
         self.commits += 1
 

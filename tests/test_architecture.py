@@ -58,6 +58,19 @@ def test_the_check_would_catch_an_offender(tmp_path: Path) -> None:
     assert {"botbuilder.core", "sqlalchemy.orm"} <= _imports(bad)
 
 
+def test_only_bot_graph_imports_graph() -> None:
+    """msgraph is large (~0.8 s, 40 MB to import): only its own package, loaded on demand."""
+    offenders = []
+    for path in _files("bot") + _files("storage"):
+        relative = str(path.relative_to(ROOT))
+        if relative.startswith("bot/graph"):
+            continue
+        for name in _imports(path):
+            if name.startswith(("msgraph", "azure", "kiota")):
+                offenders.append(f"{relative} imports {name}")
+    assert offenders == []
+
+
 def test_only_the_teams_layer_imports_botbuilder() -> None:
     allowed = ("bot/teams", "bot/dialogs", "bot/bootstrap.py", "bot/app.py")
     offenders = []

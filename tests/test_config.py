@@ -85,3 +85,41 @@ def test_settings_default_to_local_sqlite_without_credentials() -> None:
 def test_bad_environment_is_named(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         Settings.from_env(env)
+
+
+def test_graph_needs_the_bots_identity() -> None:
+    with pytest.raises(ConfigError, match="GRAPH_ENABLED=true krever MicrosoftAppId"):
+        Settings.from_env({"GRAPH_ENABLED": "true"})
+    with pytest.raises(ConfigError, match="GRAPH_ENABLED må være true eller false"):
+        Settings.from_env({"GRAPH_ENABLED": "kanskje"})
+
+
+def test_graph_parts_are_built_from_the_settings(tmp_path: Path) -> None:
+    from bot.bootstrap import build_runtime
+
+    config = tmp_path / "school.toml"
+    config.write_text(DEFAULT_SCHOOL_CONFIG.read_text(encoding="utf-8")
+                      + "\n[microsoft365]\nleader_from_manager = true\ncalendar = true\n",
+                      encoding="utf-8")
+    settings = Settings.from_env({
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'x.db'}",
+        "SCHOOL_CONFIG": str(config),
+        "MicrosoftAppId": "9b1c3a2e-0000-4000-8000-000000000001",
+        "MicrosoftAppPassword": "secret", "MicrosoftAppTenantId": "t",
+        "GRAPH_ENABLED": "true",
+        "TEAMS_CATALOG_APP_ID": "f1e2d3c4-0000-4000-8000-00000000cafe",
+    })
+    runtime = build_runtime(settings)
+    assert runtime.school.microsoft365.leader_from_manager
+    assert runtime.graph.directory is runtime.services.directory
+    assert runtime.graph.installer is not None
+    assert runtime.services.calendar is runtime.graph.calendar is not None
+    assert build_runtime(Settings.from_env({
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'y.db'}"})).graph.connection is None
+
+
+def test_microsoft365_flags_are_checked() -> None:
+    data = _sample()
+    data["microsoft365"] = {"calendar": "ja"}
+    with pytest.raises(ConfigError, match=r"microsoft365\.calendar må være true eller false"):
+        parse_school(data)

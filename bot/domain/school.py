@@ -20,6 +20,16 @@ class SchoolOwner:
 
 
 @dataclass(frozen=True)
+class Microsoft365:
+    """What the school takes from Entra ID and Outlook, when the bot may use Graph."""
+
+    leader_from_manager: bool = False
+    only_configured_leaders: bool = False
+    cache_minutes: int = 60
+    calendar: bool = False
+
+
+@dataclass(frozen=True)
 class School:
     name: str
     owner: SchoolOwner
@@ -27,6 +37,7 @@ class School:
     calendar: SchoolCalendar
     deputy_id: str | None = None
     plan_name: str = "Skolemiljøplanen"
+    microsoft365: Microsoft365 = Microsoft365()
     plan_file: Path | None = None
     """The plan as structured data (bot/knowledge/FORMAT.md); None: the bundled Ellingsrud plan."""
     evaluation_weeks: int = 3

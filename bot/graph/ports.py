@@ -6,8 +6,9 @@ classes satisfy them (and the `Directory` port) structurally.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
+
+from bot.services.ports import AppInstaller, Calendar
 
 if TYPE_CHECKING:
     from bot.graph.calendar import GraphCalendar
@@ -15,25 +16,7 @@ if TYPE_CHECKING:
     from bot.graph.installer import GraphAppInstaller
     from bot.services.ports import Directory
 
-
-class AppInstaller(Protocol):
-    async def install_and_get_chat(self, user_id: str) -> str:
-        """The personal chat's id; raises a `DeliveryError` (retryable or not) when it cannot."""
-        ...
-
-
-class Calendar(Protocol):
-    async def upsert_event(
-        self,
-        user_id: str,
-        event_id: str | None,
-        subject: str,
-        start: datetime,
-        end: datetime,
-        body_text: str,
-    ) -> str:
-        """Subject and body carry the case number only, never the pupil's name."""
-        ...
+__all__ = ["AppInstaller", "Calendar", "DirectoryPrefetch"]
 
 
 class DirectoryPrefetch(Protocol):

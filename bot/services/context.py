@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 
 from bot.domain.school import School
-from bot.services.ports import Clock, Directory, UnitOfWorkFactory
+from bot.services.ports import Calendar, Clock, Directory, UnitOfWorkFactory
 
 
 @dataclass
@@ -15,5 +15,7 @@ class Services:
     directory: Directory
     clock: Clock
     school: School
+    calendar: Calendar | None = None
+    """Outlook, when the school puts evaluation dates in calendars (Graph)."""
     outbox_ready: asyncio.Event = field(default_factory=asyncio.Event)
     """Set after a commit that queued messages, so the sender does not wait for its next poll."""

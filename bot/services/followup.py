@@ -31,6 +31,7 @@ from bot.domain.people import LEADERSHIP_ROLES, Person
 from bot.domain.reminders import evaluation_reminders
 from bot.domain.routing import Reason
 from bot.services.alerts import card_activity
+from bot.services.calendar_sync import schedule_sync
 from bot.services.context import Services
 from bot.services.ports import ExportLink, MessageKind, OutboxMessage, UnitOfWork
 
@@ -122,6 +123,7 @@ async def save_plan(
             await uow.reminders.add(reminder)
         await uow.commit()
     log.info("case %s: plan version %d saved by %s", case.id, version, person.aad_object_id)
+    schedule_sync(svc, case)
     return FollowUp(case)
 
 
@@ -156,6 +158,8 @@ async def evaluate(
             for reminder in evaluation_reminders(case, svc.school.calendar):
                 await uow.reminders.add(reminder)
         await uow.commit()
+    if parsed.outcome is Outcome.CONTINUE:
+        schedule_sync(svc, case)
     log.info("case %s: evaluated (%s) by %s", case.id, parsed.outcome.value, person.aad_object_id)
     return FollowUp(case)
 

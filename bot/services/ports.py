@@ -243,6 +243,9 @@ class UnitOfWork(Protocol):
     @property
     def export_links(self) -> ExportLinks: ...
 
+    @property
+    def calendar_events(self) -> CalendarEvents: ...
+
     async def __aenter__(self) -> UnitOfWork: ...
 
     async def __aexit__(
@@ -293,6 +296,36 @@ class Notifier(Protocol):
     async def update(
         self, conversation: ConversationRef, activity_id: str, payload: dict[str, Any]
     ) -> None: ...
+
+
+class AppInstaller(Protocol):
+    """Installs the app for a user who never opened it (Graph), so an alert can reach them."""
+
+    async def install_and_get_chat(self, user_id: str) -> str:
+        """The personal chat's id; raises a `DeliveryError` (retryable or not) when it cannot."""
+        ...
+
+
+class Calendar(Protocol):
+    async def upsert_event(
+        self,
+        user_id: str,
+        event_id: str | None,
+        subject: str,
+        start: datetime,
+        end: datetime,
+        body_text: str,
+    ) -> str:
+        """Subject and body carry the case number only, never the pupil's name."""
+        ...
+
+
+class CalendarEvents(Protocol):
+    """Which calendar event holds a case's evaluation date for a person."""
+
+    async def get(self, case_id: str, user_id: str) -> str | None: ...
+
+    async def put(self, case_id: str, user_id: str, event_id: str) -> None: ...
 
 
 @dataclass(frozen=True)

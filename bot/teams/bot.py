@@ -7,7 +7,7 @@ reach them proactively later, also after a restart.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
@@ -54,17 +54,23 @@ class TryggSkoleBot(ActivityHandler):
         *,
         public_url: str = "http://127.0.0.1:3978",
         on_conversation: Callable[[ConversationRef], None] | None = None,
+        prefetch: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._svc = svc
         self._knowledge = knowledge
         self._report = ReportFlow(svc)
         self._case = CaseFlow(svc, public_url)
         self._on_conversation = on_conversation
+        self._prefetch = prefetch
 
     # --- every turn ---------------------------------------------------------------------------
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self._remember_conversation(turn_context)
+        user_id = sender_id(turn_context)
+        if self._prefetch is not None and user_id:
+            # Entra ID (manager, name) for this sender; bounded and never raises.
+            await self._prefetch(user_id)
         await super().on_turn(turn_context)
 
     async def _remember_conversation(self, turn_context: TurnContext) -> None:

@@ -22,7 +22,8 @@ from botbuilder.schema import (
 )
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
-from bot.services.ports import ConversationRef, Delivered, DeliveryError
+from bot.graph.reference import chat_conversation_ref
+from bot.services.ports import AppInstaller, ConversationRef, Delivered, DeliveryError
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +102,9 @@ class TeamsNotifier:
         latest: Callable[[], ConversationRef | None],
         clock_now: Callable[[], datetime],
         timeout: float = 30.0,
+        installer: AppInstaller | None = None,
     ) -> None:
+        self._installer = installer
         self._adapter = adapter
         self._app_id = app_id
         self._tenant_id = tenant_id
@@ -112,9 +115,9 @@ class TeamsNotifier:
     async def send(
         self, recipient_id: str, conversation: ConversationRef | None, payload: dict[str, Any]
     ) -> Delivered:
-        activity = Activity().deserialize(payload)
         if conversation is None:
-            return await self._create_and_send(recipient_id, activity)
+            return await self._create_and_send(recipient_id, payload)
+        activity = Activity().deserialize(payload)
         reference = ConversationReference().deserialize(conversation.reference)
         # A fresh message, not a reply to the activity the reference was taken from.
         reference.activity_id = None
@@ -148,8 +151,13 @@ class TeamsNotifier:
             self._adapter.continue_conversation(reference, callback, self._app_id), outcome
         )
 
-    async def _create_and_send(self, recipient_id: str, activity: Activity) -> Delivered:
-        """No stored conversation: open the 1:1 chat by the user's Entra ID object id."""
+    async def _create_and_send(self, recipient_id: str, payload: dict[str, Any]) -> Delivered:
+        """No stored conversation: open the 1:1 chat by the user's Entra ID object id.
+
+        Teams answers 403 when the app is not installed for the user; with an installer
+        (Graph) the app is installed for them, and the message goes to the chat that gives.
+        """
+        activity = Activity().deserialize(payload)
         latest = self._latest()
         if latest is None:
             raise DeliveryError("no service URL known yet to open a chat", retryable=True)
@@ -170,12 +178,28 @@ class TeamsNotifier:
             response = await _captured(sent, turn_context.send_activity(activity))
             sent["id"] = response.id if response else None
 
-        await self._call(
-            self._adapter.create_conversation(
-                self._app_id, callback, parameters, "msteams", service_url
-            ),
-            sent,
-        )
+        try:
+            await self._call(
+                self._adapter.create_conversation(
+                    self._app_id, callback, parameters, "msteams", service_url
+                ),
+                sent,
+            )
+        except DeliveryError as error:
+            if self._installer is None or error.status != 403 or "ref" in sent:
+                raise
+            log.info("app not installed for user %s; installing it through Graph", recipient_id)
+            chat_id = await self._installer.install_and_get_chat(recipient_id)
+            ref = chat_conversation_ref(
+                chat_id=chat_id,
+                service_url=service_url,
+                tenant_id=tenant,
+                bot_app_id=self._app_id,
+                user_id=recipient_id,
+                now=self._now(),
+            )
+            delivered = await self.send(recipient_id, ref, payload)
+            return Delivered(delivered.activity_id, ref)
         return Delivered(sent.get("id"), sent.get("ref"))
 
     async def _call(self, operation: Any, outcome: dict[str, Any]) -> None:
