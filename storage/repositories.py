@@ -346,6 +346,17 @@ class SqlOutbox:
         result = await self._session.execute(statement)
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def enqueue_many(self, messages: Sequence[OutboxMessage]) -> int:
+        if not messages:
+            return 0
+        statement = (
+            _insert(self._session, OutboxRow)
+            .values([_values(m) for m in messages])
+            .on_conflict_do_nothing(index_elements=["key"])
+        )
+        result = await self._session.execute(statement)
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def enqueue_update(self, message: OutboxMessage) -> None:
         statement = (
             _insert(self._session, OutboxRow)
@@ -596,6 +607,16 @@ class SqlReminders:
                 detail=dict(reminder.detail),
             )
         )
+
+    async def mark(
+        self, keys: Sequence[str], status: ReminderStatus, sent_at: datetime | None
+    ) -> None:
+        if keys:
+            await self._session.execute(
+                update(ReminderRow)
+                .where(ReminderRow.key.in_(list(keys)))
+                .values(status=status.value, sent_at=sent_at)
+            )
 
     async def for_case(self, case_id: str) -> Sequence[Reminder]:
         rows = (

@@ -130,6 +130,9 @@ class _Outbox:
         self._w.outbox[message.key] = copy.deepcopy(message)
         return True
 
+    async def enqueue_many(self, messages: Sequence[OutboxMessage]) -> int:
+        return sum([await self.enqueue(m) for m in messages])
+
     async def enqueue_update(self, message: OutboxMessage) -> None:
         existing = self._w.outbox.get(message.key)
         if existing is None:
@@ -254,6 +257,12 @@ class _Reminders:
 
     async def save(self, reminder: Reminder) -> None:
         self._w.reminders[reminder.key] = copy.deepcopy(reminder)
+
+    async def mark(self, keys: Sequence[str], status: ReminderStatus,
+                   sent_at: datetime | None) -> None:
+        for key in keys:
+            self._w.reminders[key].status = status
+            self._w.reminders[key].sent_at = sent_at
 
     async def for_case(self, case_id: str) -> Sequence[Reminder]:
         return [copy.deepcopy(r) for r in sorted(self._w.reminders.values(),

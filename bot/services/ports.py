@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from bot.domain.case import Case, CaseEvent
 from bot.domain.followup import Observation
 from bot.domain.people import Person
-from bot.domain.reminders import Reminder
+from bot.domain.reminders import Reminder, ReminderStatus
 
 
 class Clock(Protocol):
@@ -127,6 +127,10 @@ class Outbox(Protocol):
         """False when a message with the same key exists already (nothing is changed then)."""
         ...
 
+    async def enqueue_many(self, messages: Sequence[OutboxMessage]) -> int:
+        """One statement for many (the reminder dispatcher); keys already there are skipped."""
+        ...
+
     async def enqueue_update(self, message: OutboxMessage) -> None:
         """Upsert by key: a pending update takes the newer payload and a bumped version."""
         ...
@@ -187,6 +191,12 @@ class Reminders(Protocol):
         ...
 
     async def save(self, reminder: Reminder) -> None: ...
+
+    async def mark(
+        self, keys: Sequence[str], status: ReminderStatus, sent_at: datetime | None
+    ) -> None:
+        """One statement for a batch of claimed reminders."""
+        ...
 
     async def for_case(self, case_id: str) -> Sequence[Reminder]: ...
 

@@ -85,28 +85,27 @@ def render(svc: Services, reminder: Reminder, case: Case, now: datetime) -> dict
 async def run_due_reminders(svc: Services, *, limit: int = 500) -> tuple[int, int]:
     """One pass; returns (sent, voided)."""
     now = svc.clock.now()
-    sent = voided = 0
     policy = reminder_rules(svc.school)
     async with svc.uow() as uow:
         due = await uow.reminders.claim_due(now, limit)
         cases: dict[str, Case | None] = {}
         events: list[CaseEvent] = []
+        messages: list[OutboxMessage] = []
+        sent_keys: list[str] = []
+        void_keys: list[str] = []
         for reminder in due:
             if reminder.case_id not in cases:
                 cases[reminder.case_id] = await uow.cases.get(reminder.case_id)
             case = cases[reminder.case_id]
             if case is None or not still_relevant(reminder, case):
-                reminder.status = ReminderStatus.VOID
-                await uow.reminders.save(reminder)
-                voided += 1
+                void_keys.append(reminder.key)
                 continue
-            recipient = reminder.recipient_id
-            await uow.outbox.enqueue(
+            messages.append(
                 OutboxMessage(
                     id=uuid.uuid4().hex,
                     key=f"reminder:{reminder.key}",
                     kind=MessageKind.NOTICE,
-                    recipient_id=recipient,
+                    recipient_id=reminder.recipient_id,
                     payload=render(svc, reminder, case, now),
                     created_at=now,
                     next_attempt_at=now,
@@ -115,25 +114,26 @@ async def run_due_reminders(svc: Services, *, limit: int = 500) -> tuple[int, in
             )
             for follow in follow_ups(reminder, case, svc.school.calendar, policy):
                 await uow.reminders.add(follow)
-            reminder.status = ReminderStatus.SENT
-            reminder.sent_at = now
-            await uow.reminders.save(reminder)
+            sent_keys.append(reminder.key)
             events.append(
                 CaseEvent(
                     case.id,
                     EventKind.REMINDER_SENT,
                     None,
                     now,
-                    {"kind": reminder.kind.value, "recipient": recipient},
+                    {"kind": reminder.kind.value, "recipient": reminder.recipient_id},
                 )
             )
-            sent += 1
+        # One statement each for the batch; the claimed rows stay locked until this commit.
+        await uow.outbox.enqueue_many(messages)
+        await uow.reminders.mark(sent_keys, ReminderStatus.SENT, now)
+        await uow.reminders.mark(void_keys, ReminderStatus.VOID, None)
         await uow.events.append(events)
         await uow.commit()
-    if sent:
-        log.info("reminders: %d sent, %d void", sent, voided)
+    if sent_keys:
+        log.info("reminders: %d sent, %d void", len(sent_keys), len(void_keys))
         svc.outbox_ready.set()
-    return sent, voided
+    return len(sent_keys), len(void_keys)
 
 
 async def run_all_due(svc: Services, *, limit: int = 500) -> tuple[int, int]:
