@@ -247,6 +247,9 @@ async def test_my_cases_shows_content_only_to_recipients(tmp_path: Path) -> None
         await _report(bot)
         await bot.say(LEADER_9, "mine saker")
         assert "Ola Nordmann" in bot.to(LEADER_9)[-1].card_json
+        assert "Neste: start undersøkelsen (snarest)" in bot.to(LEADER_9)[-1].card_json
+        assert "Åpne sak" in bot.to(LEADER_9)[-1].card_json
+        assert_valid_card(bot.to(LEADER_9)[-1].card or {})
         await bot.say(TEACHER_9, "mine saker")
         mine = bot.to(TEACHER_9)[-1].card_json
         assert "2026-0001" in mine and "Ola Nordmann" not in mine

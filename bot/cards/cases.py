@@ -25,6 +25,7 @@ class CaseLine:
     """Shown only to the people the case is routed to; None on the reporter's own list."""
     needs_me: bool = False
     next_evaluation_on: date | None = None
+    next_step: str | None = None
 
 
 def my_cases_card(routed: Sequence[CaseLine], reported: Sequence[CaseLine]) -> dict[str, Any]:
@@ -41,7 +42,9 @@ def my_cases_card(routed: Sequence[CaseLine], reported: Sequence[CaseLine]) -> d
         body.append(text("Saker du har ansvar for", bold=True))
         for line in routed[:20]:
             flag = " – venter på deg" if line.needs_me else ""
-            if line.next_evaluation_on is not None:
+            if line.next_step:
+                flag += f" · {line.next_step}"
+            elif line.next_evaluation_on is not None:
                 flag += f" · evaluering {line.next_evaluation_on:%d.%m.%Y}"
             # The pupil's name is typed text: a TextRun shows it verbatim, never as Markdown.
             body.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.case import STATE_LABELS, Case
+from bot.domain.case import STATE_LABELS, Case, CaseState
 from bot.domain.people import Person
 from bot.services.context import Services
 
@@ -27,6 +27,22 @@ async def my_cases(svc: Services, person: Person) -> MyCases:
 
 def state_label(case: Case) -> str:
     return STATE_LABELS[case.state]
+
+
+def next_step(case: Case) -> str:
+    """What the law asks for next in the case (plan 8.4–8.7), as «Mine saker» shows it."""
+    if case.state is CaseState.MELDE_FRA:
+        return "Neste: start undersøkelsen (snarest)"
+    if case.state is CaseState.UNDERSOKE:
+        return (
+            "Neste: lag aktivitetsplan" if case.investigation else "Neste: dokumenter undersøkelsen"
+        )
+    if case.state is CaseState.TILTAK:
+        due = case.next_evaluation_on
+        return f"Neste: evaluering {due:%d.%m.%Y}" if due else "Neste: juster planen"
+    if case.state is CaseState.SKOLEEIER:
+        return "Hos skoleeier"
+    return "Avsluttet"
 
 
 def needs(case: Case, person_id: str) -> bool:

@@ -22,7 +22,7 @@ from bot.dialogs.report import ReportFlow, card_message
 from bot.domain.people import Person, unknown_person
 from bot.knowledge import KnowledgeBase
 from bot.services.alerts import alert_for
-from bot.services.cases import my_cases, needs, state_label
+from bot.services.cases import my_cases, needs, next_step, state_label
 from bot.services.context import Services
 from bot.services.delivery import pending_failure_notice
 from bot.services.intents import Intent, classify
@@ -236,6 +236,7 @@ class TryggSkoleBot(ActivityHandler):
                     c.report.pupil_name,
                     needs(c, person.aad_object_id),
                     c.next_evaluation_on,
+                    next_step(c),
                 )
                 for c in cases.routed
             ],
