@@ -10,9 +10,10 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 from bot.cards.log import suggest_report_card
 from bot.domain.case import AccessDenied, Case, CaseEvent, DomainError, EventKind
@@ -37,6 +38,8 @@ from bot.services.ports import ExportLink, MessageKind, OutboxMessage, UnitOfWor
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
+
 EXPORT_LINK_MINUTES = 10
 
 
@@ -47,6 +50,10 @@ class FollowUp:
     case: Case | None
     errors: FormErrors | None = None
     message: str | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.case is not None and self.errors is None and self.message is None
 
 
 def today(svc: Services) -> date:
@@ -70,11 +77,16 @@ async def open_case(svc: Services, case_id: str, person: Person) -> Case:
     return case
 
 
-async def save_investigation(
-    svc: Services, case_id: str, person: Person, values: Mapping[str, object]
+async def _change(
+    svc: Services,
+    case_id: str,
+    person: Person,
+    parsed: T | FormErrors,
+    act: Callable[[Case, T], list[CaseEvent]],
+    *,
+    plan_reminders: bool = False,
 ) -> FollowUp:
-    now = svc.clock.now()
-    parsed = parse_investigation(values, today=today(svc), now=now, by=person.aad_object_id)
+    """The shape every follow-up change has: lock the case, check access, apply, audit."""
     async with svc.uow() as uow:
         case = await uow.cases.get_for_update(case_id)
         if case is None or not case.can_view(person.aad_object_id):
@@ -82,14 +94,35 @@ async def save_investigation(
         if isinstance(parsed, FormErrors):
             return FollowUp(case, parsed)
         try:
-            events = case.record_investigation(parsed, person.aad_object_id, now)
+            events = act(case, parsed)
+        except AccessDenied:
+            raise
         except DomainError as error:
             return FollowUp(case, message=error.message)
         await uow.cases.save(case)
         await _audit(uow, events)
+        if plan_reminders:
+            for reminder in evaluation_reminders(case, svc.school.calendar):
+                await uow.reminders.add(reminder)
         await uow.commit()
-    log.info("case %s: investigation saved by %s", case.id, person.aad_object_id)
     return FollowUp(case)
+
+
+async def save_investigation(
+    svc: Services, case_id: str, person: Person, values: Mapping[str, object]
+) -> FollowUp:
+    now = svc.clock.now()
+    parsed = parse_investigation(values, today=today(svc), now=now, by=person.aad_object_id)
+    outcome = await _change(
+        svc,
+        case_id,
+        person,
+        parsed,
+        lambda case, found: case.record_investigation(found, person.aad_object_id, now),
+    )
+    if outcome.changed:
+        log.info("case %s: investigation saved by %s", case_id, person.aad_object_id)
+    return outcome
 
 
 async def save_plan(
@@ -105,26 +138,18 @@ async def save_plan(
         now=now,
         by=person.aad_object_id,
     )
-    async with svc.uow() as uow:
-        case = await uow.cases.get_for_update(case_id)
-        if case is None or not case.can_view(person.aad_object_id):
-            raise AccessDenied()
-        if isinstance(parsed, FormErrors):
-            return FollowUp(case, parsed)
-        try:
-            events = case.save_plan(parsed, person.aad_object_id, now)
-        except AccessDenied:
-            raise
-        except DomainError as error:
-            return FollowUp(case, message=error.message)
-        await uow.cases.save(case)
-        await _audit(uow, events)
-        for reminder in evaluation_reminders(case, svc.school.calendar):
-            await uow.reminders.add(reminder)
-        await uow.commit()
-    log.info("case %s: plan version %d saved by %s", case.id, version, person.aad_object_id)
-    schedule_sync(svc, case)
-    return FollowUp(case)
+    outcome = await _change(
+        svc,
+        case_id,
+        person,
+        parsed,
+        lambda case, plan: case.save_plan(plan, person.aad_object_id, now),
+        plan_reminders=True,
+    )
+    if outcome.changed and outcome.case is not None:
+        log.info("case %s: plan version %d saved by %s", case_id, version, person.aad_object_id)
+        schedule_sync(svc, outcome.case)
+    return outcome
 
 
 async def evaluate(
@@ -140,28 +165,20 @@ async def evaluate(
         by=person.aad_object_id,
         default_next=day + timedelta(weeks=svc.school.evaluation_weeks),
     )
-    async with svc.uow() as uow:
-        case = await uow.cases.get_for_update(case_id)
-        if case is None or not case.can_view(person.aad_object_id):
-            raise AccessDenied()
-        if isinstance(parsed, FormErrors):
-            return FollowUp(case, parsed)
-        try:
-            events = case.evaluate(parsed, person.aad_object_id, now)
-        except AccessDenied:
-            raise
-        except DomainError as error:
-            return FollowUp(case, message=error.message)
-        await uow.cases.save(case)
-        await _audit(uow, events)
-        if parsed.outcome is Outcome.CONTINUE:
-            for reminder in evaluation_reminders(case, svc.school.calendar):
-                await uow.reminders.add(reminder)
-        await uow.commit()
-    if parsed.outcome is Outcome.CONTINUE:
-        schedule_sync(svc, case)
-    log.info("case %s: evaluated (%s) by %s", case.id, parsed.outcome.value, person.aad_object_id)
-    return FollowUp(case)
+    continued = not isinstance(parsed, FormErrors) and parsed.outcome is Outcome.CONTINUE
+    outcome = await _change(
+        svc,
+        case_id,
+        person,
+        parsed,
+        lambda case, evaluation: case.evaluate(evaluation, person.aad_object_id, now),
+        plan_reminders=continued,
+    )
+    if outcome.changed and outcome.case is not None:
+        log.info("case %s: evaluated by %s", case_id, person.aad_object_id)
+        if continued:
+            schedule_sync(svc, outcome.case)
+    return outcome
 
 
 async def add_member(svc: Services, case_id: str, person: Person, member_id: str) -> FollowUp:
