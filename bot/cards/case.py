@@ -29,7 +29,8 @@ from bot.cards.common import (
     submit,
     text,
 )
-from bot.cards.followup import STAFF_PICKER_STYLE, choice_input, evaluation_form
+from bot.cards.followup import STAFF_PICKER_STYLE, evaluation_form
+from bot.cards.inputs import choice_input
 from bot.domain.case import CaseState
 from bot.domain.followup import (
     LEVELS,

@@ -27,6 +27,14 @@ from bot.cards.common import (
     submit,
     text,
 )
+from bot.cards.inputs import (
+    choice_input,
+    date_input,
+    error_summary,
+    field_error,
+    text_input,
+    toggle_input,
+)
 from bot.domain.followup import (
     LEVELS,
     MAX_NOTE,
@@ -38,9 +46,6 @@ from bot.domain.followup import (
     Level,
     Method,
 )
-
-FORM_ERROR: Final = "form"
-"""Key of an error that belongs to the whole form rather than one field."""
 
 STAFF_PICKER_STYLE: Final = "compact"
 """Teams renders `filtered` (static typeahead) for schema 1.5, but the published 1.5 schema
@@ -72,140 +77,8 @@ INVESTIGATION_PRIVACY = (
     "elever opplever få gode relasjoner eller et utrygt miljø, hvis undersøkelsene viser det."
 )
 RESPONSIBLE_HINT = "Ansvarlig må være en ansatt – aldri en elev eller en forelder (§ 12-4)."
-_MARKERS = ("true", "ja", "yes", "1")
 
 # --- shared form builders -------------------------------------------------------------------
-
-
-def error_summary(errors: Mapping[str, str]) -> dict[str, Any]:
-    """At the top, where a phone user lands after submitting."""
-    items: list[dict[str, Any]] = [text("Noe må rettes før du kan lagre:", bold=True)]
-    if FORM_ERROR in errors:
-        items.append(text(errors[FORM_ERROR], color="attention"))
-    items += [
-        text(f"• {message}", color="attention", spacing="small")
-        for key, message in errors.items()
-        if key != FORM_ERROR
-    ]
-    return notice(items, style="attention", spacing="small")
-
-
-def field_error(errors: Mapping[str, str], key: str) -> list[dict[str, Any]]:
-    """Under the field, where it is fixed."""
-    if key not in errors:
-        return []
-    return [text(errors[key], color="attention", small=True, spacing="small")]
-
-
-def text_input(
-    input_id: str,
-    label: str,
-    *,
-    max_length: int,
-    value: str | None,
-    required: bool = False,
-    error_message: str | None = None,
-    multiline: bool = False,
-    placeholder: str | None = None,
-) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "Input.Text",
-        "id": input_id,
-        "label": label,
-        "isRequired": required,
-        "errorMessage": error_message or f"Skriv høyst {max_length} tegn.",
-        "maxLength": max_length,
-    }
-    if multiline:
-        element["isMultiline"] = True
-    if placeholder:
-        element["placeholder"] = placeholder
-    if value:
-        # A value over the limit can only come from a client that ignored maxLength; the
-        # parser already refused it, and an over-long prefill would break the card's size.
-        element["value"] = value[:max_length]
-    return element
-
-
-def choice_input(
-    input_id: str,
-    label: str,
-    choices: Sequence[tuple[str, str]],
-    *,
-    value: str | None,
-    required: bool,
-    error_message: str,
-    style: str,
-    placeholder: str | None = None,
-) -> dict[str, Any]:
-    """`choices` are (value, title); a value the card does not offer is not preselected."""
-    element: dict[str, Any] = {
-        "type": "Input.ChoiceSet",
-        "id": input_id,
-        "label": label,
-        "isRequired": required,
-        "errorMessage": error_message,
-        "style": style,
-        "wrap": True,
-        "choices": [{"title": title, "value": key} for key, title in choices],
-    }
-    if placeholder:
-        element["placeholder"] = placeholder
-    if value and value in {key for key, _ in choices}:
-        element["value"] = value
-    return element
-
-
-def toggle_input(input_id: str, label: str, title: str, value: str | None) -> dict[str, Any]:
-    on = (value or "").strip().lower() in _MARKERS
-    return {
-        "type": "Input.Toggle",
-        "id": input_id,
-        "label": label,
-        "title": title,
-        "valueOn": "true",
-        "valueOff": "false",
-        "value": "true" if on else "false",
-        "isRequired": False,
-        "errorMessage": "Kryss av eller la stå tom.",
-        "wrap": True,
-    }
-
-
-def date_input(
-    input_id: str,
-    label: str,
-    *,
-    value: str | None,
-    error_message: str,
-    required: bool = False,
-    minimum: date | None = None,
-    maximum: date | None = None,
-) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "Input.Date",
-        "id": input_id,
-        "label": label,
-        "isRequired": required,
-        "errorMessage": error_message,
-    }
-    if minimum is not None:
-        element["min"] = minimum.isoformat()
-    if maximum is not None:
-        element["max"] = maximum.isoformat()
-    day = _parse_day(value)
-    if day is not None:
-        element["value"] = day.isoformat()
-    return element
-
-
-def _parse_day(value: str | None) -> date | None:
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
 
 
 def clip(value: str, limit: int) -> str:

@@ -22,7 +22,7 @@ from bot.cards.common import (
     submit,
     text,
 )
-from bot.cards.followup import date_input, error_summary, field_error, text_input
+from bot.cards.inputs import date_input, error_summary, field_error, text_input
 from bot.domain.followup import (
     MAX_NOTE,
     OBSERVATION_WINDOW_DAYS,

@@ -25,6 +25,14 @@ from bot.cards.common import (
     text,
     yes_no,
 )
+from bot.cards.inputs import (
+    choice_input,
+    date_input,
+    error_summary,
+    field_error,
+    text_input,
+    toggle_input,
+)
 from bot.domain.report import (
     CATEGORIES,
     MAX_CLASS,
@@ -40,14 +48,9 @@ from bot.domain.report import (
 )
 from bot.domain.school import SchoolOwner
 
-FORM_ERROR = "form"
-"""Key of an error that belongs to the whole form rather than one field."""
-
 INTERVENED_CHOICES: dict[str, str] = {"ja": "Ja", "nei": "Nei"}
 """The values `Report.to_values` writes for `intervened`, with what the form shows."""
 
-_TRUE = {"true", "ja", "yes", "1"}
-_FALSE = {"false", "nei", "no", "0", ""}
 
 PRIVACY_REMINDER = (
     "Ikke skriv navn på andre elever, ikke fødselsnummer, og ikke flere helseopplysninger "
@@ -62,36 +65,9 @@ PUPIL_INFORMED_NOTE = (
 # --- the form -------------------------------------------------------------------------------
 
 
-def _choices(options: Mapping[str, str]) -> list[dict[str, str]]:
-    return [{"title": title, "value": value} for value, title in options.items()]
-
-
-def _text_input(
-    field: Field,
-    label: str,
-    *,
-    max_length: int,
-    required: bool,
-    error_message: str,
-    value: str | None,
-    multiline: bool = False,
-    placeholder: str | None = None,
-) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "Input.Text",
-        "id": field.value,
-        "label": label,
-        "isRequired": required,
-        "errorMessage": error_message,
-        "maxLength": max_length,
-    }
-    if multiline:
-        element["isMultiline"] = True
-    if placeholder:
-        element["placeholder"] = placeholder
-    if value:
-        element["value"] = value
-    return element
+def _text_input(field: Field, label: str, **options: Any) -> dict[str, Any]:
+    """The report shows a person's own over-long text back in full, so they can shorten it."""
+    return text_input(field.value, label, clip=False, **options)
 
 
 def _choice_input(
@@ -99,83 +75,30 @@ def _choice_input(
     label: str,
     options: Mapping[str, str],
     *,
-    required: bool,
-    error_message: str,
-    value: str | None,
     expanded: bool,
-    multi: bool = False,
-    placeholder: str | None = None,
+    **rest: Any,
 ) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "Input.ChoiceSet",
-        "id": field.value,
-        "label": label,
-        "isRequired": required,
-        "errorMessage": error_message,
-        "style": "expanded" if expanded else "compact",
-        "wrap": True,
-        "choices": _choices(options),
-    }
-    if multi:
-        element["isMultiSelect"] = True
-    if placeholder:
-        element["placeholder"] = placeholder
-    # A value the card does not offer would render as an empty choice or confuse the client.
-    if value:
-        picked = [v for v in (p.strip() for p in value.split(",")) if v in options]
-        if picked:
-            element["value"] = ",".join(picked if multi else picked[:1])
-    return element
+    return choice_input(
+        field.value,
+        label,
+        list(options.items()),
+        style="expanded" if expanded else "compact",
+        **rest,
+    )
 
 
 def _toggle(field: Field, label: str, title: str, value: str | None) -> dict[str, Any]:
-    on = (value or "").strip().lower() in _TRUE
-    return {
-        "type": "Input.Toggle",
-        "id": field.value,
-        "label": label,
-        "title": title,
-        "valueOn": "true",
-        "valueOff": "false",
-        "value": "true" if on else "false",
-        "isRequired": False,
-        "errorMessage": "Svar ja eller nei.",
-        "wrap": True,
-    }
+    return toggle_input(field.value, label, title, value, error_message="Svar ja eller nei.")
 
 
 def _date_input(value: str | None, today: date) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "Input.Date",
-        "id": Field.OCCURRED_ON.value,
-        "label": "Dato",
-        "isRequired": False,
-        "errorMessage": "Velg en dato som ikke er fram i tid.",
-        "max": today.isoformat(),
-    }
-    if value:
-        try:
-            day = date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            day = None
-        if day is not None:
-            element["value"] = day.isoformat()
-    return element
-
-
-def _field_error(message: str) -> dict[str, Any]:
-    return text(message, color="attention", small=True, spacing="small")
-
-
-def _error_summary(errors: Mapping[str, str]) -> dict[str, Any]:
-    items: list[dict[str, Any]] = [text("Noe må rettes før du kan gå videre:", bold=True)]
-    if FORM_ERROR in errors:
-        items.append(text(errors[FORM_ERROR], color="attention"))
-    field_messages = [message for key, message in errors.items() if key != FORM_ERROR]
-    items += [
-        text(f"• {message}", color="attention", spacing="small") for message in field_messages
-    ]
-    return notice(items, style="attention", spacing="small")
+    return date_input(
+        Field.OCCURRED_ON.value,
+        "Dato",
+        value=value,
+        error_message="Velg en dato som ikke er fram i tid.",
+        maximum=today,
+    )
 
 
 def report_form_card(
@@ -381,12 +304,12 @@ def report_form_card(
 
     body: list[dict[str, Any]] = [heading("Meld fra om en bekymring")]
     if errors:
-        body.append(_error_summary(errors))
+        body.append(error_summary(errors, lead="Noe må rettes før du kan gå videre:"))
     body.append(notice([text(PRIVACY_REMINDER, small=True)], style="emphasis", spacing="small"))
     for field, elements in inputs:
         body += elements
         if field is not None and field.value in errors:
-            body.append(_field_error(errors[field.value]))
+            body += field_error(errors, field.value)
 
     actions = [
         submit(
