@@ -25,6 +25,7 @@ from bot.cards.common import (
     heading,
     local_date,
     notice,
+    rich,
     run,
     submit,
     text,
@@ -117,10 +118,6 @@ def _clip(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[:limit].rstrip() + MORE_IN_PDF
 
 
-def _rich(*inlines: dict[str, Any], spacing: str = "small") -> dict[str, Any]:
-    return {"type": "RichTextBlock", "inlines": list(inlines), "spacing": spacing}
-
-
 def _section(title: str) -> dict[str, Any]:
     return {
         "type": "TextBlock",
@@ -139,7 +136,7 @@ def _long(label: str, value: str, limit: int) -> list[dict[str, Any]]:
         return [detail(label, "Ikke skrevet")]
     return [
         text(label, bold=True, spacing="medium"),
-        _rich(run(_clip(value, limit))),
+        rich(run(_clip(value, limit))),
     ]
 
 
@@ -149,7 +146,7 @@ def _name(view: CaseView, staff_id: str) -> str:
 
 def _acknowledged(status: RecipientStatus) -> dict[str, Any]:
     seen = status.acknowledged_at
-    return _rich(
+    return rich(
         run(f"{status.name} ({status.role_label}): ", bold=True),
         {
             "type": "TextRun",
@@ -206,7 +203,7 @@ def _report(view: CaseView, limit: int) -> list[dict[str, Any]]:
         items.append(detail("Alvorlighet", "Spesielt alvorlig sak"))
     if view.signs:
         items.append(text("Kjennetegn", bold=True, spacing="medium"))
-        items += [_rich(run(f"• {sign}"), spacing="none") for sign in view.signs]
+        items += [rich(run(f"• {sign}"), spacing="none") for sign in view.signs]
     items += _long("Hva melderen har sett eller hørt", view.description, limit)
     if view.intervention:
         items += _long("Hvordan melderen grep inn", view.intervention, limit)
@@ -255,7 +252,7 @@ def _investigation(view: CaseView, limit: int) -> list[dict[str, Any]]:
         inlines = [run(f"{METHODS[step.method]}, {format_date(step.done_on)}", bold=True)]
         if step.note:
             inlines.append(run(f": {_clip(step.note, limit)}"))
-        items.append(_rich(*inlines))
+        items.append(rich(*inlines))
     if not found.steps:
         items.append(detail("Gjennomført", "Ingen metoder registrert ennå"))
     items += _long("Oppsummering av funn", found.findings, limit)
@@ -278,7 +275,7 @@ def _plan(view: CaseView, room: _Room) -> list[dict[str, Any]]:
     items.append(text("2.–4. Tiltakene", bold=True, spacing="medium"))
     for number, measure in enumerate(plan.measures, start=1):
         items += [
-            _rich(
+            rich(
                 run(f"{number}. {LEVELS[measure.level]}: ", bold=True),
                 run(_clip(measure.description, limit)),
                 spacing="medium",
@@ -295,7 +292,7 @@ def _plan(view: CaseView, room: _Room) -> list[dict[str, Any]]:
     items.append(text(f"Tidligere versjoner: {len(older)}", bold=True, spacing="medium"))
     shown = list(reversed(older))[: room.older_plans]
     items += [
-        _rich(
+        rich(
             run(
                 f"Versjon {old.version} · {format_date(local_date(old.created_at))} · ", subtle=True
             ),
@@ -317,7 +314,7 @@ def _evaluations(view: CaseView, room: _Room) -> list[dict[str, Any]]:
     newest = list(reversed(view.evaluations))[: room.evaluations]
     for evaluation in newest:
         items.append(
-            _rich(
+            rich(
                 run(
                     f"{format_datetime(evaluation.at)} · versjon {evaluation.plan_version} · "
                     f"{OUTCOMES[evaluation.outcome]}",
@@ -327,7 +324,7 @@ def _evaluations(view: CaseView, room: _Room) -> list[dict[str, Any]]:
                 spacing="medium",
             )
         )
-        items.append(_rich(run(_clip(evaluation.note, limit))))
+        items.append(rich(run(_clip(evaluation.note, limit))))
         if evaluation.next_evaluation_on is not None:
             items.append(detail("Neste evaluering", format_date(evaluation.next_evaluation_on)))
     if len(view.evaluations) > len(newest):

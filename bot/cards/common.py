@@ -101,6 +101,11 @@ def run(text_: str, *, bold: bool = False, subtle: bool = False) -> dict[str, An
     return inline
 
 
+def rich(*inlines: dict[str, Any], spacing: str = "small") -> dict[str, Any]:
+    """A RichTextBlock of TextRuns: the safe way to show text a person typed."""
+    return {"type": "RichTextBlock", "inlines": list(inlines), "spacing": spacing}
+
+
 def detail(label: str, value: str) -> dict[str, Any]:
     """`Label: value` on one wrapping line; narrower than a FactSet on a phone and Markdown-safe."""
     return {

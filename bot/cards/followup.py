@@ -23,6 +23,7 @@ from bot.cards.common import (
     format_datetime,
     heading,
     notice,
+    rich,
     run,
     submit,
     text,
@@ -88,10 +89,6 @@ def clip(value: str, limit: int) -> str:
 
 def days_text(count: int) -> str:
     return f"{count} skoledag" if count == 1 else f"{count} skoledager"
-
-
-def _rich(*inlines: dict[str, Any], spacing: str = "small") -> dict[str, Any]:
-    return {"type": "RichTextBlock", "inlines": list(inlines), "spacing": spacing}
 
 
 def _section(title: str) -> dict[str, Any]:
@@ -554,7 +551,7 @@ def plan_summary(
     ]
     for number, measure in enumerate(plan.measures, start=1):
         items.append(
-            _rich(
+            rich(
                 run(f"{number}. {LEVELS[measure.level]}: ", bold=True),
                 run(clip(measure.description, limit // 2)),
                 run(
