@@ -4,9 +4,12 @@ Bot Connector. A teacher reports through the cards; rektor and the leader get al
 from __future__ import annotations
 
 import json
+import logging
 import re
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bot.cards.actions import CASE, DRAFT, VERB, Verb
 from bot.services.ports import MessageStatus
@@ -269,3 +272,25 @@ async def test_sent_state_is_recorded(tmp_path: Path) -> None:
             messages = await uow.outbox.for_case(case.id)
         assert {m.status for m in messages} == {MessageStatus.SENT}
         assert all(m.activity_id for m in messages)
+
+
+async def test_no_pupil_name_or_free_text_reaches_the_log(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    for noisy in ("aiosqlite", "sqlalchemy", "aiohttp.access"):  # DEBUG-only chatter, off
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    async with running_bot(tmp_path) as bot:
+        await _install(bot, TEACHER_9, REKTOR, LEADER_9)
+        await _report(bot, pupil_name="Zelda Kvist", description="Hemmelig hendelse i gangen",
+                      staff_suspected="true")
+        await bot.deliver()
+        await bot.say(TEACHER_9, "hvordan melder jeg fra om Zelda Kvist?")
+        case_id = _case_id(bot.to(REKTOR)[-1].card_json)
+        await bot.press(REKTOR, Verb.TAKE, {CASE: case_id})
+        await bot.press(TEACHER_8, Verb.TAKE, {CASE: case_id})
+        await bot.deliver()
+    text = "\n".join(record.getMessage() for record in caplog.records)
+    assert "case" in text  # the flow was logged, by id
+    for secret in ("Zelda", "Kvist", "Hemmelig hendelse"):
+        assert secret not in text
