@@ -36,6 +36,7 @@ def _logging() -> None:
         "aiosqlite",
         "sqlalchemy",
         "asyncpg",
+        "alembic.runtime.plugins",
     ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
