@@ -294,3 +294,26 @@ async def test_no_pupil_name_or_free_text_reaches_the_log(
     assert "case" in text  # the flow was logged, by id
     for secret in ("Zelda", "Kvist", "Hemmelig hendelse"):
         assert secret not in text
+
+
+async def test_every_kind_of_activity_stores_the_senders_chat(tmp_path: Path) -> None:
+    from tests.teams import activity, invoke
+
+    async with running_bot(tmp_path) as bot:
+        url = bot.connector.url
+        await bot.post(activity(LEADER_9, service_url=url, kind="conversationUpdate",
+                                membersAdded=[{"id": f"29:{LEADER_9}"}]))
+        await bot.post(invoke(REKTOR, service_url=url, verb=Verb.REFRESH, data={CASE: "x"}))
+        await bot.post(activity(TEACHER_8, service_url=url, text="hjelp"))
+        group = activity(TEACHER_9, service_url=url, text="hjelp")
+        group["conversation"]["conversationType"] = "groupChat"
+        await bot.post(group)
+        async with bot.runtime.services.uow() as uow:
+            stored = {p: await uow.conversations.get(p)
+                      for p in (LEADER_9, REKTOR, TEACHER_8, TEACHER_9)}
+        assert stored[LEADER_9] is not None and stored[REKTOR] is not None
+        assert stored[TEACHER_8] is not None
+        assert stored[TEACHER_9] is None  # a group chat is never used for alerts
+        reference = stored[REKTOR].reference  # type: ignore[union-attr]
+        assert reference["conversation"]["id"] == conversation_id(REKTOR)
+        assert reference["serviceUrl"] == url
