@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.cards.actions import CASE, DRAFT, VERB, Verb
+from bot.domain.case import EventKind
 from bot.services.ports import MessageStatus
 from tests.cards.schema import assert_valid_card
 from tests.conftest import DEPUTY, LEADER_9, REKTOR, TEACHER_8, TEACHER_9
@@ -258,6 +259,12 @@ async def test_my_cases_shows_content_only_to_recipients(tmp_path: Path) -> None
         assert "2026-0001" in mine and "Ola Nordmann" not in mine
         await bot.say(TEACHER_8, "mine saker")
         assert "ingen saker" in bot.to(TEACHER_8)[-1].card_json
+        async with bot.runtime.services.uow() as uow:
+            case = await uow.cases.by_submission(_draft(bot.to(TEACHER_9)[1].card or {}))
+            assert case is not None
+            viewed = [e.actor_id for e in await uow.events.for_case(case.id)
+                      if e.kind is EventKind.VIEWED]
+        assert viewed == [LEADER_9]  # the leader's list was a read; the reporter's was not
 
 
 async def test_sent_state_is_recorded(tmp_path: Path) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.domain.case import STATE_LABELS, Case, CaseState
+from bot.domain.case import STATE_LABELS, Case, CaseEvent, CaseState, EventKind
 from bot.domain.people import Person
 from bot.services.context import Services
+
+LISTED = 20
+"""How many routed cases «Mine saker» shows (bot/cards/cases.py shows the first 20)."""
 
 
 @dataclass(frozen=True)
@@ -16,12 +19,22 @@ class MyCases:
 
 
 async def my_cases(svc: Services, person: Person) -> MyCases:
+    """The list shows each routed case's pupil, so it is a read of each, and audited as one;
+    the reporter's own list shows numbers and status only."""
+    now = svc.clock.now()
     async with svc.uow() as uow:
         routed = list(await uow.cases.routed_to(person.aad_object_id))
         routed_ids = {c.id for c in routed}
         reported = [
             c for c in await uow.cases.reported_by(person.aad_object_id) if c.id not in routed_ids
         ]
+        await uow.events.append(
+            [
+                CaseEvent(c.id, EventKind.VIEWED, person.aad_object_id, now, {"via": "mine_saker"})
+                for c in routed[:LISTED]
+            ]
+        )
+        await uow.commit()
     return MyCases(routed, reported)
 
 
