@@ -185,6 +185,10 @@ async def test_someone_not_on_the_case_gets_no_access(tmp_path: Path) -> None:
         assert NO_ACCESS in bot.to(TEACHER_9)[-1].text
         # Rektor adds the miljøteam member, who can then open the case.
         await bot.say(REKTOR, value={VERB: Verb.ADD_MEMBER, CASE: case_id, "member": MILJO})
+        await bot.deliver()
+        told = bot.to(MILJO)[-1]
+        assert "Du er lagt til i sak" in told.card_json and "Ola" not in told.card_json
+        assert_valid_card(told.card or {})
         await bot.say(MILJO, value={VERB: Verb.CASE_OPEN, CASE: case_id})
         assert "Ola Nordmann" in bot.to(MILJO)[-1].card_json
         async with bot.runtime.services.uow() as uow:

@@ -452,3 +452,18 @@ def case_card(
         if len(json.dumps(card).encode("utf-8")) < CARD_BUDGET:
             break
     return card
+
+
+def member_added_card(case_id: str, reference: str, added_by: str) -> dict[str, Any]:
+    """To the person just brought into a case: no content here, the case card holds it."""
+    return adaptive_card(
+        [
+            heading(f"Du er lagt til i sak {reference}"),
+            text(
+                f"{added_by} har lagt deg til i saken, så du kan følge den opp "
+                "(plan 8.3: nærmeste leder kobler på miljøteamet)."
+            ),
+        ],
+        [submit("Åpne saken", Verb.CASE_OPEN, {CASE: case_id}, style="positive")],
+        fallback_text=f"Du er lagt til i sak {reference}.",
+    )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
+from bot.cards.case import member_added_card
 from bot.cards.log import suggest_report_card
 from bot.domain.case import AccessDenied, Case, CaseEvent, DomainError, EventKind
 from bot.domain.followup import (
@@ -195,7 +196,23 @@ async def add_member(svc: Services, case_id: str, person: Person, member_id: str
             return FollowUp(case, message=error.message)
         await uow.cases.save(case)
         await _audit(uow, events)
+        if events:
+            card = member_added_card(case.id, case.reference, person.name)
+            await uow.outbox.enqueue(
+                OutboxMessage(
+                    id=uuid.uuid4().hex,
+                    key=f"member:{case.id}:{member_id}",
+                    kind=MessageKind.NOTICE,
+                    recipient_id=member_id,
+                    payload=card_activity(card, f"Du er lagt til i sak {case.reference}"),
+                    created_at=now,
+                    next_attempt_at=now,
+                    case_id=case.id,
+                )
+            )
         await uow.commit()
+    if events:
+        svc.outbox_ready.set()
     return FollowUp(case)
 
 
