@@ -37,7 +37,7 @@ DRAIN_S = 10.0
 
 async def messages(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
-    return await handle_messages(request, runtime.adapter, runtime.bot)
+    return await handle_messages(request, runtime.adapter, runtime.host)
 
 
 async def export(request: web.Request) -> web.Response:

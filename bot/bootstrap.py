@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
@@ -21,6 +20,7 @@ from botbuilder.integration.aiohttp import (
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import ConfigError, Settings, load_school
+from bot.dialogs.conversation import Conversation
 from bot.domain.school import ConfiguredDirectory, School
 from bot.knowledge import KnowledgeBase, default_knowledge_base
 from bot.services.context import Services
@@ -33,8 +33,9 @@ from bot.services.ports import (
     Directory,
     Notifier,
 )
-from bot.services.ratelimit import RateLimiter
-from bot.teams.bot import TryggSkoleBot
+from bot.services.ratelimit import RateLimiter, app_windows
+from bot.services.replies import ReplySender
+from bot.teams.host import BotbuilderHost, build_adapter_callbacks
 from bot.teams.notifier import TeamsNotifier
 from storage.engine import create_engine, session_factory
 from storage.repositories import SqlUnitOfWork
@@ -84,7 +85,7 @@ class Runtime:
     engine: AsyncEngine
     services: Services
     adapter: CloudAdapter
-    bot: TryggSkoleBot
+    host: BotbuilderHost
     notifier: Notifier
     worker: DeliveryWorker
     latest: LatestConversation = field(default_factory=LatestConversation)
@@ -157,27 +158,7 @@ def build_adapter(settings: Settings) -> CloudAdapter:
         )
     )
     adapter = CloudAdapter(auth)
-
-    async def on_error(turn_context: TurnContext, error: Exception) -> None:
-        # Log ids only: the activity may hold a pupil's name.
-        log.error(
-            "turn failed: activity %s in conversation %s: %s",
-            turn_context.activity.id,
-            turn_context.activity.conversation.id if turn_context.activity.conversation else None,
-            type(error).__name__,
-            exc_info=error,
-        )
-        if turn_context.activity.type == "message":
-            try:
-                await turn_context.send_activity(
-                    "Beklager, noe gikk galt hos meg. Prøv igjen om litt. Haster det, ring rektor."
-                )
-            except Exception:
-                log.warning(
-                    "could not send the error message for activity %s", turn_context.activity.id
-                )
-
-    adapter.on_turn_error = on_error
+    build_adapter_callbacks(adapter)
     return adapter
 
 
@@ -209,13 +190,16 @@ def build_runtime(
         KnowledgeBase.from_file(school.plan_file) if school.plan_file else default_knowledge_base()
     )
     knowledge.ask("melde fra")  # builds the index now, not on the first question
-    bot = TryggSkoleBot(
+    conversation = Conversation(
         services,
         knowledge,
         public_url=settings.public_url,
         on_conversation=memory.remember,
         prefetch=graph.directory.prefetch if graph.directory else None,
     )
+    # One budget for every send of the app: replies in a turn, alerts, reminders.
+    limiter = RateLimiter(time.monotonic, app_windows=app_windows(settings.send_rate_per_s))
+    host = BotbuilderHost(conversation, ReplySender(services, limiter))
     notifier = notifier or TeamsNotifier(
         adapter,
         app_id=settings.app_id,
@@ -227,9 +211,9 @@ def build_runtime(
     worker = DeliveryWorker(
         services,
         notifier,
-        RateLimiter(time.monotonic),
+        limiter,
         lease=timedelta(seconds=settings.outbox_lease_s),
     )
     return Runtime(
-        settings, school, engine, services, adapter, bot, notifier, worker, memory, graph
+        settings, school, engine, services, adapter, host, notifier, worker, memory, graph
     )

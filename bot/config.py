@@ -45,13 +45,15 @@ class Settings:
     public_url: str = ""
     """Where people's browsers reach the bot (PDF downloads); default http://HOST:PORT."""
     outbox_lease_s: float = 30.0
+    """How long a sender owns a message it is sending; a crashed sender's work waits this long."""
     graph_enabled: bool = False
     graph_base_url: str = "https://graph.microsoft.com/v1.0"
     graph_authority: str = ""
     graph_timeout_s: float = 5.0
     teams_catalog_app_id: str = ""
     """The app's id in the tenant's app catalog: enables installing it for a new recipient."""
-    """How long a sender owns a message it is sending; a crashed sender's work waits this long."""
+    send_rate_per_s: int = 50
+    """This instance's share of Teams' ~50 requests a second per app and tenant."""
 
     @property
     def local_mode(self) -> bool:
@@ -104,6 +106,7 @@ class Settings:
             teams_catalog_app_id=env.get("TEAMS_CATALOG_APP_ID", ""),
             public_url=env.get("PUBLIC_URL", "") or f"http://{host}:{port_text}",
             outbox_lease_s=lease,
+            send_rate_per_s=_positive_int(env, "SEND_RATE_PER_SECOND", 50),
             host=env.get("HOST", "127.0.0.1"),
             port=int(port_text),
             database_url=env.get("DATABASE_URL", "") or DEFAULT_DATABASE_URL,
@@ -113,6 +116,13 @@ class Settings:
             app_type=app_type,
             app_tenant_id=tenant,
         )
+
+
+def _positive_int(env: Mapping[str, str], key: str, default: int) -> int:
+    text = env.get(key, "") or str(default)
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"{key} må være et positivt heltall, ikke «{text}».")
+    return int(text)
 
 
 _GUIDish = re.compile(r"^[0-9A-Za-z-]{1,64}$")

@@ -548,9 +548,24 @@ class SqlDrafts:
             return None
         return {str(k): str(v) for k, v in row.values.items()}
 
-    async def delete(self, draft_id: str) -> None:
+    async def open(self, draft_id: str, user_id: str, now: datetime) -> None:
         await self._session.execute(
-            delete(ReportDraftRow).where(ReportDraftRow.draft_id == draft_id)
+            _insert(self._session, ReportDraftRow)
+            .values(draft_id=draft_id, user_id=user_id, values={}, updated_at=now)
+            .on_conflict_do_nothing(index_elements=["draft_id"])
+        )
+
+    async def owner(self, draft_id: str) -> str | None:
+        owner: str | None = await self._session.scalar(
+            select(ReportDraftRow.user_id).where(ReportDraftRow.draft_id == draft_id)
+        )
+        return owner
+
+    async def delete(self, draft_id: str, user_id: str) -> None:
+        await self._session.execute(
+            delete(ReportDraftRow).where(
+                ReportDraftRow.draft_id == draft_id, ReportDraftRow.user_id == user_id
+            )
         )
 
     async def purge(self, before: datetime) -> int:

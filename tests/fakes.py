@@ -229,8 +229,17 @@ class _Drafts:
             return None
         return dict(found[1])
 
-    async def delete(self, draft_id: str) -> None:
-        self._w.drafts.pop(draft_id, None)
+    async def open(self, draft_id: str, user_id: str, now: datetime) -> None:
+        self._w.drafts.setdefault(draft_id, (user_id, {}, now))
+
+    async def owner(self, draft_id: str) -> str | None:
+        found = self._w.drafts.get(draft_id)
+        return found[0] if found else None
+
+    async def delete(self, draft_id: str, user_id: str) -> None:
+        found = self._w.drafts.get(draft_id)
+        if found is not None and found[0] == user_id:
+            del self._w.drafts[draft_id]
 
     async def purge(self, before: datetime) -> int:
         old = [k for k, (_, _, at) in self._w.drafts.items() if at < before]

@@ -6,8 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from bot.cards.actions import Verb
-from bot.domain.case import EventKind
+from bot.domain.case import Case, EventKind
 from bot.services.context import Services
 from bot.services.delivery import DeliveryWorker, RetryPolicy, pending_failure_notice
 from bot.services.ports import DeliveryError, MessageKind, MessageStatus
@@ -128,7 +127,7 @@ async def test_updates_replace_the_sent_card(fake_services: Services) -> None:
             await uow.conversations.upsert(ConversationRef(person, None, "http://x/", "a:1",
                                                            {}, fake_services.clock.now()))
         await uow.commit()
-    await act_on_case(fake_services, case_id, LEADER_9, Verb.ACKNOWLEDGE)
+    await act_on_case(fake_services, case_id, LEADER_9, Case.acknowledge)
     await worker.run_until_idle()
     sent_ids = {m.recipient_id: m.activity_id for m in notifier.sent}
     assert sorted((user, activity) for user, activity, _ in notifier.updates) == sorted(
@@ -139,7 +138,7 @@ async def test_an_update_before_the_alert_went_out_folds_into_it(fake_services: 
                                                                  ) -> None:
     notifier = FakeNotifier()
     case_id = await _report(fake_services)
-    await act_on_case(fake_services, case_id, LEADER_9, Verb.ACKNOWLEDGE)
+    await act_on_case(fake_services, case_id, LEADER_9, Case.acknowledge)
     await _worker(fake_services, notifier).run_until_idle()
     assert notifier.updates == []
     assert len(notifier.sent) == 2

@@ -6,8 +6,7 @@ import asyncio
 
 import pytest
 
-from bot.cards.actions import Verb
-from bot.domain.case import CaseState, EventKind
+from bot.domain.case import NO_ACCESS, Case, CaseState, EventKind
 from bot.domain.people import Person
 from bot.services.context import Services
 from bot.services.ports import MessageKind
@@ -83,11 +82,11 @@ async def test_rektors_own_report_sends_no_alert_to_rektor(fake_services: Servic
 async def test_acknowledge_updates_every_recipients_card(fake_services: Services) -> None:
     svc = fake_services
     case = (await submit_report(svc, _person(svc, TEACHER_9), "f" * 32, report())).case
-    outcome = await act_on_case(svc, case.id, LEADER_9, Verb.ACKNOWLEDGE)
+    outcome = await act_on_case(svc, case.id, LEADER_9, Case.acknowledge)
     assert outcome.changed and outcome.error is None
     assert sorted(await _outbox(svc, case.id)) == sorted([
         ("alert", LEADER_9), ("alert", REKTOR), ("update", LEADER_9), ("update", REKTOR)])
-    again = await act_on_case(svc, case.id, LEADER_9, Verb.ACKNOWLEDGE)
+    again = await act_on_case(svc, case.id, LEADER_9, Case.acknowledge)
     assert not again.changed
     assert (await _events(svc, case.id)).count(EventKind.ACKNOWLEDGED) == 1
 
@@ -95,18 +94,19 @@ async def test_acknowledge_updates_every_recipients_card(fake_services: Services
 async def test_someone_not_on_the_case_is_refused(fake_services: Services) -> None:
     svc = fake_services
     case = (await submit_report(svc, _person(svc, TEACHER_9), "g" * 32, report())).case
-    for verb in (Verb.ACKNOWLEDGE, Verb.TAKE, Verb.START_INVESTIGATION, Verb.REFRESH):
-        outcome = await act_on_case(svc, case.id, TEACHER_8, verb)
-        assert outcome.case is None and outcome.error == "Du har ikke tilgang til denne saken."
-    missing = await act_on_case(svc, "0" * 32, REKTOR, Verb.ACKNOWLEDGE)
-    assert missing.case is None and missing.error is not None and "Finner ikke" in missing.error
+    for step in (Case.acknowledge, Case.take, Case.start_investigation, None):
+        outcome = await act_on_case(svc, case.id, TEACHER_8, step)
+        assert outcome.case is None and outcome.error == NO_ACCESS
+    # A case that does not exist answers exactly as one that is not yours: no oracle.
+    missing = await act_on_case(svc, "0" * 32, REKTOR, Case.acknowledge)
+    assert missing.case is None and missing.error == NO_ACCESS
 
 
 async def test_taking_a_taken_case_explains(fake_services: Services) -> None:
     svc = fake_services
     case = (await submit_report(svc, _person(svc, TEACHER_9), "h" * 32, report())).case
-    assert (await act_on_case(svc, case.id, LEADER_9, Verb.TAKE)).changed
-    refused = await act_on_case(svc, case.id, REKTOR, Verb.TAKE)
+    assert (await act_on_case(svc, case.id, LEADER_9, Case.take)).changed
+    refused = await act_on_case(svc, case.id, REKTOR, Case.take)
     assert not refused.changed and refused.error == "Saken er allerede tatt av en annen."
     assert refused.case is not None
 
@@ -144,7 +144,7 @@ async def test_an_acknowledged_report_does_not_escalate(fake_services: Services,
                                                         clock: FakeClock) -> None:
     svc = fake_services
     case = (await submit_report(svc, _person(svc, TEACHER_9), "k" * 32, report())).case
-    await act_on_case(svc, case.id, REKTOR, Verb.ACKNOWLEDGE)
+    await act_on_case(svc, case.id, REKTOR, Case.acknowledge)
     clock.advance(days=3)
     assert await escalate_unacknowledged(svc) == 0
 

@@ -236,10 +236,28 @@ async def test_drafts_belong_to_their_author(uow: UnitOfWorkFactory) -> None:
         assert await u.drafts.get("d1", TEACHER_9) == {"pupil_name": "Ola"}
         assert await u.drafts.get("d1", LEADER_9) is None
         assert await u.drafts.purge(T0 - timedelta(days=30)) == 1
-        await u.drafts.delete("d1")
+        await u.drafts.delete("d1", LEADER_9)  # not hers: nothing happens
+        assert await u.drafts.get("d1", TEACHER_9) == {"pupil_name": "Ola"}
+        await u.drafts.delete("d1", TEACHER_9)
         await u.commit()
     async with uow() as u:
         assert await u.drafts.get("d1", TEACHER_9) is None
+
+
+async def test_an_opened_draft_has_its_owner_before_any_answer(uow: UnitOfWorkFactory) -> None:
+    async with uow() as u:
+        await u.drafts.open("d1", TEACHER_9, T0)
+        await u.drafts.open("d1", LEADER_9, T0)  # the id is taken: the owner stays
+        await u.commit()
+    async with uow() as u:
+        assert await u.drafts.owner("d1") == TEACHER_9
+        assert await u.drafts.owner("d2") is None
+        assert await u.drafts.get("d1", TEACHER_9) == {}
+        await u.drafts.save("d1", LEADER_9, {"pupil_name": "Kari"}, T0)
+        await u.commit()
+    async with uow() as u:
+        assert await u.drafts.get("d1", TEACHER_9) == {}
+        assert await u.drafts.get("d1", LEADER_9) is None
 
 
 async def test_times_come_back_zone_aware(uow: UnitOfWorkFactory, school: School) -> None:

@@ -20,6 +20,8 @@ VERSION = "version"
 """Key of the plan version a form was made from: a stale form cannot overwrite a newer plan."""
 PUPIL = "pupil"
 """Key of a pupil's log key (name and class, folded) on log cards."""
+MEMBER = "member"
+"""Input id of the staff picker that adds someone to a case."""
 
 
 class Verb(StrEnum):

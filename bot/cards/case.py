@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
-from bot.cards.actions import CASE, VERSION, Verb
+from bot.cards.actions import CASE, MEMBER, VERSION, Verb
 from bot.cards.alert import URGENT_MARKER, RecipientStatus
 from bot.cards.common import (
     adaptive_card,
@@ -32,7 +32,7 @@ from bot.cards.common import (
 )
 from bot.cards.followup import STAFF_PICKER_STYLE, evaluation_form
 from bot.cards.inputs import choice_input
-from bot.domain.case import CaseState
+from bot.domain.case import NO_ACCESS, CaseState
 from bot.domain.followup import (
     LEVELS,
     METHODS,
@@ -41,9 +41,7 @@ from bot.domain.followup import (
     Evaluation,
     Investigation,
 )
-
-MEMBER_FIELD: Final = "member"
-"""Input id of the person picked under «Legg til person» (sent with Verb.ADD_MEMBER)."""
+from bot.domain.people import UNKNOWN_NAME
 
 MORE_IN_PDF: Final = " … (se PDF for hele teksten)"
 
@@ -69,7 +67,6 @@ ROOMS: Final = (
 """Tried in turn until the card fits; the first fits all but the most extreme cases."""
 CARD_BUDGET: Final = 27_000
 """Bytes of JSON, as the Bot Framework client sends it; Teams refuses a message near 28 KB."""
-UNKNOWN_STAFF: Final = "Ukjent ansatt"
 
 
 @dataclass(frozen=True)
@@ -108,7 +105,7 @@ class CaseView:
 
 def no_access_text() -> str:
     """One wording wherever someone opens a case that is not theirs; it confirms nothing."""
-    return "Ingen tilgang: du er ikke blant dem saken er sendt til."
+    return NO_ACCESS
 
 
 # --- pieces ---------------------------------------------------------------------------------
@@ -141,7 +138,7 @@ def _long(label: str, value: str, limit: int) -> list[dict[str, Any]]:
 
 
 def _name(view: CaseView, staff_id: str) -> str:
-    return view.names.get(staff_id, UNKNOWN_STAFF)
+    return view.names.get(staff_id, UNKNOWN_NAME)
 
 
 def _acknowledged(status: RecipientStatus) -> dict[str, Any]:
@@ -381,7 +378,7 @@ def _actions(
             ]
     if can_manage and not closed:
         picker = choice_input(
-            MEMBER_FIELD,
+            MEMBER,
             "Hvem skal legges til i saken?",
             staff_choices,
             value=None,

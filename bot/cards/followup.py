@@ -47,6 +47,7 @@ from bot.domain.followup import (
     Level,
     Method,
 )
+from bot.domain.people import UNKNOWN_NAME
 
 STAFF_PICKER_STYLE: Final = "compact"
 """Teams renders `filtered` (static typeahead) for schema 1.5, but the published 1.5 schema
@@ -556,7 +557,7 @@ def plan_summary(
                 run(clip(measure.description, limit // 2)),
                 run(
                     f" · {clip(measure.when, 80)} · "
-                    f"{names.get(measure.responsible_id, 'Ukjent ansatt')}",
+                    f"{names.get(measure.responsible_id, UNKNOWN_NAME)}",
                     subtle=True,
                 ),
             )

@@ -29,6 +29,7 @@ from bot.domain.followup import (
     OBSERVATIONS_BEFORE_SUGGESTING,
     Observation,
 )
+from bot.domain.people import UNKNOWN_NAME
 from bot.domain.report import MAX_CLASS, MAX_NAME
 
 LOG_PRIVACY: Final = (
@@ -122,15 +123,21 @@ def observation_form_card(
     return adaptive_card(body, actions, fallback_text="Skriv et notat i loggen (følge med).")
 
 
-def observation_saved_text(count_30_days: int) -> str:
-    """The reply after saving: how the notes add up, without naming the pupil in the chat."""
-    if count_30_days <= 1:
-        tally = f"Dette er det første notatet om eleven de siste {OBSERVATION_WINDOW_DAYS} dagene."
+def observation_saved_text(mine_30_days: int) -> str:
+    """The reply after saving: how the writer's own notes add up, without naming the pupil.
+
+    Colleagues' notes are left out: the log is shared with the leadership, not among staff.
+    """
+    if mine_30_days <= 1:
+        tally = (
+            f"Dette er ditt første notat om eleven de siste {OBSERVATION_WINDOW_DAYS} dagene."
+        )
     else:
         tally = (
-            f"Det er {count_30_days} notater om eleven de siste {OBSERVATION_WINDOW_DAYS} dagene."
+            f"Du har skrevet {mine_30_days} notater om eleven de siste "
+            f"{OBSERVATION_WINDOW_DAYS} dagene."
         )
-    if count_30_days >= OBSERVATIONS_BEFORE_SUGGESTING:
+    if mine_30_days >= OBSERVATIONS_BEFORE_SUGGESTING:
         nudge = " Nærmeste leder blir bedt om å vurdere å melde fra."
     else:
         nudge = " Er du bekymret, meld fra – mistanke er nok."
@@ -145,7 +152,7 @@ def _entries(
         note = observation.note
         if len(note) > limit:
             note = note[:limit].rstrip() + " …"
-        author = author_names.get(observation.author_id, "Ukjent ansatt")
+        author = author_names.get(observation.author_id, UNKNOWN_NAME)
         items.append(
             {
                 "type": "RichTextBlock",

@@ -89,9 +89,13 @@ class DomainError(Exception):
         self.message = message
 
 
+NO_ACCESS = "Ingen tilgang: saken finnes ikke, eller du er ikke blant dem den er sendt til."
+"""One answer for a case that does not exist and one that is not yours: it confirms nothing."""
+
+
 class AccessDenied(DomainError):
     def __init__(self) -> None:
-        super().__init__("Du har ikke tilgang til denne saken.")
+        super().__init__(NO_ACCESS)
 
 
 class InvalidTransition(DomainError):

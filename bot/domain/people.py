@@ -15,6 +15,9 @@ class Role(StrEnum):
 
 LEADERSHIP_ROLES = frozenset({Role.REKTOR, Role.LEDER})
 
+UNKNOWN_NAME = "Ukjent ansatt"
+"""Shown for someone no longer (or never) in the configuration: a card must still read."""
+
 
 @dataclass(frozen=True)
 class Person:
@@ -43,4 +46,4 @@ def unknown_person(aad_object_id: str, name: str | None) -> Person:
     The plan says every employee must report, so an unknown sender is treated as staff without
     a known leader (rektor then receives the report), never rejected.
     """
-    return Person(aad_object_id=aad_object_id, name=name or "Ukjent ansatt")
+    return Person(aad_object_id=aad_object_id, name=name or UNKNOWN_NAME)

@@ -6,7 +6,6 @@ changes, so each chat shows who did what and when, without a read from the card'
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +13,9 @@ from bot.cards.alert import AlertView, RecipientStatus, alert_card
 from bot.domain.case import STATE_LABELS, Case
 from bot.domain.routing import Reason
 from bot.services.context import Services
-from bot.services.ports import MessageKind, MessageStatus, OutboxMessage, UnitOfWork
+from bot.services.messages import card_activity, outbox_message
+from bot.services.people import display_name
+from bot.services.ports import MessageKind, MessageStatus, UnitOfWork
 
 ROLE_LABELS: dict[Reason, str] = {
     Reason.REKTOR: "Rektor",
@@ -22,27 +23,10 @@ ROLE_LABELS: dict[Reason, str] = {
     Reason.DEPUTY: "Stedfortreder",
 }
 
-ADAPTIVE = "application/vnd.microsoft.card.adaptive"
-
-
-def card_activity(card: dict[str, Any], summary: str) -> dict[str, Any]:
-    """A Bot Framework message activity carrying one card; `summary` is the notification text."""
-    return {
-        "type": "message",
-        "summary": summary,
-        "attachments": [{"contentType": ADAPTIVE, "content": card}],
-    }
-
-
-def text_activity(text: str) -> dict[str, Any]:
-    return {"type": "message", "text": text}
-
 
 def _name(svc: Services, person_id: str | None) -> str | None:
-    if person_id is None:
-        return None
-    person = svc.directory.person(person_id)
-    return person.name if person else "Ukjent ansatt"
+    """None when nobody did it yet (e.g. no assignee): the card leaves the line out."""
+    return display_name(svc.directory, person_id) if person_id else None
 
 
 def alert_view(svc: Services, case: Case) -> AlertView:
@@ -53,7 +37,7 @@ def alert_view(svc: Services, case: Case) -> AlertView:
         pupil_class=case.report.pupil_class,
         category_label=case.report.category_label,
         reported_at=case.created_at,
-        reporter_name=_name(svc, case.reporter_id) or "Ukjent ansatt",
+        reporter_name=display_name(svc.directory, case.reporter_id),
         urgent=case.urgent,
         serious=case.report.serious,
         owner_must_be_notified=case.owner_must_be_notified,
@@ -65,7 +49,7 @@ def alert_view(svc: Services, case: Case) -> AlertView:
         state_label=STATE_LABELS[case.state],
         recipients=tuple(
             RecipientStatus(
-                name=_name(svc, r.person_id) or "Ukjent ansatt",
+                name=display_name(svc.directory, r.person_id),
                 role_label=ROLE_LABELS[r.reason],
                 acknowledged_at=r.acknowledged_at,
             )
@@ -110,14 +94,12 @@ async def queue_alert(
 ) -> bool:
     card = alert_for(svc, case, person_id)
     return await uow.outbox.enqueue(
-        OutboxMessage(
-            id=uuid.uuid4().hex,
-            key=key,
-            kind=MessageKind.ALERT,
-            recipient_id=person_id,
-            payload=card_activity(card, alert_summary(case)),
-            created_at=now,
-            next_attempt_at=now,
+        outbox_message(
+            key,
+            MessageKind.ALERT,
+            person_id,
+            card_activity(card, alert_summary(case)),
+            now,
             case_id=case.id,
         )
     )
@@ -135,14 +117,12 @@ async def queue_card_updates(
             continue
         card = alert_for(svc, case, message.recipient_id)
         await uow.outbox.enqueue_update(
-            OutboxMessage(
-                id=uuid.uuid4().hex,
-                key=f"update:{message.key}",
-                kind=MessageKind.CARD_UPDATE,
-                recipient_id=message.recipient_id,
-                payload=card_activity(card, alert_summary(case)),
-                created_at=now,
-                next_attempt_at=now,
+            outbox_message(
+                f"update:{message.key}",
+                MessageKind.CARD_UPDATE,
+                message.recipient_id,
+                card_activity(card, alert_summary(case)),
+                now,
                 case_id=case.id,
                 target_key=message.key,
             )

@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from bot.domain.case import CaseEvent, EventKind
-from bot.services.alerts import text_activity
 from bot.services.context import Services
+from bot.services.messages import outbox_message, text_activity
 from bot.services.ports import (
     ConversationRef,
     DeliveryError,
@@ -146,6 +146,11 @@ class DeliveryWorker:
     ) -> tuple[ConversationRef | None, OutboxMessage] | None:
         """Folds, drops or postpones a card update; returns what a PUT needs, if one is due."""
         now = self._svc.clock.now()
+        if message.target_key is None and message.activity_id is not None:
+            # A turn's card update that could not be sent during the turn: its message is
+            # known by its activity id alone.
+            async with self._svc.uow() as uow:
+                return await uow.conversations.get(message.recipient_id), message
         async with self._svc.uow() as uow:
             target = await uow.outbox.get(message.target_key) if message.target_key else None
             if target is None or target.status in (
@@ -338,14 +343,12 @@ class DeliveryWorker:
         if message.kind is not MessageKind.ALERT:
             return
         await uow.outbox.enqueue(
-            OutboxMessage(
-                id=uuid.uuid4().hex,
-                key=f"failed:{message.key}",
-                kind=MessageKind.NOTICE,
-                recipient_id=rektor.aad_object_id,
-                payload=text_activity(undeliverable_text([message], self._svc)),
-                created_at=now,
-                next_attempt_at=now,
+            outbox_message(
+                f"failed:{message.key}",
+                MessageKind.NOTICE,
+                rektor.aad_object_id,
+                text_activity(undeliverable_text([message], self._svc)),
+                now,
                 case_id=message.case_id,
             )
         )

@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from bot.domain.case import Case, CaseEvent
 from bot.export.pdf import case_pdf
 from bot.services.context import Services
+from bot.services.people import display_name
 
 
 def render_case_pdf(
     svc: Services, case: Case, events: Sequence[CaseEvent], *, redacted: bool, by: str
 ) -> bytes:
     def name_of(person_id: str) -> str:
-        person = svc.directory.person(person_id)
-        return person.name if person else "Ukjent ansatt"
+        return display_name(svc.directory, person_id)
 
     school = svc.school
     return case_pdf(

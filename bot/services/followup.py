@@ -12,7 +12,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TypeVar
 
 from bot.cards.case import member_added_card
@@ -32,10 +32,10 @@ from bot.domain.followup import (
 from bot.domain.people import LEADERSHIP_ROLES, Person
 from bot.domain.reminders import evaluation_reminders
 from bot.domain.routing import Reason
-from bot.services.alerts import card_activity
 from bot.services.calendar_sync import schedule_sync
 from bot.services.context import Services
-from bot.services.ports import ExportLink, MessageKind, OutboxMessage, UnitOfWork
+from bot.services.messages import card_activity, outbox_message
+from bot.services.ports import ExportLink, MessageKind, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +55,6 @@ class FollowUp:
     @property
     def changed(self) -> bool:
         return self.case is not None and self.errors is None and self.message is None
-
-
-def today(svc: Services) -> date:
-    return svc.clock.now().astimezone(svc.school.calendar.zone).date()
 
 
 async def _audit(uow: UnitOfWork, events: list[CaseEvent]) -> None:
@@ -113,7 +109,7 @@ async def save_investigation(
     svc: Services, case_id: str, person: Person, values: Mapping[str, object]
 ) -> FollowUp:
     now = svc.clock.now()
-    parsed = parse_investigation(values, today=today(svc), now=now, by=person.aad_object_id)
+    parsed = parse_investigation(values, today=svc.today(), now=now, by=person.aad_object_id)
     outcome = await _change(
         svc,
         case_id,
@@ -135,7 +131,7 @@ async def save_plan(
         values,
         staff_ids=staff_ids,
         version=version,
-        today=today(svc),
+        today=svc.today(),
         now=now,
         by=person.aad_object_id,
     )
@@ -157,7 +153,7 @@ async def evaluate(
     svc: Services, case_id: str, person: Person, version: int, values: Mapping[str, object]
 ) -> FollowUp:
     now = svc.clock.now()
-    day = today(svc)
+    day = svc.today()
     parsed = parse_evaluation(
         values,
         plan_version=version,
@@ -199,14 +195,12 @@ async def add_member(svc: Services, case_id: str, person: Person, member_id: str
         if events:
             card = member_added_card(case.id, case.reference, person.name)
             await uow.outbox.enqueue(
-                OutboxMessage(
-                    id=uuid.uuid4().hex,
-                    key=f"member:{case.id}:{member_id}",
-                    kind=MessageKind.NOTICE,
-                    recipient_id=member_id,
-                    payload=card_activity(card, f"Du er lagt til i sak {case.reference}"),
-                    created_at=now,
-                    next_attempt_at=now,
+                outbox_message(
+                    f"member:{case.id}:{member_id}",
+                    MessageKind.NOTICE,
+                    member_id,
+                    card_activity(card, f"Du er lagt til i sak {case.reference}"),
+                    now,
                     case_id=case.id,
                 )
             )
@@ -286,13 +280,16 @@ class Logged:
     observation: Observation | None
     errors: FormErrors | None
     recent: int
+    """All notes about the pupil in the window: the leader's business, not the writer's."""
     suggested: bool
+    mine: int = 0
+    """The writer's own notes about the pupil in the window: all the writer is told."""
 
 
 async def record_observation(svc: Services, person: Person, values: Mapping[str, object]) -> Logged:
     """Følge med: a short dated note. The third about one pupil in 30 days tells the leader."""
     now = svc.clock.now()
-    day = today(svc)
+    day = svc.today()
     parsed = parse_observation(
         values, today=day, now=now, by=person.aad_object_id, new_id=uuid.uuid4().hex
     )
@@ -312,21 +309,20 @@ async def record_observation(svc: Services, person: Person, values: Mapping[str,
                 parsed.pupil_name, parsed.pupil_class, parsed.pupil_key, len(recent)
             )
             suggested = await uow.outbox.enqueue(
-                OutboxMessage(
-                    id=uuid.uuid4().hex,
-                    key=f"suggest:{parsed.pupil_key}:{window}:{leader.aad_object_id}",
-                    kind=MessageKind.NOTICE,
-                    recipient_id=leader.aad_object_id,
-                    payload=card_activity(card, "Flere observasjoner om samme elev"),
-                    created_at=now,
-                    next_attempt_at=now,
+                outbox_message(
+                    f"suggest:{parsed.pupil_key}:{window}:{leader.aad_object_id}",
+                    MessageKind.NOTICE,
+                    leader.aad_object_id,
+                    card_activity(card, "Flere observasjoner om samme elev"),
+                    now,
                 )
             )
         await uow.commit()
     if suggested:
         svc.outbox_ready.set()
     log.info("observation %s logged by %s", parsed.id, person.aad_object_id)
-    return Logged(parsed, None, len(recent), suggested)
+    mine = sum(1 for o in recent if o.author_id == person.aad_object_id)
+    return Logged(parsed, None, len(recent), suggested, mine)
 
 
 def may_read_log(person: Person) -> bool:

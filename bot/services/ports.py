@@ -167,15 +167,26 @@ class Conversations(Protocol):
 
 
 class Drafts(Protocol):
-    """Checked reports waiting for the reporter's «Send»; one row per form."""
+    """Report forms and their checked answers, waiting for «Send»; one row per form.
+
+    A draft belongs to the person its form was made for: only they can fill, read or delete it.
+    """
+
+    async def open(self, draft_id: str, user_id: str, now: datetime) -> None:
+        """A new form, empty, owned by `user_id`; an id already taken is left as it is."""
+        ...
+
+    async def owner(self, draft_id: str) -> str | None: ...
 
     async def save(
         self, draft_id: str, user_id: str, values: dict[str, str], now: datetime
-    ) -> None: ...
+    ) -> None:
+        """Changes nothing when the draft belongs to someone else."""
+        ...
 
     async def get(self, draft_id: str, user_id: str) -> dict[str, str] | None: ...
 
-    async def delete(self, draft_id: str) -> None: ...
+    async def delete(self, draft_id: str, user_id: str) -> None: ...
 
     async def purge(self, before: datetime) -> int: ...
 

@@ -16,7 +16,13 @@ CONVERSATION_WINDOWS: tuple[tuple[float, int], ...] = (
     (30.0, 60),
     (3600.0, 1800),
 )
-APP_WINDOWS: tuple[tuple[float, int], ...] = ((1.0, 50),)
+TENANT_RATE = 50
+"""Requests per second Teams allows one app in one tenant; several instances share it."""
+APP_WINDOWS: tuple[tuple[float, int], ...] = ((1.0, TENANT_RATE),)
+
+
+def app_windows(per_second: int) -> tuple[tuple[float, int], ...]:
+    return ((1.0, max(1, per_second)),)
 
 
 class SlidingWindows:
@@ -61,8 +67,12 @@ class RateLimiter:
         self._conversations: dict[str, SlidingWindows] = {}
         self._lock = asyncio.Lock()
 
-    async def acquire(self, conversation: str) -> None:
-        """Waits outside the lock, so a busy conversation does not hold up the others."""
+    async def acquire(self, conversation: str, *, max_wait: float | None = None) -> bool:
+        """Waits for a slot; False, without taking one, when that would take over `max_wait`.
+
+        Waits outside the lock, so a busy conversation does not hold up the others.
+        """
+        started = self._monotonic()
         while True:
             async with self._lock:
                 windows = self._conversations.setdefault(
@@ -73,5 +83,7 @@ class RateLimiter:
                 if wait <= 0:
                     windows.record(now)
                     self._app.record(now)
-                    return
+                    return True
+            if max_wait is not None and now + wait - started > max_wait:
+                return False
             await self._sleep(wait)

@@ -9,7 +9,6 @@ the time it is due.
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,17 +25,13 @@ from bot.domain.reminders import (
     follow_ups,
     still_relevant,
 )
-from bot.services.alerts import card_activity
 from bot.services.context import Services
+from bot.services.messages import card_activity, outbox_message
+from bot.services.people import display_name
 from bot.services.ports import MessageKind, OutboxMessage
 from bot.services.reporting import reminder_rules
 
 log = logging.getLogger(__name__)
-
-
-def _name(svc: Services, person_id: str) -> str:
-    person = svc.directory.person(person_id)
-    return person.name if person else "Ukjent ansatt"
 
 
 def render(svc: Services, reminder: Reminder, case: Case, now: datetime) -> dict[str, Any]:
@@ -65,7 +60,7 @@ def render(svc: Services, reminder: Reminder, case: Case, now: datetime) -> dict
             pupil,
             due_on,
             overdue,
-            [_name(svc, p) for p in plan.responsible_ids],
+            [display_name(svc.directory, p) for p in plan.responsible_ids],
         )
         return card_activity(card, f"Evaluering på overtid i sak {case.reference}")
     card = evaluation_card(
@@ -76,7 +71,7 @@ def render(svc: Services, reminder: Reminder, case: Case, now: datetime) -> dict
         due_on=due_on,
         overdue_days=overdue,
         default_next=today + timedelta(weeks=svc.school.evaluation_weeks),
-        names={p: _name(svc, p) for p in plan.responsible_ids},
+        names={p: display_name(svc.directory, p) for p in plan.responsible_ids},
         today=today,
     )
     return card_activity(card, f"Evaluer aktivitetsplanen i sak {case.reference}")
@@ -101,14 +96,12 @@ async def run_due_reminders(svc: Services, *, limit: int = 500) -> tuple[int, in
                 void_keys.append(reminder.key)
                 continue
             messages.append(
-                OutboxMessage(
-                    id=uuid.uuid4().hex,
-                    key=f"reminder:{reminder.key}",
-                    kind=MessageKind.NOTICE,
-                    recipient_id=reminder.recipient_id,
-                    payload=render(svc, reminder, case, now),
-                    created_at=now,
-                    next_attempt_at=now,
+                outbox_message(
+                    f"reminder:{reminder.key}",
+                    MessageKind.NOTICE,
+                    reminder.recipient_id,
+                    render(svc, reminder, case, now),
+                    now,
                     case_id=case.id,
                 )
             )

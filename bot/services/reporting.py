@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.cards.actions import Verb
-from bot.domain.case import Case, CaseEvent, CaseRecipient, DomainError, EventKind
+from bot.domain.case import NO_ACCESS, Case, CaseEvent, CaseRecipient, DomainError, EventKind
 from bot.domain.people import Person
 from bot.domain.reminders import ReminderRules, investigation_reminders
 from bot.domain.report import Report
@@ -122,38 +122,37 @@ class ActionOutcome:
     error: str | None = None
 
 
-async def act_on_case(svc: Services, case_id: str, actor_id: str, verb: str) -> ActionOutcome:
-    """An alert card's button. A second press, or a press by the second leader, changes nothing."""
+CaseStep = Callable[[Case, str, datetime], list[CaseEvent]]
+"""A button on the alert card, as the case's own method (`Case.acknowledge`, `Case.take` …)."""
+
+
+async def act_on_case(
+    svc: Services, case_id: str, actor_id: str, step: CaseStep | None
+) -> ActionOutcome:
+    """An alert card's button (`step` None: just show the card as it is now).
+
+    A second press, or a press by the second leader, changes nothing. A case that does not
+    exist and one that is not the presser's get the same answer.
+    """
     now = svc.clock.now()
     async with svc.uow() as uow:
         case = await uow.cases.get_for_update(case_id)
-        if case is None:
-            return ActionOutcome(None, False, "Finner ikke saken. Kortet kan være utdatert.")
+        if case is None or not case.is_routed_to(actor_id):
+            log.warning("case action refused for %s", actor_id)
+            return ActionOutcome(None, False, NO_ACCESS)
+        if step is None:
+            return ActionOutcome(case, False)
         try:
-            if verb == Verb.ACKNOWLEDGE:
-                events = case.acknowledge(actor_id, now)
-            elif verb == Verb.TAKE:
-                events = case.take(actor_id, now)
-            elif verb == Verb.START_INVESTIGATION:
-                events = case.start_investigation(actor_id, now)
-            elif verb == Verb.OWNER_NOTIFIED:
-                events = case.record_owner_notified(actor_id, now)
-            elif verb == Verb.REFRESH:
-                if not case.is_routed_to(actor_id):
-                    return ActionOutcome(None, False, "Du har ikke tilgang til denne saken.")
-                events = []
-            else:
-                return ActionOutcome(case, False, "Ukjent handling på kortet.")
+            events = step(case, actor_id, now)
         except DomainError as error:
-            visible = case if case.is_routed_to(actor_id) else None
-            return ActionOutcome(visible, False, error.message)
+            return ActionOutcome(case, False, error.message)
         if not events:
             return ActionOutcome(case, False)
         await uow.cases.save(case)
         await uow.events.append(events)
         await queue_card_updates(uow, svc, case, now)
         await uow.commit()
-    log.info("case %s: %s by %s", case.id, verb, actor_id)
+    log.info("case %s changed by %s", case.id, actor_id)
     svc.outbox_ready.set()
     return ActionOutcome(case, True)
 

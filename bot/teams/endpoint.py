@@ -10,20 +10,21 @@ and writes the invoke answer as it is, model or dict.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
 import jwt
 from aiohttp import web
-from botbuilder.core import ActivityHandler, serializer_helper
+from botbuilder.core import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 from msrest.serialization import Model
 
+from bot.hosting.activity import MAX_BODY, BadActivity, load, parse
+from bot.teams.host import BotbuilderHost
+
 log = logging.getLogger(__name__)
 
-MAX_BODY = 256 * 1024
 
 
 def _problem(status: int, message: str) -> web.Response:
@@ -31,7 +32,7 @@ def _problem(status: int, message: str) -> web.Response:
 
 
 async def handle_messages(
-    request: web.Request, adapter: CloudAdapter, bot: ActivityHandler
+    request: web.Request, adapter: CloudAdapter, host: BotbuilderHost
 ) -> web.Response:
     if request.content_type != "application/json":
         return _problem(415, "Content-Type must be application/json")
@@ -39,25 +40,18 @@ async def handle_messages(
         return _problem(413, "activity too large")
     try:
         raw = await request.read()
-        if len(raw) > MAX_BODY:
-            return _problem(413, "activity too large")
-        body = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        return _problem(400, "body is not JSON")
-    if not isinstance(body, dict) or not isinstance(body.get("type"), str):
-        return _problem(400, "body is not an activity")
+        body = load(raw)
+        turn = parse(body)
+    except BadActivity as refused:
+        return _problem(refused.status, refused.message)
     try:
         activity = Activity().deserialize(body)
     except Exception:  # msrest raises several kinds for wrong shapes
         return _problem(400, "body is not an activity")
-    if not activity.type or not isinstance(activity.type, str):
-        return _problem(400, "activity has no type")
-    if activity.conversation is None or not activity.service_url:
-        return _problem(400, "activity has no conversation or serviceUrl")
 
     auth_header = request.headers.get("Authorization", "")
     try:
-        invoke_response = await adapter.process_activity(auth_header, activity, bot.on_turn)
+        invoke_response = await adapter.process_activity(auth_header, activity, host.logic(turn))
     except (PermissionError, jwt.PyJWTError):
         return _problem(401, "unauthorized")
     if invoke_response is None:

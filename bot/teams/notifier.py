@@ -57,19 +57,32 @@ def delivery_error(error: BaseException) -> DeliveryError:
     return DeliveryError(f"send failed ({type(error).__name__})", retryable=True)
 
 
+CONNECT_TIMEOUT_S = 3.05
+READ_TIMEOUT_S = 10.0
+"""A serviceUrl that does not answer fails fast; Teams itself answers within a second or two."""
+
+
 def _prepare(turn_context: TurnContext) -> None:
     """A proactive turn gets a random activity id, which would make every send a reply to a
     message that does not exist; without it the SDK posts to the conversation itself."""
     turn_context.activity.id = None
-    _without_sdk_retries(turn_context)
+    tune_connector(turn_context)
 
 
-def _without_sdk_retries(turn_context: TurnContext) -> None:
+def tune_connector(turn_context: TurnContext) -> None:
+    """No SDK retries (ours honour Retry-After and count attempts) and short timeouts.
+
+    msrest's defaults are three retries on 5xx, none on 429, and a 100 s timeout: one dead
+    serviceUrl would hold a sender thread for most of Teams' 15 s.
+    """
     client = turn_context.turn_state.get(CloudAdapter.BOT_CONNECTOR_CLIENT_KEY)
     config = getattr(client, "config", None)
     policy = getattr(config, "retry_policy", None)
     if policy is not None:
         policy.retries = 0
+    connection = getattr(config, "connection", None)
+    if connection is not None:
+        connection.timeout = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
 
 
 def conversation_ref(turn_context: TurnContext, user_id: str, now: datetime) -> ConversationRef:
@@ -81,7 +94,8 @@ def conversation_ref(turn_context: TurnContext, user_id: str, now: datetime) -> 
     if activity.conversation is not None and activity.conversation.tenant_id:
         tenant = activity.conversation.tenant_id
     elif isinstance(activity.channel_data, dict):
-        tenant = (activity.channel_data.get("tenant") or {}).get("id")
+        found = activity.channel_data.get("tenant")
+        tenant = found.get("id") if isinstance(found, dict) else None
     return ConversationRef(
         user_id=user_id,
         tenant_id=tenant,

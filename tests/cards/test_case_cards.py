@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from bot.cards.actions import CASE, VERB, VERSION, Verb
+from bot.cards.actions import CASE, MEMBER, VERB, VERSION, Verb
 from bot.cards.alert import RecipientStatus
-from bot.cards.case import MEMBER_FIELD, MORE_IN_PDF, CaseView, case_card, no_access_text
+from bot.cards.case import MORE_IN_PDF, CaseView, case_card, no_access_text
 from bot.domain.case import STATE_LABELS, CaseState
 from bot.domain.followup import (
     Evaluation,
@@ -411,7 +411,7 @@ def test_managers_can_add_a_person() -> None:
     show = built["actions"][-1]
     assert show["type"] == "Action.ShowCard"
     (picker,) = inputs(show["card"])
-    assert picker["id"] == MEMBER_FIELD
+    assert picker["id"] == MEMBER
     assert picker["type"] == "Input.ChoiceSet"
     assert picker["isRequired"] is True
     assert [(c["value"], c["title"]) for c in picker["choices"]] == list(STAFF)
@@ -439,11 +439,12 @@ def test_everything_allowed_in_tiltak() -> None:
 def test_input_ids_are_unique_with_every_form_on_the_card() -> None:
     built = card(view(CaseState.TILTAK), can_manage=True, can_export=True)
     ids = [e["id"] for e in inputs(built)]
-    assert sorted(ids) == sorted(["outcome", "note", "next_evaluation_on", MEMBER_FIELD])
+    assert sorted(ids) == sorted(["outcome", "note", "next_evaluation_on", MEMBER])
 
 
 def test_no_access_text() -> None:
-    assert no_access_text() == "Ingen tilgang: du er ikke blant dem saken er sendt til."
+    assert no_access_text() == (
+        "Ingen tilgang: saken finnes ikke, eller du er ikke blant dem den er sendt til.")
 
 
 def test_members_are_independent_of_responsibles() -> None:

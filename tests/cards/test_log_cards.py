@@ -146,8 +146,8 @@ def test_longest_form_fits() -> None:
 def test_saved_text_counts_and_nudges() -> None:
     first = observation_saved_text(1)
     assert first.startswith("Lagret i loggen.")
-    assert "første notatet" in first
-    assert "Det er 2 notater om eleven de siste 30 dagene." in observation_saved_text(2)
+    assert "ditt første notat" in first
+    assert "Du har skrevet 2 notater om eleven de siste 30 dagene." in observation_saved_text(2)
     third = observation_saved_text(3)
     assert "Nærmeste leder blir bedt om å vurdere å melde fra." in third
     assert "Nærmeste leder" not in observation_saved_text(2)

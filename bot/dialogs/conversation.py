@@ -1,0 +1,157 @@
+"""The bot's side of every turn, whichever SDK carried it here.
+
+Every turn first stores the sender's personal conversation reference, so alerts can reach them
+proactively later, also after a restart. Then a typed message goes to the intent it names, a
+card's button to its route (`bot.dialogs.routes`), after its ids were checked.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from bot.cards.actions import VERB, Verb
+from bot.dialogs.ask import QuestionFlow
+from bot.dialogs.case import CaseFlow
+from bot.dialogs.context import Ctx
+from bot.dialogs.home import Home
+from bot.dialogs.ids import malformed
+from bot.dialogs.log import LogFlow
+from bot.dialogs.report import ReportFlow
+from bot.dialogs.routes import Route, routing_table
+from bot.dialogs.turn import InvokeAnswer, Replies, Turn, TurnKind
+from bot.domain.case import AccessDenied
+from bot.domain.people import Person, unknown_person
+from bot.knowledge import KnowledgeBase
+from bot.services.context import Services
+from bot.services.delivery import pending_failure_notice
+from bot.services.intents import Intent, classify
+from bot.services.ports import ConversationRef
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 4000
+STALE_CARD = "Kortet er utdatert eller ufullstendig. Skriv «hjelp» for å se hva jeg kan gjøre."
+UNKNOWN_BUTTON = "Denne knappen kjenner jeg ikke igjen. Skriv «hjelp» for å se hva jeg kan gjøre."
+
+
+class Conversation:
+    def __init__(
+        self,
+        svc: Services,
+        knowledge: KnowledgeBase,
+        *,
+        public_url: str = "http://127.0.0.1:3978",
+        on_conversation: Callable[[ConversationRef], None] | None = None,
+        prefetch: Callable[[str], Awaitable[None]] | None = None,
+    ) -> None:
+        self._svc = svc
+        self._home = Home()
+        self._report = ReportFlow()
+        self._log = LogFlow()
+        self._questions = QuestionFlow(knowledge)
+        self.routes: Mapping[Verb, Route] = routing_table(
+            home=self._home,
+            report=self._report,
+            case=CaseFlow(public_url),
+            log=self._log,
+            questions=self._questions,
+        )
+        self._verbs = frozenset(v.value for v in self.routes)
+        self._on_conversation = on_conversation
+        self._prefetch = prefetch
+        self._intents: Mapping[Intent, Callable[[Ctx], Awaitable[object]]] = {
+            Intent.REPORT: self._report.start,
+            Intent.MY_CASES: self._home.my_cases,
+            Intent.LOG: self._log.form,
+            Intent.CANCEL: self._home.nothing_to_cancel,
+            Intent.HELP: self._home.help,
+        }
+
+    async def handle(self, turn: Turn) -> Replies:
+        out = Replies()
+        await self._remember(turn)
+        if self._prefetch is not None and turn.user_id:
+            # Entra ID (manager, name) for this sender; bounded and never raises.
+            await self._prefetch(turn.user_id)
+        ctx = Ctx(self._svc, turn, self._person(turn), {}, out)
+        if turn.kind is TurnKind.MESSAGE:
+            await self._message(ctx)
+        elif turn.kind is TurnKind.CARD_ACTION:
+            await self._card(ctx, turn.verb, turn.action_data, execute=True)
+        elif turn.kind is TurnKind.INSTALLED:
+            await self._home.welcome(ctx)
+        return out
+
+    async def _remember(self, turn: Turn) -> None:
+        if turn.user_id is None or turn.reference is None or not turn.personal:
+            return  # only 1:1 chats are used for alerts
+        ref = ConversationRef(
+            user_id=turn.user_id,
+            tenant_id=turn.tenant_id,
+            service_url=turn.service_url or "",
+            conversation_id=turn.conversation_id,
+            reference=dict(turn.reference),
+            updated_at=self._svc.clock.now(),
+        )
+        if self._on_conversation is not None:
+            self._on_conversation(ref)
+        async with self._svc.uow() as uow:
+            await uow.conversations.upsert(ref)
+            await uow.commit()
+
+    def _person(self, turn: Turn) -> Person:
+        user_id = turn.user_id or "ukjent"
+        return self._svc.directory.person(user_id) or unknown_person(user_id, turn.user_name)
+
+    async def _message(self, ctx: Ctx) -> None:
+        notice = await pending_failure_notice(self._svc, ctx.me)
+        if notice:
+            ctx.out.text(notice)
+        value = ctx.turn.value
+        if value is not None:
+            if isinstance(value, Mapping) and isinstance(value.get(VERB), str):
+                await self._card(ctx, value[VERB], value, execute=False)
+            else:
+                ctx.out.text(
+                    "Jeg forsto ikke svaret fra kortet. Skriv «hjelp» for å se hva jeg kan gjøre."
+                )
+            return
+        text = ctx.turn.text
+        if text is not None and len(text) > MAX_TEXT:
+            ctx.out.text("Meldingen er for lang for meg. Skriv kort hva du vil, f.eks. «meld fra».")
+            return
+        intent = classify(text)
+        handler = self._intents.get(intent)
+        if handler is not None:
+            await handler(ctx)
+        elif not (text and await self._questions.answer(ctx)):
+            await self._home.help(ctx)  # nothing in the plan either: show what I can do
+
+    async def _card(
+        self, ctx: Ctx, verb: object, data: Mapping[str, Any], *, execute: bool
+    ) -> None:
+        known = isinstance(verb, str) and verb in self._verbs
+        route = self.routes[Verb(str(verb))] if known else None
+        if route is None or route.execute is not execute:
+            self._refuse(ctx, UNKNOWN_BUTTON, execute=execute)
+            return
+        bad = malformed(data, route.requires)
+        if bad is not None:
+            log.info("card %s refused: %s is missing or malformed", verb, bad)
+            self._refuse(ctx, STALE_CARD, execute=execute)
+            return
+        ctx.data = data
+        try:
+            await route.handler(ctx)
+        except AccessDenied as error:
+            log.warning("%s refused for %s", verb, ctx.me)
+            self._refuse(ctx, error.message, execute=execute)
+
+    @staticmethod
+    def _refuse(ctx: Ctx, text: str, *, execute: bool) -> None:
+        if execute:
+            ctx.out.invoke = InvokeAnswer.bad_request(text)
+        else:
+            ctx.out.text(text)

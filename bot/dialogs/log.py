@@ -1,0 +1,46 @@
+"""Følge med: «logg» notes about a pupil, and the leadership's view of a pupil's log."""
+
+from __future__ import annotations
+
+from bot.cards.actions import PUPIL, VERB
+from bot.cards.log import observation_form_card, observation_saved_text, pupil_log_card
+from bot.dialogs.context import Ctx
+from bot.domain.case import AccessDenied
+from bot.services import followup
+from bot.services.people import display_name
+
+
+class LogFlow:
+    async def form(self, ctx: Ctx) -> None:
+        ctx.out.card(observation_form_card(today=ctx.today), "Logg en observasjon")
+
+    async def save(self, ctx: Ctx) -> None:
+        values = {k: v for k, v in ctx.data.items() if k != VERB}
+        logged = await followup.record_observation(ctx.svc, ctx.person, values)
+        if logged.errors is not None:
+            card = observation_form_card(
+                values={k: v for k, v in values.items() if isinstance(v, str)},
+                errors=logged.errors.messages,
+                today=ctx.today,
+            )
+            ctx.out.card(card, "Rett opp skjemaet")
+            return
+        ctx.out.text(observation_saved_text(logged.mine))
+
+    async def view(self, ctx: Ctx) -> None:
+        try:
+            observations = await followup.pupil_log(ctx.svc, ctx.person, str(ctx.data[PUPIL]))
+        except AccessDenied:
+            ctx.out.text("Ingen tilgang: bare skolens ledelse kan se en elevs logg.")
+            return
+        if not observations:
+            ctx.out.text("Det finnes ingen observasjoner om eleven.")
+            return
+        first = observations[0]
+        card = pupil_log_card(
+            first.pupil_name,
+            first.pupil_class,
+            observations,
+            {o.author_id: display_name(ctx.svc.directory, o.author_id) for o in observations},
+        )
+        ctx.out.card(card, "Elevens logg")

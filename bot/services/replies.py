@@ -1,0 +1,149 @@
+"""Sends what a turn answers: paced, retried within the turn, and never lost after it.
+
+A reply shares the app's one send budget with alerts and reminders (Teams counts them
+together: per chat, and about 50 requests a second per app and tenant). A reply that Teams
+throttles or fails is retried, honouring Retry-After, while the turn can still wait; what
+cannot be sent in time goes to the outbox, which delivers it as soon as Teams lets it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any, Protocol
+
+from bot.services.context import Services
+from bot.services.messages import outbox_message
+from bot.services.ports import DeliveryError, MessageKind
+from bot.services.ratelimit import RateLimiter
+
+log = logging.getLogger(__name__)
+
+TURN_BUDGET_S = 8.0
+"""How long a turn may spend sending: Teams gives up on a bot after 15 s."""
+FIRST_RETRY_S = 0.5
+
+
+class ReplyChannel(Protocol):
+    """The chat a turn came from, as a host can reach it while the turn lasts."""
+
+    @property
+    def conversation_id(self) -> str: ...
+
+    async def send(self, activity: dict[str, Any]) -> str | None:
+        """Raises `DeliveryError` classified by what the channel answered."""
+        ...
+
+    async def update(self, activity_id: str, activity: dict[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    activity: dict[str, Any]
+    update_of: str | None = None
+    """The message this one replaces in place; None for a new message."""
+
+
+class ReplySender:
+    def __init__(
+        self,
+        svc: Services,
+        limiter: RateLimiter,
+        *,
+        budget_s: float = TURN_BUDGET_S,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._svc = svc
+        self._limiter = limiter
+        self._budget = budget_s
+        self._monotonic = monotonic
+        self._sleep = sleep
+
+    async def deliver(
+        self,
+        items: Sequence[Outgoing],
+        channel: ReplyChannel,
+        *,
+        recipient_id: str | None,
+        turn_id: str,
+    ) -> int:
+        """Sends in order; returns how many went to the outbox instead."""
+        deadline = self._monotonic() + self._budget
+        for index, item in enumerate(items):
+            retry_after = await self._send(item, channel, deadline)
+            if retry_after is not None:
+                await self._hand_over(items[index:], recipient_id, turn_id, index, retry_after)
+                return len(items) - index
+        return 0
+
+    async def _send(
+        self, item: Outgoing, channel: ReplyChannel, deadline: float
+    ) -> float | None:
+        """None when sent (or dropped as undeliverable); else seconds the outbox should wait."""
+        delay = FIRST_RETRY_S
+        while True:
+            left = deadline - self._monotonic()
+            if left <= 0 or not await self._limiter.acquire(
+                channel.conversation_id, max_wait=left
+            ):
+                return 0.0
+            try:
+                if item.update_of is not None:
+                    await channel.update(item.update_of, item.activity)
+                else:
+                    await channel.send(item.activity)
+                return None
+            except DeliveryError as error:
+                if error.status in (403, 404):
+                    # The chat is gone or the bot was removed: the outbox opens it anew.
+                    return 0.0
+                if not error.retryable:
+                    log.error(
+                        "reply to conversation %s refused for good (status %s)",
+                        channel.conversation_id,
+                        error.status,
+                    )
+                    return None
+                wait = max(delay, error.retry_after or 0.0)
+                if self._monotonic() + wait > deadline:
+                    return wait
+                log.info("reply throttled or failed (status %s); retry in %.1fs", error.status,
+                         wait)
+                await self._sleep(wait)
+                delay *= 2
+
+    async def _hand_over(
+        self,
+        items: Sequence[Outgoing],
+        recipient_id: str | None,
+        turn_id: str,
+        first: int,
+        retry_after: float,
+    ) -> None:
+        if recipient_id is None:
+            log.error("%d replies could not be sent and have no recipient to queue for",
+                      len(items))
+            return
+        now = self._svc.clock.now()
+        start = now + timedelta(seconds=retry_after)
+        async with self._svc.uow() as uow:
+            for offset, item in enumerate(items):
+                key = f"reply:{turn_id}:{first + offset}"
+                # A millisecond apart: the outbox sends a chat's messages in this order.
+                due = start + timedelta(milliseconds=offset)
+                if item.update_of is None:
+                    message = outbox_message(key, MessageKind.NOTICE, recipient_id,
+                                             item.activity, now, not_before=due)
+                else:
+                    message = outbox_message(key, MessageKind.CARD_UPDATE, recipient_id,
+                                             item.activity, now, activity_id=item.update_of,
+                                             not_before=due)
+                await uow.outbox.enqueue(message)
+            await uow.commit()
+        self._svc.outbox_ready.set()
+        log.warning("%d replies handed to the outbox for %s", len(items), recipient_id)
