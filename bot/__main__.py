@@ -19,26 +19,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.config import ConfigError, Settings
-
-
-def _logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # The SDK logs whole activities at DEBUG/INFO in places; they may hold pupils' names.
-    for noisy in (
-        "msrest",
-        "botbuilder",
-        "botframework",
-        "urllib3",
-        "aiohttp.access",
-        "aiosqlite",
-        "sqlalchemy",
-        "asyncpg",
-        "alembic.runtime.plugins",
-    ):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+from bot.logs import configure
 
 
 def _run(settings: Settings) -> int:
@@ -185,7 +166,7 @@ async def _db_upgrade(settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    _logging()
+    configure()
     command = args[0] if args else "run"
     if command in ("-h", "--help", "help"):
         print(__doc__)

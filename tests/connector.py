@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,6 +47,48 @@ class Recorded:
         return json.dumps(self.card or {}, ensure_ascii=False)
 
 
+class TeamsLimits:
+    """Teams' published limits as the real service enforces them: per bot and conversation
+    7 in 1 s, 8 in 2 s, 60 in 30 s, 1800 in an hour; about 50 a second per app and tenant.
+
+    Written apart from the bot's own pacing (bot/services/ratelimit.py) on purpose, so a
+    mistake there shows up here as a 429 instead of being shared.
+    """
+
+    CONVERSATION = ((1.0, 7), (2.0, 8), (30.0, 60), (3600.0, 1800))
+    TENANT = ((1.0, 50),)
+
+    def __init__(self) -> None:
+        self._chats: dict[str, list[float]] = {}
+        self._tenant: list[float] = []
+        self.throttled = 0
+        self.throttled_tenant = 0
+
+    @staticmethod
+    def _wait(times: list[float], windows: tuple[tuple[float, int], ...], now: float) -> float:
+        wait = 0.0
+        for window, limit in windows:
+            inside = [t for t in times if t > now - window]
+            if len(inside) >= limit:
+                wait = max(wait, inside[-limit] + window - now)
+        return wait
+
+    def admit(self, conversation: str) -> float | None:
+        """None when the request may pass (and is counted); else seconds until it may."""
+        now = time.monotonic()
+        chat = self._chats.setdefault(conversation, [])
+        chat_wait = self._wait(chat, self.CONVERSATION, now)
+        tenant_wait = self._wait(self._tenant, self.TENANT, now)
+        if chat_wait > 0 or tenant_wait > 0:
+            self.throttled += 1
+            if tenant_wait >= chat_wait:
+                self.throttled_tenant += 1
+            return max(chat_wait, tenant_wait)
+        chat.append(now)
+        self._tenant.append(now)
+        return None
+
+
 @dataclass
 class Failure:
     status: int
@@ -68,6 +111,8 @@ class FakeConnector:
         """Conversations whose next send is held open until `release` is set."""
         self.release = asyncio.Event()
         self.held = asyncio.Event()
+        self.limits: TeamsLimits | None = None
+        """Set to answer 429 (with Retry-After) wherever Teams' own limits would."""
 
     @property
     def url(self) -> str:
@@ -118,6 +163,10 @@ class FakeConnector:
             await self.release.wait()
             await self._record("POST", conversation, None, body, 503)
             return web.json_response({"error": {"code": "Gone"}}, status=503)
+        throttled = self._throttled(conversation)
+        if throttled is not None:
+            await self._record("POST", conversation, None, body, 429)
+            return throttled
         failure = self._failure("POST", conversation)
         if failure is not None:
             await self._record("POST", conversation, None, body, failure.status)
@@ -127,10 +176,21 @@ class FakeConnector:
         await self._record("POST", conversation, activity_id, body, 200)
         return web.json_response({"id": activity_id})
 
+    def _throttled(self, conversation: str) -> web.Response | None:
+        wait = self.limits.admit(conversation) if self.limits is not None else None
+        if wait is None:
+            return None
+        return web.json_response({"error": {"code": "TooManyRequests"}}, status=429,
+                                 headers={"Retry-After": str(max(1, math.ceil(wait)))})
+
     async def _update(self, request: web.Request) -> web.Response:
         conversation = request.match_info["cid"]
         activity_id = request.match_info["aid"]
         body = await request.json()
+        throttled = self._throttled(conversation)
+        if throttled is not None:
+            await self._record("PUT", conversation, activity_id, body, 429)
+            return throttled
         failure = self._failure("PUT", conversation)
         if failure is not None:
             await self._record("PUT", conversation, activity_id, body, failure.status)

@@ -8,6 +8,7 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.app import RUNTIME, create_app
@@ -32,6 +33,9 @@ from tests.teams import activity, invoke, running_bot
         (b'{"type": "message"}', {"Content-Type": "text/plain"}, 415),
         (b"{" + b" " * 600_000 + b"}", {"Content-Type": "application/json"}, 413),
         (b"\xff\xfe", {"Content-Type": "application/json"}, 400),
+        (b"[" * 5000 + b"]" * 5000, {"Content-Type": "application/json"}, 400),
+        (b'{"type": "message", "x": ' + b'{"a":' * 5000 + b"1" + b"}" * 5001,
+         {"Content-Type": "application/json"}, 400),
     ],
 )
 async def test_malformed_requests_get_4xx_and_the_bot_keeps_serving(
@@ -113,8 +117,14 @@ async def test_stock_cloud_adapter_answers_500_to_action_execute_and_ours_200(
 
         runtime = bot.runtime
 
+        class StockBot(ActivityHandler):  # type: ignore[misc]
+            """An invoke answered the way botbuilder's own handler answers it."""
+
+            async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+                return InvokeResponse(status=200, body={"statusCode": 200, "value": "x"})
+
         async def stock(request: web.Request) -> web.StreamResponse:
-            response = await runtime.adapter.process(request, runtime.bot)
+            response = await runtime.adapter.process(request, StockBot())
             assert response is not None
             return response
 

@@ -129,9 +129,7 @@ def observation_saved_text(mine_30_days: int) -> str:
     Colleagues' notes are left out: the log is shared with the leadership, not among staff.
     """
     if mine_30_days <= 1:
-        tally = (
-            f"Dette er ditt første notat om eleven de siste {OBSERVATION_WINDOW_DAYS} dagene."
-        )
+        tally = f"Dette er ditt første notat om eleven de siste {OBSERVATION_WINDOW_DAYS} dagene."
     else:
         tally = (
             f"Du har skrevet {mine_30_days} notater om eleven de siste "

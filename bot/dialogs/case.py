@@ -159,9 +159,7 @@ class CaseFlow:
 
     async def save_investigation(self, ctx: Ctx) -> None:
         values = _values(ctx.data)
-        outcome = await followup.save_investigation(
-            ctx.svc, self._case_id(ctx), ctx.person, values
-        )
+        outcome = await followup.save_investigation(ctx.svc, self._case_id(ctx), ctx.person, values)
         self._after(
             ctx,
             outcome,
@@ -183,9 +181,7 @@ class CaseFlow:
     async def save_plan(self, ctx: Ctx) -> None:
         version = _version(ctx.data)
         values = _values(ctx.data)
-        outcome = await followup.save_plan(
-            ctx.svc, self._case_id(ctx), ctx.person, version, values
-        )
+        outcome = await followup.save_plan(ctx.svc, self._case_id(ctx), ctx.person, version, values)
         saved = outcome.case.current_plan if outcome.case else None
         note = (
             f"Aktivitetsplanen (versjon {saved.version}) er lagret. Evaluering "

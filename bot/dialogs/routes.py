@@ -54,9 +54,7 @@ def routing_table(
         Verb.START_INVESTIGATION: Route(
             AlertHandler(Case.start_investigation), (CASE,), execute=True
         ),
-        Verb.OWNER_NOTIFIED: Route(
-            AlertHandler(Case.record_owner_notified), (CASE,), execute=True
-        ),
+        Verb.OWNER_NOTIFIED: Route(AlertHandler(Case.record_owner_notified), (CASE,), execute=True),
         Verb.REFRESH: Route(AlertHandler(None), (CASE,), execute=True),
         Verb.CASE_OPEN: Route(case.open, (CASE,)),
         Verb.INVESTIGATION_FORM: Route(case.investigation_form, (CASE,)),

@@ -21,6 +21,7 @@ MAX_DEPTH = 64
 MAX_ID = 1024
 _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _URL = re.compile(r"https?://[^\s]{1,2000}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class BadActivity(Exception):
@@ -87,6 +88,9 @@ def _string(
         raise BadActivity(400, f"{key} is not a string")
     if len(value) > limit:
         raise BadActivity(400, f"{key} is too long")
+    if limit <= MAX_ID and _CONTROL.search(value):
+        # Ids travel on in HTTP headers and URLs (the SDK sends x-ms-conversation-id).
+        raise BadActivity(400, f"{key} holds control characters")
     return value
 
 

@@ -81,16 +81,12 @@ class ReplySender:
                 return len(items) - index
         return 0
 
-    async def _send(
-        self, item: Outgoing, channel: ReplyChannel, deadline: float
-    ) -> float | None:
+    async def _send(self, item: Outgoing, channel: ReplyChannel, deadline: float) -> float | None:
         """None when sent (or dropped as undeliverable); else seconds the outbox should wait."""
         delay = FIRST_RETRY_S
         while True:
             left = deadline - self._monotonic()
-            if left <= 0 or not await self._limiter.acquire(
-                channel.conversation_id, max_wait=left
-            ):
+            if left <= 0 or not await self._limiter.acquire(channel.conversation_id, max_wait=left):
                 return 0.0
             try:
                 if item.update_of is not None:
@@ -99,9 +95,10 @@ class ReplySender:
                     await channel.send(item.activity)
                 return None
             except DeliveryError as error:
-                if error.status in (403, 404):
-                    # The chat is gone or the bot was removed: the outbox opens it anew.
-                    return 0.0
+                if error.status in (403, 404) or error.status is None:
+                    # The chat is gone (the outbox opens it anew), or the channel did not
+                    # answer at all: a second try would not fit in the turn.
+                    return max(0.0, error.retry_after or 0.0)
                 if not error.retryable:
                     log.error(
                         "reply to conversation %s refused for good (status %s)",
@@ -112,8 +109,9 @@ class ReplySender:
                 wait = max(delay, error.retry_after or 0.0)
                 if self._monotonic() + wait > deadline:
                     return wait
-                log.info("reply throttled or failed (status %s); retry in %.1fs", error.status,
-                         wait)
+                log.info(
+                    "reply throttled or failed (status %s); retry in %.1fs", error.status, wait
+                )
                 await self._sleep(wait)
                 delay *= 2
 
@@ -126,8 +124,7 @@ class ReplySender:
         retry_after: float,
     ) -> None:
         if recipient_id is None:
-            log.error("%d replies could not be sent and have no recipient to queue for",
-                      len(items))
+            log.error("%d replies could not be sent and have no recipient to queue for", len(items))
             return
         now = self._svc.clock.now()
         start = now + timedelta(seconds=retry_after)
@@ -137,12 +134,19 @@ class ReplySender:
                 # A millisecond apart: the outbox sends a chat's messages in this order.
                 due = start + timedelta(milliseconds=offset)
                 if item.update_of is None:
-                    message = outbox_message(key, MessageKind.NOTICE, recipient_id,
-                                             item.activity, now, not_before=due)
+                    message = outbox_message(
+                        key, MessageKind.NOTICE, recipient_id, item.activity, now, not_before=due
+                    )
                 else:
-                    message = outbox_message(key, MessageKind.CARD_UPDATE, recipient_id,
-                                             item.activity, now, activity_id=item.update_of,
-                                             not_before=due)
+                    message = outbox_message(
+                        key,
+                        MessageKind.CARD_UPDATE,
+                        recipient_id,
+                        item.activity,
+                        now,
+                        activity_id=item.update_of,
+                        not_before=due,
+                    )
                 await uow.outbox.enqueue(message)
             await uow.commit()
         self._svc.outbox_ready.set()

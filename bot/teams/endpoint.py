@@ -26,7 +26,6 @@ from bot.teams.host import BotbuilderHost
 log = logging.getLogger(__name__)
 
 
-
 def _problem(status: int, message: str) -> web.Response:
     return web.json_response({"error": message}, status=status)
 

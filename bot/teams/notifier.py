@@ -58,7 +58,7 @@ def delivery_error(error: BaseException) -> DeliveryError:
 
 
 CONNECT_TIMEOUT_S = 3.05
-READ_TIMEOUT_S = 10.0
+READ_TIMEOUT_S = 5.0
 """A serviceUrl that does not answer fails fast; Teams itself answers within a second or two."""
 
 
