@@ -14,10 +14,10 @@ from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from botbuilder.schema import ChannelAccount
 
 from bot.cards.actions import ALERT_VERBS, CASE, SECTION, VERB, Verb
-from bot.cards.answer import answer_card, section_card, unsure_card
 from bot.cards.cases import CaseLine, my_cases_card
 from bot.cards.help import help_card
 from bot.dialogs.case import CASE_VERBS, LOG_VERBS, CaseFlow
+from bot.dialogs.questions import answer_question, section_reply
 from bot.dialogs.report import ReportFlow, card_message
 from bot.domain.people import Person, unknown_person
 from bot.knowledge import KnowledgeBase
@@ -144,54 +144,35 @@ class TryggSkoleBot(ActivityHandler):
 
     async def _answer(self, turn_context: TurnContext, person: Person, question: str) -> None:
         """Answers from the plan; the question itself is never logged (it may name a pupil)."""
-        answer = self._knowledge.ask(question)
-        plan = self._knowledge.plan
-        if answer.answered and answer.section_id and answer.summary and answer.citation:
-            section = plan.section(answer.section_id)
-            card = answer_card(
-                summary=answer.summary,
-                citation=answer.citation,
-                section_title=f"{section.id} {section.title}",
-                section_text=section.text,
-                action=answer.action,
-            )
-            log.info("question answered from section %s", answer.section_id)
-        elif answer.law_beyond_plan:
-            rektor = self._svc.directory.rektor()
-            card = unsure_card(
-                message=f"Dette gjelder regelverk som {plan.info.citation_name} ikke dekker. "
-                "Ta det opp med rektor, som kan svare på hva loven krever.",
-                ask_name=rektor.name if rektor else "rektor",
-                closest=[],
-            )
-            log.info("question beyond the plan: pointed to rektor")
-        elif answer.hits:
-            leader = self._svc.directory.nearest_leader(person) or self._svc.directory.rektor()
-            card = unsure_card(
-                message=f"Jeg er ikke sikker på hva {plan.info.citation_name} sier om dette.",
-                ask_name=f"{leader.name} (nærmeste leder)" if leader else "nærmeste leder",
-                closest=[(hit.section_id, hit.citation) for hit in answer.hits[:3]],
-            )
-            log.info("question not answered; %d close sections offered", len(answer.hits[:3]))
-        else:
+        directory = self._svc.directory
+        leader = directory.nearest_leader(person) or directory.rektor()
+        rektor = directory.rektor()
+        reply = answer_question(
+            question,
+            self._knowledge,
+            leader_name=leader.name if leader else None,
+            rektor_name=rektor.name if rektor else None,
+        )
+        if reply is None:
             await self._help(turn_context)  # nothing in the plan either: show what I can do
             return
-        await turn_context.send_activity(card_message(card, "Svar fra planen"))
+        answer = reply.answer
+        if answer is not None:
+            log.info(
+                "question %s: section %s, source %s, route %s",
+                answer.decision if not answer.answered else "answered",
+                answer.section_id or (answer.sections[0] if answer.sections else None),
+                answer.source,
+                answer.route,
+            )
+        await turn_context.send_activity(card_message(reply.card, reply.summary))
 
     async def _section(self, turn_context: TurnContext, section_id: object) -> None:
-        plan = self._knowledge.plan
-        try:
-            section = plan.section(str(section_id))
-        except KeyError:
+        reply = section_reply(section_id, self._knowledge)
+        if reply is None:
             await turn_context.send_activity("Finner ikke det punktet i planen.")
             return
-        card = section_card(
-            citation=plan.citation(section.id),
-            section_title=f"{section.id} {section.title}",
-            section_text=section.text,
-            action=section.action,
-        )
-        await turn_context.send_activity(card_message(card, plan.citation(section.id)))
+        await turn_context.send_activity(card_message(reply.card, reply.summary))
 
     async def _on_card(
         self, turn_context: TurnContext, person: Person, data: Mapping[str, Any]
