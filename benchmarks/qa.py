@@ -1,7 +1,12 @@
-"""Quality and speed of the plan Q&A: accuracy per split, decline rates, latency.
+"""Quality and speed of the plan Q&A, for every question set and split.
 
-Run from the project root: .venv/bin/python benchmarks/qa.py [--failures tune]
-Only ever inspect failures of the "tune" split; the held-out split is for reporting.
+Run from the project root: .venv/bin/python benchmarks/qa.py [--failures tune|public-tune]
+
+Prints, per split (curated tune/held-out, public tune/held-out): top-1, top-3,
+answered-and-right, answered-wrong, wrongly declined, out-of-scope and on-topic-unanswered
+declined, legal-beyond-plan handled, p50/p99 latency; then the same per kind and per
+language, and the calibration curve of the decision model on the held-out splits.
+Only ever list failures of a tuning split; the held-out splits are for reporting.
 """
 
 from __future__ import annotations
@@ -15,60 +20,85 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.knowledge.evaluation import Report, evaluate, load_cases  # noqa: E402
+from bot.knowledge.evaluation import (  # noqa: E402
+    TUNING_SPLITS,
+    Case,
+    Report,
+    calibration,
+    evaluate,
+    load_cases,
+)
 from bot.knowledge.retrieval import DEFAULT_PLAN_PATH, KnowledgeBase  # noqa: E402
 
-EVAL_FILE = ROOT / "tests" / "knowledge" / "qa_eval.jsonl"
-SPLITS = ("tune", "heldout")
+SETS = (
+    (ROOT / "tests" / "knowledge" / "qa_eval.jsonl", ("tune", "heldout")),
+    (ROOT / "tests" / "knowledge" / "qa_public.jsonl", ("public-tune", "public-heldout")),
+)
+HELDOUT = ("heldout", "public-heldout")
 WARMUP_ROUNDS = 1
 TIMED_ROUNDS = 5
+HEADER = (
+    f"{'':16} {'n_ans':>5} {'n_rest':>6} {'top1':>6} {'top3':>6} {'right':>6} {'wrong':>6} "
+    f"{'in_decl':>7} {'oos_dec':>7} {'unans_d':>7} {'law':>5} {'p50_ms':>7} {'p99_ms':>7}"
+)
 
 
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--failures", choices=["tune"], help="list failing cases of a split")
+    parser.add_argument("--failures", choices=TUNING_SPLITS, help="list failing cases of a split")
     args = parser.parse_args(argv)
 
     start = time.perf_counter()
     kb = KnowledgeBase.from_file(DEFAULT_PLAN_PATH)
     build_ms = (time.perf_counter() - start) * 1000.0
-    cases = load_cases(EVAL_FILE)
-
+    cases: list[Case] = [c for path, _ in SETS for c in load_cases(path)]
+    splits = [split for _, names in SETS for split in names]
     for _ in range(WARMUP_ROUNDS):
-        for split in SPLITS:
+        for split in splits:
             evaluate(kb, cases, split)
 
     print(f"index build: {build_ms:.1f} ms ({len(kb.plan.sections)} sections)")
-    header = (
-        f"{'split':8} {'n_in':>5} {'n_out':>5} {'top1':>6} {'top3':>6} "
-        f"{'oos_decl':>8} {'in_decl':>7} {'law':>5} {'p50_ms':>7} {'p99_ms':>7}"
-    )
-    print(header)
-    for split in SPLITS:
-        reports = [evaluate(kb, cases, split) for _ in range(TIMED_ROUNDS)]
-        _print_row(reports)
+    print("answerable = plan or law answers it; wrong = share of answered that are wrong")
+    print(HEADER)
+    reports: dict[str, Report] = {}
+    for split in splits:
+        timed = [evaluate(kb, cases, split) for _ in range(TIMED_ROUNDS)]
+        reports[split] = timed[0]
+        _row(split, timed[0], timed)
+    for key in ("kind", "language"):
+        print(f"\nper {key}")
+        print(HEADER)
+        for split in splits:
+            for name, part in reports[split].by(key).items():
+                _row(f"{split}/{name}", part, [part])
+    for split in HELDOUT:
+        print(f"\ncalibration on {split} (probability that the first section is right)")
+        print(f"{'bin':>9} {'n':>4} {'predicted':>9} {'observed':>8}")
+        for label, count, predicted, observed in calibration(reports[split].outcomes):
+            print(f"{label:>9} {count:4d} {predicted:9.2f} {observed:8.2f}")
     if args.failures:
-        report = evaluate(kb, cases, args.failures)
-        for outcome in report.failures():
+        for outcome in reports[args.failures].failures():
             answer = outcome.answer
             ranked = ", ".join(f"{h.section_id}:{h.score:.2f}" for h in answer.hits[:3])
             print(
-                f"FAIL expected={outcome.case.expected} answered={answer.answered} "
-                f"conf={answer.confidence:.2f} law={answer.law_beyond_plan} "
-                f"[{ranked}] {outcome.case.question}"
+                f"FAIL {outcome.case.kind} expected={list(outcome.case.expected)} "
+                f"answered={answer.answered} p={answer.probability:.2f} "
+                f"conf={answer.confidence:.2f} [{ranked}] {outcome.case.question}"
             )
     return 0
 
 
-def _print_row(reports: list[Report]) -> None:
-    first = reports[0]
-    latencies = sorted(o.seconds * 1000.0 for r in reports for o in r.outcomes)
-    p50 = latencies[len(latencies) // 2]
-    p99 = latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))]
+def _row(name: str, report: Report, timed: list[Report]) -> None:
+    latencies = sorted(o.seconds * 1000.0 for r in timed for o in r.outcomes)
+    p50 = latencies[len(latencies) // 2] if latencies else 0.0
+    p99 = (
+        latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))] if latencies else 0.0
+    )
     print(
-        f"{first.split:8} {first.in_scope:5d} {first.out_of_scope:5d} {first.top1:6.3f} "
-        f"{first.top3:6.3f} {first.declined_out_of_scope:8.3f} {first.wrongly_declined:7.3f} "
-        f"{first.law_flagged:5.2f} {p50:7.3f} {p99:7.3f}"
+        f"{name:16} {report.in_scope:5d} {report.out_of_scope:6d} {report.top1:6.3f} "
+        f"{report.top3:6.3f} {report.answered_right:6.3f} {report.answered_wrong:6.3f} "
+        f"{report.wrongly_declined:7.3f} {report.declined_out_of_scope:7.3f} "
+        f"{report.declined_unanswered:7.3f} {report.law_flagged:5.2f} {p50:7.3f} {p99:7.3f}"
     )
 
 

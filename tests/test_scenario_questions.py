@@ -20,6 +20,11 @@ async def test_how_do_i_report_gets_8_3_and_meld_fra_na_starts_the_report(tmp_pa
         assert "«Skolemiljøplanen 8.3 Melde fra»" in reply.card_json
         button = reply.card["actions"][0]
         assert button["title"] == "Meld fra nå"
+        # The bot's own report comes first, before the plan's Portal «12» form.
+        body = reply.card["body"]
+        assert body[0]["text"].startswith("Meld fra her i Teams")
+        texts = " ".join(block.get("text", "") for block in body)
+        assert texts.index("Meld fra her i Teams") < texts.index("Portalen")
 
         await bot.say(TEACHER_9, value=button["data"])
         form = bot.to(TEACHER_9)[-1].card
@@ -54,11 +59,54 @@ async def test_unsure_names_the_nearest_leader_and_offers_sections(tmp_path: Pat
 async def test_out_of_scope_is_declined_and_law_goes_to_rektor(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as bot:
         await bot.say(TEACHER_9, "hva er lønna mi?")
-        assert "Meld fra" in bot.to(TEACHER_9)[-1].card_json  # help, not a made-up answer
-        assert "Kilde" not in bot.to(TEACHER_9)[-1].card_json
-        await bot.say(TEACHER_9, "kan foreldrene klage til statsforvalteren?")
+        reply = bot.to(TEACHER_9)[-1].card_json
+        assert "Meld fra" in reply and "Kilde" not in reply  # help, not a made-up answer
+        await bot.say(TEACHER_9, "kan foreldre kreve erstatning fra skolen?")
         reply = bot.to(TEACHER_9)[-1].card_json
         assert "rektor" in reply.lower() and "Kilde" not in reply
+
+
+async def test_a_question_the_law_answers_cites_the_law_not_the_plan(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await bot.say(TEACHER_9, "kan foreldrene klage saken til statsforvalteren?")
+        reply = bot.to(TEACHER_9)[-1]
+        assert reply.card is not None
+        assert_valid_card(reply.card)
+        assert "«Opplæringslova § 12-6»" in reply.card_json
+        assert "Skolemiljøplanen" not in reply.card_json
+
+
+async def test_an_english_question_gets_an_english_answer(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await bot.say(TEACHER_9, "How do I report bullying to the principal?")
+        reply = bot.to(TEACHER_9)[-1]
+        assert reply.card is not None
+        assert_valid_card(reply.card)
+        assert "Translated from the school's Norwegian plan" in reply.card_json
+        assert "must notify the principal" in reply.card_json
+        assert "«Skolemiljøplanen 8.3 Melde fra»" in reply.card_json
+        assert reply.card["actions"][0]["title"] == "Meld fra nå"
+
+
+async def test_an_adult_harming_a_pupil_gets_8_3_and_meld_fra_na(tmp_path: Path) -> None:
+    async with running_bot(tmp_path) as bot:
+        await bot.say(TEACHER_9, "hva gjør jeg hvis en lærer kjefter stygt på en elev?")
+        reply = bot.to(TEACHER_9)[-1]
+        assert reply.card is not None
+        assert "«Skolemiljøplanen 8.3 Melde fra»" in reply.card_json
+        assert reply.card["actions"][0]["title"] == "Meld fra nå"
+
+
+async def test_what_the_plan_does_not_cover_is_said_honestly_with_who_to_ask(
+    tmp_path: Path,
+) -> None:
+    async with running_bot(tmp_path) as bot:
+        await bot.say(TEACHER_9, "jeg er anklaget for å ha krenket en elev, hva gjør jeg?")
+        reply = bot.to(TEACHER_9)[-1]
+        assert reply.card is not None
+        assert_valid_card(reply.card)
+        assert "dekker ikke" in reply.card_json and "Kilde" not in reply.card_json
+        assert "Avdelingsleder Berit (nærmeste leder)" in reply.card_json
 
 
 async def test_a_section_that_does_not_exist(tmp_path: Path) -> None:

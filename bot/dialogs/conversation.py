@@ -12,12 +12,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from bot.cards.actions import VERB, Verb
-from bot.dialogs.ask import QuestionFlow
 from bot.dialogs.case import CaseFlow
 from bot.dialogs.context import Ctx
 from bot.dialogs.home import Home
 from bot.dialogs.ids import malformed
 from bot.dialogs.log import LogFlow
+from bot.dialogs.questions import QuestionFlow
 from bot.dialogs.report import ReportFlow
 from bot.dialogs.routes import Route, routing_table
 from bot.dialogs.turn import InvokeAnswer, Replies, Turn, TurnKind

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 from bot.cards.actions import CASE, DRAFT, PUPIL, SECTION, Verb
 from bot.dialogs.alerts import AlertHandler
-from bot.dialogs.ask import QuestionFlow
 from bot.dialogs.case import CaseFlow
 from bot.dialogs.context import Ctx
 from bot.dialogs.home import Home
 from bot.dialogs.log import LogFlow
+from bot.dialogs.questions import QuestionFlow
 from bot.dialogs.report import ReportFlow
 from bot.domain.case import Case
 

@@ -16,6 +16,8 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from bot.knowledge import lexicon
+
 MARK = "[navn]"
 
 # Letters and digits, joined by apostrophes (O'Brien, Ola's) and hyphens (Anne-Lise).
@@ -80,44 +82,8 @@ _FUNCTION_WORDS = _word_set(
     """
 )
 
-# Common first names among pupils (and their families) in Oslo schools.
-FIRST_NAMES = _word_set(
-    """
-    Emma Nora Sofie Sophie Olivia Ella Ingrid Leah Lea Sara Sarah Maja Maria Frida Hedda Ada
-    Astrid Selma Vilde Thea Tea Ida Emilie Amalie Anna Julie Hanna Hannah Mathilde Linnea
-    Tiril Tuva Aurora Alma Iben Mia Saga Solveig Live Kari Ingeborg Marte Martine Mari Marie
-    Kristine Silje Ingvild Synne Oda Eline Elise Andrea Victoria Viktoria Jenny Malin
-    Karoline Caroline Helene Hilde Anne Lise Berit Kristin Camilla Charlotte Eva Nina Marit
-    Ragnhild Sigrid Signe Sunniva Guro Liv Ronja Mille Leona Isabella Isabel Josefine Emily
-    Amelia Frøya Oline Eira Agnes Dina Celine Elin Linn Stine Tonje Ragna Emilia Juni Sol
-    Iris Aria Alva Ellinor Hermine Ylva Vilja Nathalie Natalie Madeleine Mathea Matilde
-    Jakob Jacob Emil Noah Oliver Filip Philip William Lucas Lukas Liam Henrik Oskar Oscar
-    Aksel Axel Theodor Teodor Elias Kasper Magnus Johannes Isak Mathias Matias Matheo Mateo
-    Tobias Sander Jonas Adrian Sebastian Markus Marcus Martin Alexander Aleksander Andreas
-    Kristian Christian Daniel Benjamin Mikkel Ludvig Sigurd Olav Ola Ole Espen Knut Lars
-    Erik Eirik Håkon Sindre Vetle Even Trym Brage Ulrik Vegard Torstein Halvor Eivind Gustav
-    Herman Iver Ivar Jens Johan Jon Kristoffer Christoffer Leon Leo Mats Morten Nikolai
-    Nicolai Nils Odin Peder Petter Ruben Simen Sivert Syver Thomas Storm Vilmer Viktor Victor
-    Håvard Anders Felix Hugo Mio Samuel Bendik Birk Edvard Fredrik Gabriel Jesper Joakim
-    Jørgen Lasse Robin Sondre Theo Ask Kai Tore Tord Ørjan Øyvind Amund Sverre
-    Mohammad Mohammed Muhammad Mohamed Mohamad Ahmad Ahmed Ali Omar Umar Yusuf Youssef Yousef
-    Ibrahim Ismail Hassan Hussein Husein Mustafa Abdullah Abdullahi Abdirahman Abdi Abdul
-    Adam Bilal Hamza Amir Amin Karim Samir Tariq Usman Hamid Zakaria Yahya Idris Ilyas Ayoub
-    Ayub Musa Khalid Mahmoud Mahmud Mehdi Mahdi Reza Arian Aryan Rayan Rayyan Ayaan Zayan
-    Zain Zayn Faisal Nasir Jamal Saif Rashid Anas Ayman Walid Yasin Yassin Hamed Arman Danyal
-    Daniyal Haris Harun Imran Irfan Junaid Kamran Mikail Saad Sami Shahid Sohail Talha Zaid
-    Aisha Aicha Ayesha Fatima Fatma Maryam Mariam Yasmin Jasmin Amina Hafsa Zainab Zeynab
-    Hawa Leyla Layla Leila Nour Noor Nur Hiba Sumaya Safiya Aya Asma Huda Iman Malak Hana
-    Dunya Zahra Zara Sana Mahnoor Alisha Aleena Anaya Inaya Areeba Hira Hodan Ayan Fadumo
-    Khadija Ikram Ilham Naima Nasra Sahra Samira Salma Shirin Yara Lana Jana Rania Nadia
-    Amira Mira Mina Dalia Elif Zehra Ecrin Defne Meryem Dilan Rojin Roza Helin Semhar Senait
-    Yonas Filmon Merhawi Robel Natnael Kidus Lidya Jakub Kacper Szymon Antoni Wojciech Piotr
-    Tomasz Michal Mateusz Bartosz Zofia Zuzanna Julia Wiktoria Natalia Oliwia Alicja Lena
-    Matas Emilija Gabija Kajus Dominik Igor Artem Oleksandr Maksym Dmytro Andrii Sofiia
-    Anastasiia Anastasia Daria Polina Kateryna Bohdan Kavin Thanusan Abinaya Minh Linh Huy
-    Khanh Emre Yunus Eymen Ayse Zeynep
-    """
-)
+# Common first names among pupils (and their families): one list for the whole bot.
+FIRST_NAMES = lexicon.FIRST_NAMES
 
 # First names that are also ordinary words ("liv", "sol", "signe", nynorsk "anna") count only
 # when capitalised; the rest of the list counts in lower case too ("kari og ola kranglet").

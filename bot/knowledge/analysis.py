@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Final
 
 import Stemmer  # type: ignore[import-not-found, unused-ignore]  # C extension, no stubs
+from rapidfuzz import fuzz
 
 from bot.knowledge import lexicon
 
@@ -179,3 +180,28 @@ def known_surface_words() -> frozenset[str]:
         words.update(group)
     words.update(lexicon.LAW_TERMS)
     return frozenset(w for w in words if " " not in w)
+
+
+_NON_ALNUM_RE: Final = re.compile(r"[^a-z0-9 ]")
+_SPACES_RE: Final = re.compile(r"\s+")
+
+
+def fold_ascii(text: str) -> str:
+    """Lower case, Norwegian letters folded to ASCII, punctuation and repeated spaces gone.
+
+    For short commands typed on a phone ("meld fra", "mine saker"), where "å" typed as "a"
+    or a stray full stop must not matter; questions go through ``normalise`` instead.
+    """
+    lowered = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    folded = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode()
+    return _SPACES_RE.sub(" ", _NON_ALNUM_RE.sub(" ", folded)).strip()
+
+
+def close_to_any(text: str, phrases: tuple[str, ...], threshold: float) -> bool:
+    """Whether ``text`` equals a phrase or is within ``threshold`` similarity (0–1) of one.
+
+    The same edit-distance library the plan search uses for typos (rapidfuzz), so the bot
+    has one notion of "close enough".
+    """
+    cutoff = threshold * 100.0
+    return any(text == p or fuzz.ratio(text, p, score_cutoff=cutoff) > 0 for p in phrases)

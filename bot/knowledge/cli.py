@@ -114,6 +114,8 @@ def _answer_line(kb: KnowledgeBase, line: str, number: int) -> dict[str, Any]:
         "sections": list(answer.sections),
         "scores": list(answer.scores),
         "answered": answer.answered,
+        "language": answer.language,
+        "source": answer.source,
     }
     if "id" in data:
         record = {"id": data["id"], **record}
@@ -126,6 +128,11 @@ def _full_record(question: str, answer: Answer) -> dict[str, Any]:
         "sections": list(answer.sections),
         "scores": list(answer.scores),
         "answered": answer.answered,
+        "language": answer.language,
+        "source": answer.source,
+        "decision": answer.decision,
+        "route": answer.route,
+        "probability": answer.probability,
         "confidence": answer.confidence,
         "law_beyond_plan": answer.law_beyond_plan,
         "section": answer.section_id,

@@ -34,6 +34,7 @@ _SECTION_KEYS: Final = {
     "questions",
     "keywords",
     "action",
+    "summary_en",
 }
 _SECTION_REQUIRED: Final = ("id", "title", "short_title", "text", "summary")
 # A sentence ends with . ! or ? followed by space and an upper-case letter, a digit or a
@@ -212,6 +213,12 @@ def _parse_section(index: int, value: object, problems: list[Problem]) -> Sectio
                 )
             )
 
+    summary_en = obj.get("summary_en")
+    if summary_en is not None and not _non_empty_str(summary_en):
+        problems.append(Problem(where, "'summary_en' must be a non-empty string when present"))
+    elif isinstance(summary_en, str) and len(summary_en) > MAX_SUMMARY * 2:
+        problems.append(Problem(where, f"'summary_en' is longer than {MAX_SUMMARY * 2} characters"))
+
     questions = _string_list(obj, "questions", where, problems)
     keywords = _string_list(obj, "keywords", where, problems)
 
@@ -231,6 +238,7 @@ def _parse_section(index: int, value: object, problems: list[Problem]) -> Sectio
         questions=questions,
         keywords=keywords,
         action=cast(Action | None, action),
+        summary_en=summary_en.strip() if isinstance(summary_en, str) else None,
     )
 
 

@@ -25,6 +25,9 @@ class Section:
     questions: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     action: Action | None = None
+    # A curated English rendering of ``summary`` for staff who ask in English; the Norwegian
+    # section stays the source that is cited.
+    summary_en: str | None = None
 
     @property
     def parent_id(self) -> str | None:
@@ -58,4 +61,6 @@ class Plan:
     def citation(self, section_id: str) -> str:
         """Citation in the form staff see in answers, e.g. "Skolemiljøplanen 8.3 Melde fra"."""
         section = self.section(section_id)
+        if not section.short_title:
+            return f"{self.info.citation_name} {section.id}"
         return f"{self.info.citation_name} {section.id} {section.short_title}"

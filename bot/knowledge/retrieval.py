@@ -20,15 +20,17 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from threading import Lock
-from typing import Final
+from typing import Final, Literal
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.knowledge import analysis, lexicon
+from bot.knowledge import analysis, law, lexicon
+from bot.knowledge.decision import FEATURES, MODEL_PATH, DecisionModel, load_model
+from bot.knowledge.intent import Language, QuestionIntent, classify
 from bot.knowledge.loader import load_plan
 from bot.knowledge.model import Action, Plan, Section
 
@@ -76,11 +78,27 @@ _SECTION_REF_RE: Final = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Decision thresholds; the defaults were tuned on the "tune" split only."""
+    """Ranking and decision parameters; the defaults were tuned on the tuning splits only.
+
+    ``min_coverage``/``min_score`` decide when no decision model is loaded (and for the law
+    summaries, which are few and short). The intent factors re-rank: a question that asks
+    what to do prefers the routine sections over definitions, and one about an adult
+    harming a pupil goes to the report routine.
+    """
 
     min_coverage: float = 0.5
     min_score: float = 1.5
     max_hits: int = 5
+    routine_boost: float = 1.35
+    definition_penalty: float = 0.7
+    definition_boost: float = 1.15
+    adult_harm_bonus: float = 4.0
+    harmed_boost: float = 1.3
+
+
+Source = Literal["plan", "law"]
+Decision = Literal["answer", "unsure", "not_covered"]
+Route = Literal["leader", "rektor", "statsforvalteren"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +127,18 @@ class Answer:
     title: str | None = None
     summary: str | None = None
     action: Action | None = None
+    # The asker's language ("nb", "nn", "en"); where the answer comes from ("plan", or
+    # "law" for a summary of opplæringslova); ``translated`` when ``summary`` is a curated
+    # English rendering of the Norwegian section that ``citation`` names.
+    language: Language = "nb"
+    source: Source = "plan"
+    translated: bool = False
+    # Why a question was declined and who should get it: the nearest leader, rektor (law
+    # beyond the plan) or Statsforvalteren information (§ 12-6). ``probability`` is the
+    # decision model's estimate that the first section is right.
+    decision: Decision = "answer"
+    route: Route | None = None
+    probability: float = 0.0
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -137,6 +167,18 @@ class _Query:
     concern: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class _Ranking:
+    query: _Query
+    intent: QuestionIntent
+    scores: list[float]
+    covered: list[float]
+    total: float
+    unknown: float
+    order: list[int]
+    similarity: dict[int, float]
+
+
 class KnowledgeBase:
     """A plan plus its search index, built once and shared.
 
@@ -144,9 +186,26 @@ class KnowledgeBase:
     spelling and compound caches are bounded and tolerate concurrent use.
     """
 
-    def __init__(self, plan: Plan, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        settings: Settings | None = None,
+        *,
+        law_plan: Plan | Literal["default"] | None = "default",
+        model: DecisionModel | Literal["default"] | None = "default",
+    ) -> None:
         self.plan = plan
         self.settings = settings or Settings()
+        if law_plan == "default":
+            law_plan = law.law_plan()
+        if model == "default":
+            model = load_model() if MODEL_PATH.exists() else None
+        self.model: DecisionModel | None = model
+        self._law: KnowledgeBase | None = (
+            KnowledgeBase(law_plan, self.settings, law_plan=None, model=None)
+            if law_plan is not None
+            else None
+        )
         self._postings: dict[str, list[tuple[int, float]]] = {}
         self._idf: dict[str, float] = {}
         self._split_cache: dict[str, tuple[str, str] | None] = {}
@@ -233,6 +292,7 @@ class KnowledgeBase:
 
         self._build_question_index()
         self._plan_splits = dict(self._split_cache)
+        self._classify_sections()
 
         law_terms = {t for word in lexicon.LAW_TERMS for t in analysis.word_terms(word)}
         self._law_terms: frozenset[str] = frozenset(law_terms - self._idf.keys())
@@ -250,6 +310,28 @@ class KnowledgeBase:
         choices = (surface_words - _proper_nouns(sections)) | analysis.known_surface_words()
         self._fuzzy_choices: tuple[str, ...] = tuple(
             sorted(w for w in choices if len(w) >= _MIN_FUZZY_LENGTH - 1 and w.isalpha())
+        )
+
+    def _classify_sections(self) -> None:
+        """Which sections are routines, which are definitions, and which one is reporting.
+
+        Read from the plan's structure rather than hard-coded ids, so another school's plan
+        gets the same intent handling: the report routine is the section that offers to
+        start a report, the routines are it and its siblings plus every section with an
+        action, and definitions are sections whose titles speak of understanding or terms.
+        """
+        report = next((d for d, s in enumerate(self._docs) if s.action == "start_report"), None)
+        self._report_doc: int | None = report
+        parent = self._docs[report].parent_id if report is not None else None
+        self._routine_docs: frozenset[int] = frozenset(
+            d
+            for d, s in enumerate(self._docs)
+            if s.action is not None or (parent is not None and s.parent_id == parent)
+        )
+        self._definition_docs: frozenset[int] = frozenset(
+            d
+            for d, s in enumerate(self._docs)
+            if _DEFINITION_TITLE_RE.search(s.title.lower()) and d not in self._routine_docs
         )
 
     def _build_question_index(self) -> None:
@@ -426,19 +508,21 @@ class KnowledgeBase:
 
     # ------------------------------------------------------------------ answering
 
-    def ask(self, question: str) -> Answer:
-        """Rank the plan's sections for a question and decide whether to answer it."""
+    def _rank(self, question: str, intent: QuestionIntent) -> _Ranking:
         query = self._analyse(question)
         n = len(self._docs)
         scores = [0.0] * n
         covered = [0.0] * n
         total = 0.0
+        unknown = 0.0
         for doc in query.refs:
             total += self._idf_unknown
             scores[doc] += _REF_SCORE
             covered[doc] += self._idf_unknown
         for slot in query.slots:
             known = any(term in self._idf for term in slot.terms)
+            if not known:
+                unknown += slot.idf
             if not known and query.concern:
                 total += slot.idf * _CONCERN_UNKNOWN_FACTOR
                 continue
@@ -455,32 +539,141 @@ class KnowledgeBase:
         for key in query.pairs:
             for doc, weight in self._postings[key]:
                 scores[doc] += _PAIR_FACTOR * weight
-        for doc, similarity in self._question_similarity(query).items():
-            scores[doc] += _QUESTION_BONUS * similarity
-
+        similarity = self._question_similarity(query)
+        for doc, value in similarity.items():
+            scores[doc] += _QUESTION_BONUS * value
+        self._apply_intent(intent, scores, covered)
         order = sorted((d for d in range(n) if scores[d] > 0.0), key=lambda d: (-scores[d], d))
-        hits = tuple(
-            Hit(self._docs[d].id, round(scores[d], 4), self._citations[d])
-            for d in order[: self.settings.max_hits]
-        )
-        if not order or total <= 0.0:
-            return Answer(answered=False, confidence=0.0, hits=hits, law_beyond_plan=query.law)
+        return _Ranking(query, intent, scores, covered, total, unknown, order, similarity)
 
-        best = order[0]
-        confidence = covered[best] / total
-        answered = (
-            not query.law
-            and confidence >= self.settings.min_coverage
-            and scores[best] >= self.settings.min_score
-        )
+    def _apply_intent(
+        self, intent: QuestionIntent, scores: list[float], covered: list[float]
+    ) -> None:
+        settings = self.settings
+        if intent.action:
+            for doc in self._routine_docs:
+                scores[doc] *= settings.routine_boost
+            for doc in self._definition_docs:
+                scores[doc] *= settings.definition_penalty
+        elif intent.definition:
+            for doc in self._definition_docs:
+                scores[doc] *= settings.definition_boost
+        report = self._report_doc
+        if intent.harmed and report is not None and (intent.action or intent.language != "en"):
+            scores[report] *= settings.harmed_boost
+        if intent.adult_harm and report is not None and scores[report] > 0.0:
+            # § 12-5: an adult harming a pupil is reported with a lower threshold, whatever
+            # else the question says (shouting is not "fighting", a teacher is not a pupil).
+            scores[report] = max(scores) + settings.adult_harm_bonus
+            covered[report] = max(covered[report], max(covered))
+
+    def explain(self, question: str) -> tuple[list[float], str | None, bool]:
+        """Decision-model inputs, the first-ranked plan section, and whether the law path
+        (not the model) decides: what fitting the model needs, without deciding."""
+        ranking = self._rank(question, classify(question))
+        top = self._docs[ranking.order[0]].id if ranking.order else None
+        law_path = ranking.query.law and self._law is not None
+        return self._features(ranking), top, law_path
+
+    def _features(self, ranking: _Ranking) -> list[float]:
+        order = ranking.order
+        intent = ranking.intent
+        if not order or ranking.total <= 0.0:
+            top = second = coverage = similarity = 0.0
+            best = None
+        else:
+            best = order[0]
+            top = ranking.scores[best]
+            second = ranking.scores[order[1]] if len(order) > 1 else 0.0
+            coverage = min(1.0, ranking.covered[best] / ranking.total)
+            similarity = ranking.similarity.get(best, 0.0)
+        action_routine = 0.0
+        if intent.action and best is not None:
+            action_routine = 1.0 if best in self._routine_docs else -1.0
+        values = {
+            "log_top_score": math.log1p(top),
+            "margin": (top - second) / top if top > 0.0 else 0.0,
+            "coverage": coverage,
+            "unknown_share": ranking.unknown / ranking.total if ranking.total > 0.0 else 1.0,
+            "slots": float(min(len(ranking.query.slots), 20)),
+            "question_similarity": similarity,
+            "action_routine": action_routine,
+            "definition_match": float(
+                intent.definition and best is not None and best in self._definition_docs
+            ),
+            "adult_harm": float(intent.adult_harm),
+            "concern": float(ranking.query.concern),
+            "law_terms": float(ranking.query.law),
+            "english": float(intent.language == "en"),
+            "nynorsk": float(intent.language == "nn"),
+        }
+        return [values[name] for name in FEATURES]
+
+    def ask(self, question: str) -> Answer:
+        """Rank the plan's sections for a question and decide whether to answer it."""
+        intent = classify(question)
+        ranking = self._rank(question, intent)
+        hits = self._hits(ranking)
+        language = intent.language
+        if ranking.query.law and self._law is not None:
+            legal = self._law.ask(question)
+            if legal.answered:
+                return replace(legal, hits=(*legal.hits, *hits)[: self.settings.max_hits])
+            route: Route = (
+                "statsforvalteren"
+                if legal.hits
+                and self._law.route_of(legal.hits[0].section_id) is not None
+                and legal.confidence > 0.0
+                else "rektor"
+            )
+            return Answer(
+                answered=False,
+                confidence=round(legal.confidence, 4),
+                hits=hits,
+                law_beyond_plan=True,
+                language=language,
+                decision="not_covered",
+                route=route,
+            )
+        if not ranking.order or ranking.total <= 0.0:
+            return Answer(
+                answered=False,
+                confidence=0.0,
+                hits=hits,
+                language=language,
+                decision="not_covered",
+                route="leader",
+            )
+
+        best = ranking.order[0]
+        confidence = ranking.covered[best] / ranking.total
+        if self.model is not None:
+            probability = self.model.probability(self._features(ranking))
+            answered = probability >= self.model.answer_at
+            unsure = probability >= self.model.unsure_at
+        else:
+            probability = confidence
+            answered = (
+                confidence >= self.settings.min_coverage
+                and ranking.scores[best] >= self.settings.min_score
+            )
+            unsure = True
+        if intent.self_accused:
+            # A member of staff accused of harming a pupil needs their leader (and often
+            # their union), not the routine for reporting someone else.
+            answered, unsure = False, False
         if not answered:
             return Answer(
                 answered=False,
                 confidence=round(confidence, 4),
                 hits=hits,
-                law_beyond_plan=query.law,
+                language=language,
+                decision="unsure" if unsure else "not_covered",
+                route="leader",
+                probability=round(probability, 4),
             )
         section = self._docs[best]
+        translated = language == "en" and section.summary_en is not None
         return Answer(
             answered=True,
             confidence=round(confidence, 4),
@@ -488,9 +681,23 @@ class KnowledgeBase:
             section_id=section.id,
             citation=self._citations[best],
             title=section.title,
-            summary=section.summary,
+            summary=section.summary_en if translated else section.summary,
             action=section.action,
+            language=language,
+            source="law" if self.plan.info.id == law.LAW_PLAN_ID else "plan",
+            translated=translated,
+            probability=round(probability, 4),
         )
+
+    def _hits(self, ranking: _Ranking) -> tuple[Hit, ...]:
+        return tuple(
+            Hit(self._docs[d].id, round(ranking.scores[d], 4), self._citations[d])
+            for d in ranking.order[: self.settings.max_hits]
+        )
+
+    def route_of(self, section_id: str) -> Route | None:
+        """Where a declined question about this section should go (law summaries only)."""
+        return law.route_of(section_id) if self.plan.info.id == law.LAW_PLAN_ID else None
 
 
 def _answering_sections(sections: tuple[Section, ...]) -> list[int]:
@@ -529,6 +736,7 @@ def _proper_nouns(sections: Iterable[Section]) -> set[str]:
 
 
 _SEGMENT_RE: Final = re.compile(r"(?<=[.!?:;])\s+|\n+")
+_DEFINITION_TITLE_RE: Final = re.compile(r"forståelse|forståing|begrep|omgrep|definisjon|mobbesyn")
 
 
 def _segments(section: Section) -> dict[str, list[str]]:

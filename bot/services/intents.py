@@ -7,10 +7,9 @@ mark wins over a report phrase.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from difflib import SequenceMatcher
 from enum import StrEnum
+
+from bot.knowledge.analysis import close_to_any, fold_ascii
 
 
 class Intent(StrEnum):
@@ -100,15 +99,8 @@ QUESTION_WORDS = frozenset(
 )
 
 
-def normalize(text: str) -> str:
-    """Lower case, Norwegian letters folded to ASCII, punctuation and repeated spaces gone."""
-    lowered = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    folded = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode()
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]", " ", folded)).strip()
-
-
-def _close(text: str, phrases: tuple[str, ...], threshold: float) -> bool:
-    return any(text == p or SequenceMatcher(None, text, p).ratio() >= threshold for p in phrases)
+normalize = fold_ascii
+_close = close_to_any
 
 
 def classify(text: str | None) -> Intent:

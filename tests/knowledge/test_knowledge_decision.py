@@ -1,0 +1,96 @@
+"""The public question set, the decision model fitted on its tuning split, and intents."""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections import defaultdict
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from bot.knowledge import KnowledgeBase, default_knowledge_base
+from bot.knowledge.decision import load_model
+from bot.knowledge.evaluation import TUNING_SPLITS, load_cases
+from bot.knowledge.fit import fit_model, tuning_cases
+from bot.knowledge.intent import classify, detect_language
+
+PUBLIC_FILE = Path(__file__).with_name("qa_public.jsonl")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _domain(url: str) -> str:
+    host = urlparse(url).netloc.lower().removeprefix("www.")
+    return {"fug.no": "foreldreutvalgene.no", "paal.ung.no": "ung.no"}.get(host, host)
+
+
+def test_public_set_is_labelled_sourced_and_split_by_source() -> None:
+    rows = [json.loads(line) for line in PUBLIC_FILE.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 80
+    splits_of: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        assert set(row) == {"q", "expected", "kind", "split", "lang", "who", "source"}
+        assert row["source"].startswith("http")
+        assert row["kind"] in {"plan", "law", "unanswered", "out_of_scope"}
+        assert bool(row["expected"]) == (row["kind"] in {"plan", "law"})
+        splits_of[_domain(row["source"])].add(row["split"])
+    # Near-duplicates come from the same page or site: no site feeds both splits.
+    assert all(len(splits) == 1 for splits in splits_of.values())
+    cases = load_cases(PUBLIC_FILE)
+    assert {c.split for c in cases} == {"public-tune", "public-heldout"}
+    assert {c.language for c in cases} >= {"nb", "nn", "en"}
+    assert {c.kind for c in cases} == {"plan", "law", "unanswered", "out_of_scope"}
+    ids = {s.id.replace(" ", "") for s in default_knowledge_base().plan.sections}
+    ids |= {f"§12-{n}" for n in range(2, 7)}
+    assert {e for c in cases for e in c.expected} <= ids
+
+
+def test_the_stored_model_is_the_one_the_tuning_splits_give() -> None:
+    """Refitting reproduces the stored model, so it was fitted on the tuning splits only."""
+    cases = tuning_cases()
+    assert cases and {c.split for c in cases} <= set(TUNING_SPLITS)
+    kb = default_knowledge_base()
+    refit = fit_model(KnowledgeBase(kb.plan, model=None), cases)
+    stored = load_model()
+    assert refit.answer_at == pytest.approx(stored.answer_at, abs=1e-3)
+    assert refit.weights == pytest.approx(stored.weights, abs=1e-4)
+    assert refit.bias == pytest.approx(stored.bias, abs=1e-4)
+
+
+def test_probabilities_rank_answerable_questions_above_unrelated_ones() -> None:
+    kb = default_knowledge_base()
+    assert kb.ask("hvordan melder jeg fra?").probability > 0.9
+    assert kb.ask("trenger jeg å skrive referat fra foreldremøtet?").probability < 0.5
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        ("hvordan melder jeg fra?", "nb"),
+        ("korleis melder eg frå?", "nn"),
+        ("Kva skal aktivitetsplanen innehalde", "nn"),
+        ("What do I do if my child is bullied in school?", "en"),
+        ("Can teachers restrain pupils?", "en"),
+    ],
+)
+def test_language_is_detected(question: str, language: str) -> None:
+    assert detect_language(question) == language
+
+
+def test_intents_tell_action_definition_adult_harm_and_self_accusation_apart() -> None:
+    assert classify("hva gjør jeg hvis en elev blir mobbet?").action
+    assert classify("What should I do if a pupil is bullied?").action
+    assert classify("hva regnes som mobbing?").definition
+    assert classify("en lærer kjefter på elevene, hva gjør jeg?").adult_harm
+    assert classify("bullied by a teacher").adult_harm
+    accused = classify("jeg er anklaget for å ha krenket en elev")
+    assert accused.self_accused and not accused.adult_harm
+    assert not classify("to elever slåss i friminuttet").adult_harm
+
+
+def test_the_question_dialog_is_pure() -> None:
+    tree = ast.parse((ROOT / "bot" / "dialogs" / "questions.py").read_text(encoding="utf-8"))
+    modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert not {m for m in modules if m and m.startswith(("botbuilder", "aiohttp", "bot.teams"))}
