@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from bot.services.messages import ADAPTIVE, card_activity, text_activity
 
@@ -107,3 +107,9 @@ class Replies:
 
     def update(self, activity_id: str, card: dict[str, Any], summary: str | None = None) -> None:
         self.items.append(Update(activity_id, card_activity(card, summary)))
+
+
+class TurnHandler(Protocol):
+    """What a host hands each turn to: the bot's conversation (or, in a benchmark, an echo)."""
+
+    async def handle(self, turn: Turn) -> Replies: ...

@@ -16,8 +16,7 @@ from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes
 
-from bot.dialogs.conversation import Conversation
-from bot.dialogs.turn import InvokeAnswer, Replies, Send, Turn, TurnKind
+from bot.dialogs.turn import InvokeAnswer, Replies, Send, Turn, TurnHandler, TurnKind
 from bot.services.replies import Outgoing, ReplySender
 from bot.teams.notifier import delivery_error, tune_connector
 
@@ -55,7 +54,7 @@ class TurnChannel:
 
 
 class BotbuilderHost:
-    def __init__(self, conversation: Conversation, sender: ReplySender) -> None:
+    def __init__(self, conversation: TurnHandler, sender: ReplySender) -> None:
         self._conversation = conversation
         self._sender = sender
 
