@@ -6,6 +6,7 @@ names the key instead of surfacing weeks later as a report that reached nobody.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.people import Person, Role
@@ -52,6 +54,12 @@ class Settings:
     teams_catalog_app_id: str = ""
     """The app's id in the tenant's app catalog: enables installing it for a new recipient."""
     """How long a sender owns a message it is sending; a crashed sender's work waits this long."""
+    bot_openid_metadata_url: str = ""
+    """The Bot Connector's OpenID metadata; empty: Microsoft's (tests point it at their own)."""
+    entra_openid_metadata_url: str = ""
+    """Entra ID's OpenID metadata for the tenant (Emulator tokens); empty: Microsoft's."""
+    openid_timeout_s: float = 5.0
+    """How long one fetch of the signing keys may take; requests never wait longer than that."""
 
     @property
     def local_mode(self) -> bool:
@@ -96,7 +104,20 @@ class Settings:
             raise ConfigError(
                 f"GRAPH_TIMEOUT_SECONDS må være et tall, ikke «{timeout_text}»."
             ) from None
+        openid_timeout_text = env.get("OPENID_TIMEOUT_SECONDS", "5")
+        try:
+            openid_timeout = float(openid_timeout_text)
+        except ValueError:
+            openid_timeout = -1.0
+        if not 0 < openid_timeout <= 60:
+            raise ConfigError(
+                f"OPENID_TIMEOUT_SECONDS må være et tall over 0 og høyst 60, "
+                f"ikke «{openid_timeout_text}»."
+            )
         return cls(
+            bot_openid_metadata_url=_openid_url(env, "BOT_OPENID_METADATA_URL"),
+            entra_openid_metadata_url=_openid_url(env, "ENTRA_OPENID_METADATA_URL"),
+            openid_timeout_s=openid_timeout,
             graph_enabled=graph_enabled,
             graph_base_url=env.get("GRAPH_BASE_URL", "") or "https://graph.microsoft.com/v1.0",
             graph_authority=env.get("GRAPH_AUTHORITY", ""),
@@ -113,6 +134,29 @@ class Settings:
             app_type=app_type,
             app_tenant_id=tenant,
         )
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and `localhost`; an empty HOST means every interface, so it is not."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip()).is_loopback
+    except ValueError:
+        return False
+
+
+def _openid_url(env: Mapping[str, str], key: str) -> str:
+    """An https URL, or http to this machine only (tests run their own OpenID server)."""
+    value = env.get(key, "").strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme == "https" and parts.hostname:
+        return value
+    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+        return value
+    raise ConfigError(f"{key} må være en https-adresse, ikke «{value}».")
 
 
 _GUIDish = re.compile(r"^[0-9A-Za-z-]{1,64}$")
