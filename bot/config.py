@@ -54,6 +54,8 @@ class Settings:
     teams_catalog_app_id: str = ""
     """The app's id in the tenant's app catalog: enables installing it for a new recipient."""
     """How long a sender owns a message it is sending; a crashed sender's work waits this long."""
+    allow_unauthenticated: bool = False
+    """Local mode may listen on a non-loopback address (a closed test network, a container)."""
     bot_openid_metadata_url: str = ""
     """The Bot Connector's OpenID metadata; empty: Microsoft's (tests point it at their own)."""
     entra_openid_metadata_url: str = ""
@@ -104,6 +106,9 @@ class Settings:
             raise ConfigError(
                 f"GRAPH_TIMEOUT_SECONDS må være et tall, ikke «{timeout_text}»."
             ) from None
+        allow_text = env.get("ALLOW_UNAUTHENTICATED", "").strip().lower()
+        if allow_text not in ("", "0", "1", "true", "false"):
+            raise ConfigError(f"ALLOW_UNAUTHENTICATED må være 1 eller 0, ikke «{allow_text}».")
         openid_timeout_text = env.get("OPENID_TIMEOUT_SECONDS", "5")
         try:
             openid_timeout = float(openid_timeout_text)
@@ -115,6 +120,7 @@ class Settings:
                 f"ikke «{openid_timeout_text}»."
             )
         return cls(
+            allow_unauthenticated=allow_text in ("1", "true"),
             bot_openid_metadata_url=_openid_url(env, "BOT_OPENID_METADATA_URL"),
             entra_openid_metadata_url=_openid_url(env, "ENTRA_OPENID_METADATA_URL"),
             openid_timeout_s=openid_timeout,
@@ -144,6 +150,23 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip()).is_loopback
     except ValueError:
         return False
+
+
+def check_listening(settings: Settings) -> None:
+    """Local mode checks no tokens, so it may only be reached from this machine.
+
+    Anyone who can reach the port could otherwise post activities in a staff member's name.
+    """
+    if not settings.local_mode or settings.allow_unauthenticated or is_loopback(settings.host):
+        return
+    raise ConfigError(
+        f"HOST={settings.host or '(tom)'} er ikke en loopback-adresse, og uten MicrosoftAppId "
+        "sjekker boten ingen tokens: alle som når porten, kan sende meldinger i en ansatts navn. "
+        "Sett MicrosoftAppId (med MicrosoftAppPassword og MicrosoftAppTenantId), bruk "
+        "HOST=127.0.0.1, eller sett ALLOW_UNAUTHENTICATED=1 hvis nettet er lukket.\n"
+        "(Local mode without MicrosoftAppId authenticates nothing; refusing to listen on a "
+        "non-loopback address unless ALLOW_UNAUTHENTICATED=1 is set.)"
+    )
 
 
 def _openid_url(env: Mapping[str, str], key: str) -> str:
