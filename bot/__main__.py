@@ -182,8 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         if command == "run":
-            from bot.config import load_school
+            from bot.config import check_listening, load_school
 
+            check_listening(settings)  # local mode answers only this machine
             load_school(settings.school_config)  # fail fast with the key that is wrong
             return _run(settings)
         if command == "db" and args[1:] == ["upgrade"]:

@@ -163,7 +163,23 @@ def create_app(
         if parts.connection is not None:
             await parts.connection.close()
 
+    async def auth_ctx(app: web.Application) -> AsyncIterator[None]:
+        """Fetches the token signing keys from the start and keeps them fresh, off the path of
+        any request: the bot starts (and /healthz answers) while Microsoft is unreachable."""
+        validator = app[RUNTIME].validator
+        task = None
+        if validator is not None:
+            task = asyncio.create_task(validator.keep_fresh())
+        yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if validator is not None:
+            await validator.close()
+
     app.cleanup_ctx.append(runtime_ctx)
+    app.cleanup_ctx.append(auth_ctx)
     app.cleanup_ctx.append(graph_ctx)
     app.cleanup_ctx.append(background_ctx)
     app.router.add_post("/api/messages", messages)

@@ -17,11 +17,15 @@ from botbuilder.integration.aiohttp import (
     CloudAdapter,
     ConfigurationBotFrameworkAuthentication,
 )
+from botframework.connector.auth import ServiceClientCredentialsFactory
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import ConfigError, Settings, load_school
 from bot.dialogs.conversation import Conversation
 from bot.domain.school import ConfiguredDirectory, School
+from bot.hosting.auth import BOT_FRAMEWORK_OPENID_URL, TokenValidator
+from bot.hosting.auth import build_validator as build_validator_for
+from bot.hosting.http import HttpConfigError, ssl_context
 from bot.knowledge import KnowledgeBase, default_knowledge_base
 from bot.services.context import Services
 from bot.services.delivery import DeliveryWorker
@@ -35,6 +39,7 @@ from bot.services.ports import (
 )
 from bot.services.ratelimit import RateLimiter, app_windows
 from bot.services.replies import ReplySender
+from bot.teams.auth import InboundAuthentication
 from bot.teams.host import BotbuilderHost, build_adapter_callbacks
 from bot.teams.notifier import TeamsNotifier
 from storage.engine import create_engine, session_factory
@@ -90,6 +95,8 @@ class Runtime:
     worker: DeliveryWorker
     latest: LatestConversation = field(default_factory=LatestConversation)
     graph: GraphParts = field(default_factory=lambda: GraphParts())
+    validator: TokenValidator | None = None
+    """Checks inbound tokens; None in local mode. Its keys are kept fresh by the app."""
 
 
 @dataclass
@@ -147,7 +154,32 @@ def build_graph_parts(settings: Settings, school: School) -> GraphParts:
     return parts
 
 
-def build_adapter(settings: Settings) -> CloudAdapter:
+def build_validator(settings: Settings) -> TokenValidator | None:
+    """The inbound token check; None in local mode, where no token is looked at."""
+    if settings.local_mode:
+        return None
+    try:
+        ssl_context()  # a CA bundle that cannot be read stops the start, not the first fetch
+    except HttpConfigError as error:
+        raise ConfigError(str(error)) from None
+    return build_validator_for(
+        app_id=settings.app_id,
+        # Entra ID (Emulator) tokens only for a bot of one tenant; MultiTenant takes the
+        # Bot Connector's alone.
+        tenant_id=settings.app_tenant_id if settings.app_type != "MultiTenant" else None,
+        connector_openid_url=settings.bot_openid_metadata_url or BOT_FRAMEWORK_OPENID_URL,
+        entra_openid_url=settings.entra_openid_metadata_url or None,
+        timeout_s=settings.openid_timeout_s,
+    )
+
+
+def build_adapter(
+    settings: Settings,
+    validator: TokenValidator | None = None,
+    *,
+    credentials: ServiceClientCredentialsFactory | None = None,
+) -> CloudAdapter:
+    """`credentials`: how outbound calls get their tokens (tests hand in a fake)."""
     auth = ConfigurationBotFrameworkAuthentication(
         _AuthConfig(
             APP_ID=settings.app_id,
@@ -155,9 +187,14 @@ def build_adapter(settings: Settings) -> CloudAdapter:
             # Without an app id only the MultiTenant factory accepts empty credentials.
             APP_TYPE=settings.app_type if settings.app_id else "MultiTenant",
             APP_TENANTID=settings.app_tenant_id,
-        )
+        ),
+        credentials_factory=credentials,
     )
-    adapter = CloudAdapter(auth)
+    if settings.local_mode:
+        validator = None  # local mode looks at no Authorization header, whatever it carries
+    elif validator is None:
+        validator = build_validator(settings)
+    adapter = CloudAdapter(InboundAuthentication(auth, validator))
     build_adapter_callbacks(adapter)
     return adapter
 
@@ -171,6 +208,8 @@ def build_runtime(
     engine: AsyncEngine | None = None,
     installer: AppInstaller | None = None,
     calendar: Calendar | None = None,
+    credentials: ServiceClientCredentialsFactory | None = None,
+    validator: TokenValidator | None = None,
 ) -> Runtime:
     school = load_school(settings.school_config)
     engine = engine or create_engine(settings.database_url)
@@ -184,7 +223,11 @@ def build_runtime(
         school=school,
         calendar=calendar or graph.calendar,
     )
-    adapter = build_adapter(settings)
+    if settings.local_mode:
+        validator = None
+    elif validator is None:
+        validator = build_validator(settings)
+    adapter = build_adapter(settings, validator, credentials=credentials)
     memory = LatestConversation()
     knowledge = (
         KnowledgeBase.from_file(school.plan_file) if school.plan_file else default_knowledge_base()
@@ -215,5 +258,15 @@ def build_runtime(
         lease=timedelta(seconds=settings.outbox_lease_s),
     )
     return Runtime(
-        settings, school, engine, services, adapter, host, notifier, worker, memory, graph
+        settings,
+        school,
+        engine,
+        services,
+        adapter,
+        host,
+        notifier,
+        worker,
+        memory,
+        graph,
+        validator,
     )

@@ -6,6 +6,7 @@ names the key instead of surfacing weeks later as a report that reached nobody.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 import tomllib
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.people import Person, Role
@@ -54,6 +56,14 @@ class Settings:
     """The app's id in the tenant's app catalog: enables installing it for a new recipient."""
     send_rate_per_s: int = 50
     """This instance's share of Teams' ~50 requests a second per app and tenant."""
+    allow_unauthenticated: bool = False
+    """Local mode may listen on a non-loopback address (a closed test network, a container)."""
+    bot_openid_metadata_url: str = ""
+    """The Bot Connector's OpenID metadata; empty: Microsoft's (tests point it at their own)."""
+    entra_openid_metadata_url: str = ""
+    """Entra ID's OpenID metadata for the tenant (Emulator tokens); empty: Microsoft's."""
+    openid_timeout_s: float = 5.0
+    """How long one fetch of the signing keys may take; requests never wait longer than that."""
 
     @property
     def local_mode(self) -> bool:
@@ -98,7 +108,24 @@ class Settings:
             raise ConfigError(
                 f"GRAPH_TIMEOUT_SECONDS må være et tall, ikke «{timeout_text}»."
             ) from None
+        allow_text = env.get("ALLOW_UNAUTHENTICATED", "").strip().lower()
+        if allow_text not in ("", "0", "1", "true", "false"):
+            raise ConfigError(f"ALLOW_UNAUTHENTICATED må være 1 eller 0, ikke «{allow_text}».")
+        openid_timeout_text = env.get("OPENID_TIMEOUT_SECONDS", "5")
+        try:
+            openid_timeout = float(openid_timeout_text)
+        except ValueError:
+            openid_timeout = -1.0
+        if not 0 < openid_timeout <= 60:
+            raise ConfigError(
+                f"OPENID_TIMEOUT_SECONDS må være et tall over 0 og høyst 60, "
+                f"ikke «{openid_timeout_text}»."
+            )
         return cls(
+            allow_unauthenticated=allow_text in ("1", "true"),
+            bot_openid_metadata_url=_openid_url(env, "BOT_OPENID_METADATA_URL"),
+            entra_openid_metadata_url=_openid_url(env, "ENTRA_OPENID_METADATA_URL"),
+            openid_timeout_s=openid_timeout,
             graph_enabled=graph_enabled,
             graph_base_url=env.get("GRAPH_BASE_URL", "") or "https://graph.microsoft.com/v1.0",
             graph_authority=env.get("GRAPH_AUTHORITY", ""),
@@ -123,6 +150,46 @@ def _positive_int(env: Mapping[str, str], key: str, default: int) -> int:
     if not text.isdigit() or int(text) < 1:
         raise ConfigError(f"{key} må være et positivt heltall, ikke «{text}».")
     return int(text)
+
+
+def is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and `localhost`; an empty HOST means every interface, so it is not."""
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip()).is_loopback
+    except ValueError:
+        return False
+
+
+def check_listening(settings: Settings) -> None:
+    """Local mode checks no tokens, so it may only be reached from this machine.
+
+    Anyone who can reach the port could otherwise post activities in a staff member's name.
+    """
+    if not settings.local_mode or settings.allow_unauthenticated or is_loopback(settings.host):
+        return
+    raise ConfigError(
+        f"HOST={settings.host or '(tom)'} er ikke en loopback-adresse, og uten MicrosoftAppId "
+        "sjekker boten ingen tokens: alle som når porten, kan sende meldinger i en ansatts navn. "
+        "Sett MicrosoftAppId (med MicrosoftAppPassword og MicrosoftAppTenantId), bruk "
+        "HOST=127.0.0.1, eller sett ALLOW_UNAUTHENTICATED=1 hvis nettet er lukket.\n"
+        "(Local mode without MicrosoftAppId authenticates nothing; refusing to listen on a "
+        "non-loopback address unless ALLOW_UNAUTHENTICATED=1 is set.)"
+    )
+
+
+def _openid_url(env: Mapping[str, str], key: str) -> str:
+    """An https URL, or http to this machine only (tests run their own OpenID server)."""
+    value = env.get(key, "").strip()
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme == "https" and parts.hostname:
+        return value
+    if parts.scheme == "http" and parts.hostname and is_loopback(parts.hostname):
+        return value
+    raise ConfigError(f"{key} må være en https-adresse, ikke «{value}».")
 
 
 _GUIDish = re.compile(r"^[0-9A-Za-z-]{1,64}$")

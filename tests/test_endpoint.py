@@ -16,6 +16,7 @@ from bot.bootstrap import build_runtime
 from bot.cards.actions import CASE, Verb
 from bot.config import DEFAULT_SCHOOL_CONFIG, Settings
 from bot.services.reporting import submit_report
+from tests.auth.openid import FakeOpenId
 from tests.conftest import REKTOR, TEACHER_9
 from tests.samples import report
 from tests.teams import activity, invoke, running_bot
@@ -69,7 +70,9 @@ async def test_healthz_reports_the_database(tmp_path: Path) -> None:
             bot.runtime.engine = working
 
 
-async def _authenticated_app(tmp_path: Path) -> tuple[TestServer, aiohttp.ClientSession]:
+async def _authenticated_app(tmp_path: Path, openid: FakeOpenId
+                             ) -> tuple[TestServer, aiohttp.ClientSession]:
+    """MicrosoftAppId set, keys from a local OpenID provider (tests/auth has the full suite)."""
     settings = Settings.from_env({
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'auth.db'}",
         "SCHOOL_CONFIG": str(DEFAULT_SCHOOL_CONFIG),
@@ -77,6 +80,8 @@ async def _authenticated_app(tmp_path: Path) -> tuple[TestServer, aiohttp.Client
         "MicrosoftAppPassword": "secret",
         "MicrosoftAppType": "SingleTenant",
         "MicrosoftAppTenantId": "11111111-2222-3333-4444-555555555555",
+        "BOT_OPENID_METADATA_URL": openid.metadata_url("bf"),
+        "ENTRA_OPENID_METADATA_URL": openid.metadata_url("entra"),
     })
     server = TestServer(create_app(settings, build_runtime, background=False),
                         host="127.0.0.1")
@@ -84,24 +89,31 @@ async def _authenticated_app(tmp_path: Path) -> tuple[TestServer, aiohttp.Client
     return server, aiohttp.ClientSession()
 
 
-@pytest.mark.parametrize("authorization", [None, "Bearer x", "Bearer a.b.c", "Basic abc"])
+@pytest.mark.parametrize("authorization", [
+    None, "", "Bearer x", "Bearer a.b.c", "Basic abc", "Bearer e30.e30.", "bearer  x.y.z",
+    "Bearer eyJhbGciOiJub25lIn0.eyJpc3MiOiJodHRwczovL2FwaS5ib3RmcmFtZXdvcmsuY29tIn0.",
+])
 async def test_with_an_app_id_a_request_without_a_valid_token_gets_401(
     tmp_path: Path, authorization: str | None,
 ) -> None:
-    server, session = await _authenticated_app(tmp_path)
+    openid = FakeOpenId()
+    await openid.start()
+    server, session = await _authenticated_app(tmp_path, openid)
     try:
-        headers = {"Authorization": authorization} if authorization else {}
+        headers = {"Authorization": authorization} if authorization is not None else {}
         response = await session.post(
             server.make_url("/api/messages"),
             json=activity(TEACHER_9, service_url="http://127.0.0.1:9/", text="hjelp"),
             headers=headers,
         )
         assert response.status == 401
+        assert await response.json() == {"error": "unauthorized"}
         health = await session.get(server.make_url("/healthz"))
         assert (await health.json())["mode"] == "authenticated"
     finally:
         await session.close()
         await server.close()
+        await openid.stop()
 
 
 async def test_stock_cloud_adapter_answers_500_to_action_execute_and_ours_200(
