@@ -204,10 +204,12 @@ async def run(database_url: str, label: str, turns: int, reporters: int, tmp: Pa
 
         # 2. Turn cost: a confirm turn (saves the case, queues the alerts, sends the receipt)
         #    against an echo turn, interleaved so both see the same machine.
+        #    Teachers take turns: one chat gets at most 60 messages in 30 s, and a teacher
+        #    reports a few times a term, not a hundred times a minute.
         report_times: list[float] = []
         echo_times: list[float] = []
-        teacher = teachers[0]
         for n in range(turns):
+            teacher = teachers[n % len(teachers)]
             draft = uuid.uuid4().hex
             await post(session, bot_url, activity(teacher, service_url=connector.url, value={
                 VERB: Verb.REPORT_SUBMIT, DRAFT: draft, **form_values()}))
@@ -217,7 +219,7 @@ async def run(database_url: str, label: str, turns: int, reporters: int, tmp: Pa
                                                          DRAFT: draft}))
             report_times.append(time.perf_counter() - started)
             started = time.perf_counter()
-            await post(session, echo_url, activity(f"echo-{n}", service_url=connector.url,
+            await post(session, echo_url, activity(teacher, service_url=connector.url,
                                                    text=f"hei {n}"))
             echo_times.append(time.perf_counter() - started)
 

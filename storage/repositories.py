@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -260,17 +260,24 @@ class SqlEvents:
         self._session = session
 
     async def append(self, events: Sequence[CaseEvent]) -> None:
-        for e in events:
-            self._session.add(
-                CaseEventRow(
-                    case_id=e.case_id,
-                    kind=e.kind.value,
-                    actor_id=e.actor_id,
-                    at=e.at,
-                    detail=dict(e.detail),
-                )
+        """One statement for the batch, in the order given (the ids keep that order)."""
+        if not events:
+            return
+        await self._session.flush()  # rows the session still holds (a new case) go first
+        await self._session.execute(
+            insert(CaseEventRow).values(
+                [
+                    {
+                        "case_id": e.case_id,
+                        "kind": e.kind.value,
+                        "actor_id": e.actor_id,
+                        "at": e.at,
+                        "detail": dict(e.detail),
+                    }
+                    for e in events
+                ]
             )
-        await self._session.flush()
+        )
 
     async def for_case(self, case_id: str) -> Sequence[CaseEvent]:
         rows = (
@@ -580,22 +587,32 @@ class SqlReminders:
         self._session = session
 
     async def add(self, reminder: Reminder) -> bool:
+        return await self.add_many([reminder]) == 1
+
+    async def add_many(self, reminders: Sequence[Reminder]) -> int:
+        if not reminders:
+            return 0
         statement = (
             _insert(self._session, ReminderRow)
             .values(
-                key=reminder.key,
-                case_id=reminder.case_id,
-                kind=reminder.kind.value,
-                recipient_id=reminder.recipient_id,
-                due_at=reminder.due_at,
-                status=reminder.status.value,
-                sent_at=reminder.sent_at,
-                detail=dict(reminder.detail),
+                [
+                    {
+                        "key": r.key,
+                        "case_id": r.case_id,
+                        "kind": r.kind.value,
+                        "recipient_id": r.recipient_id,
+                        "due_at": r.due_at,
+                        "status": r.status.value,
+                        "sent_at": r.sent_at,
+                        "detail": dict(r.detail),
+                    }
+                    for r in reminders
+                ]
             )
             .on_conflict_do_nothing(index_elements=["key"])
         )
         result = await self._session.execute(statement)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def claim_due(self, now: datetime, limit: int) -> Sequence[Reminder]:
         rows = (

@@ -258,6 +258,9 @@ class _Reminders:
         self._w.reminders[reminder.key] = copy.deepcopy(reminder)
         return True
 
+    async def add_many(self, reminders: Sequence[Reminder]) -> int:
+        return sum([await self.add(r) for r in reminders])
+
     async def claim_due(self, now: datetime, limit: int) -> Sequence[Reminder]:
         due = sorted((r for r in self._w.reminders.values()
                       if r.status is ReminderStatus.PENDING and r.due_at <= now),

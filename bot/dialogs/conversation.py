@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.cards.actions import VERB, Verb
@@ -32,6 +33,9 @@ from bot.services.ports import ConversationRef
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 4000
+REMEMBER_AGAIN = timedelta(hours=1)
+"""A chat already stored is stored again after this, so `updated_at` stays roughly true."""
+REMEMBERED_MAX = 10_000
 STALE_CARD = "Kortet er utdatert eller ufullstendig. Skriv «hjelp» for å se hva jeg kan gjøre."
 UNKNOWN_BUTTON = "Denne knappen kjenner jeg ikke igjen. Skriv «hjelp» for å se hva jeg kan gjøre."
 
@@ -60,6 +64,7 @@ class Conversation:
         )
         self._verbs = frozenset(v.value for v in self.routes)
         self._on_conversation = on_conversation
+        self._remembered: dict[str, tuple[str, str, datetime]] = {}
         self._prefetch = prefetch
         self._intents: Mapping[Intent, Callable[[Ctx], Awaitable[object]]] = {
             Intent.REPORT: self._report.start,
@@ -87,19 +92,27 @@ class Conversation:
     async def _remember(self, turn: Turn) -> None:
         if turn.user_id is None or turn.reference is None or not turn.personal:
             return  # only 1:1 chats are used for alerts
+        now = self._svc.clock.now()
+        seen = (turn.conversation_id, turn.service_url or "")
+        last = self._remembered.get(turn.user_id)
+        if last is not None and last[:2] == seen and now - last[2] < REMEMBER_AGAIN:
+            return  # stored already: a write per turn is the costliest part of a short turn
         ref = ConversationRef(
             user_id=turn.user_id,
             tenant_id=turn.tenant_id,
             service_url=turn.service_url or "",
             conversation_id=turn.conversation_id,
             reference=dict(turn.reference),
-            updated_at=self._svc.clock.now(),
+            updated_at=now,
         )
         if self._on_conversation is not None:
             self._on_conversation(ref)
         async with self._svc.uow() as uow:
             await uow.conversations.upsert(ref)
             await uow.commit()
+        if len(self._remembered) >= REMEMBERED_MAX:
+            self._remembered.clear()
+        self._remembered[turn.user_id] = (*seen, now)
 
     def _person(self, turn: Turn) -> Person:
         user_id = turn.user_id or "ukjent"

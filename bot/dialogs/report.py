@@ -24,9 +24,9 @@ from bot.cards.report import (
     report_summary_card,
 )
 from bot.dialogs.context import Ctx
-from bot.domain.report import Field, Report, ReportErrors, parse_report
+from bot.domain.report import Field, ReportErrors, parse_report
 from bot.services.people import display_name
-from bot.services.reporting import submit_report
+from bot.services.reporting import DraftProblem, confirm_draft
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +61,11 @@ class ReportFlow:
             await uow.commit()
         ctx.out.card(report_form_card(draft, today=ctx.today), FORM_SUMMARY)
 
-    async def _mine(self, ctx: Ctx, *, adopt: bool = False) -> str | None:
-        """The draft id when it is the presser's to use; otherwise answers and returns None.
+    async def _mine(
+        self, ctx: Ctx, *, adopt: bool = False
+    ) -> tuple[str, dict[str, str] | None] | None:
+        """The draft id and its stored answers when it is the presser's to use; otherwise
+        answers and returns None.
 
         `adopt`: a form whose draft is gone (expired, or made before drafts had owners) is
         taken over by whoever checks it first; the form itself still holds the answers.
@@ -79,7 +82,8 @@ class ReportFlow:
             if owner is None and adopt:
                 await uow.drafts.open(draft, ctx.me, ctx.svc.clock.now())
                 await uow.commit()
-                return draft
+                return draft, {}
+            stored = await uow.drafts.get(draft, ctx.me) if owner == ctx.me else None
         if owner is None:
             ctx.out.text(GONE)
             return None
@@ -87,13 +91,14 @@ class ReportFlow:
             log.warning("draft %s: refused for %s (not the owner)", draft, ctx.me)
             ctx.out.text(NOT_YOURS)
             return None
-        return draft
+        return draft, stored
 
     async def review(self, ctx: Ctx) -> None:
         """«Se over»: checks the form; a checked report is kept as the draft until «Send»."""
-        draft = await self._mine(ctx, adopt=True)
-        if draft is None:
+        mine = await self._mine(ctx, adopt=True)
+        if mine is None:
             return
+        draft = mine[0]
         values = _form_values(ctx.data)
         parsed = parse_report(values, ctx.today)
         if isinstance(parsed, ReportErrors):
@@ -106,52 +111,28 @@ class ReportFlow:
         ctx.out.card(report_summary_card(draft, parsed), "Se over meldingen")
 
     async def edit(self, ctx: Ctx) -> None:
-        draft = await self._mine(ctx)
-        if draft is None:
+        mine = await self._mine(ctx)
+        if mine is None:
             return
-        async with ctx.svc.uow() as uow:
-            stored = await uow.drafts.get(draft, ctx.me)
-        if stored is None:
-            ctx.out.text(GONE)
-            return
-        self._form(ctx, draft, stored, None)
+        draft, stored = mine
+        self._form(ctx, draft, stored or {}, None)
 
     async def confirm(self, ctx: Ctx) -> None:
         """«Send til rektor»: the case is saved (and the alerts queued) before the receipt."""
-        draft = await self._mine(ctx)
-        if draft is None:
-            return
-        async with ctx.svc.uow() as uow:
-            stored = await uow.drafts.get(draft, ctx.me)
-        if not stored:
-            ctx.out.text(GONE)
-            return
-        parsed = parse_report(stored, ctx.today)
-        if isinstance(parsed, ReportErrors):
-            self._form(ctx, draft, stored, parsed.messages)
-            return
-        await self._send(ctx, draft, parsed)
-
-    async def cancel(self, ctx: Ctx) -> None:
-        draft = await self._mine(ctx)
-        if draft is None:
-            return
-        async with ctx.svc.uow() as uow:
-            await uow.drafts.delete(draft, ctx.me)
-            await uow.commit()
-        ctx.out.text(
-            "Greit, meldingen ble ikke sendt, og svarene er slettet. Skriv «meld fra» når du "
-            "vil starte på nytt."
-        )
-
-    async def _send(self, ctx: Ctx, draft: str, report: Report) -> None:
         svc = ctx.svc
-        outcome = await submit_report(svc, ctx.person, draft, report)
-        case = outcome.case
-        async with svc.uow() as uow:
-            await uow.drafts.delete(draft, ctx.me)
-            await uow.commit()
-        if not outcome.created:
+        draft = str(ctx.data[DRAFT])
+        confirmed = await confirm_draft(svc, ctx.person, draft)
+        if confirmed.problem is not None:
+            if confirmed.problem is DraftProblem.NOT_YOURS:
+                log.warning("draft %s: refused for %s (not the owner)", draft, ctx.me)
+            ctx.out.text(NOT_YOURS if confirmed.problem is DraftProblem.NOT_YOURS else GONE)
+            return
+        if confirmed.errors is not None:
+            self._form(ctx, draft, confirmed.values or {}, confirmed.errors.messages)
+            return
+        case = confirmed.case
+        assert case is not None
+        if not confirmed.created:
             ctx.out.text(_already_sent(case.reference))
             return
         if case.forwarded_to_owner:
@@ -164,9 +145,21 @@ class ReportFlow:
                 ],
                 reporter_is_rektor=ctx.person.is_rektor,
                 urgent=case.urgent,
-                pupil_informed=report.pupil_informed,
+                pupil_informed=case.report.pupil_informed,
             )
         ctx.out.card(card, f"Kvittering for sak {case.reference}")
+
+    async def cancel(self, ctx: Ctx) -> None:
+        mine = await self._mine(ctx)
+        if mine is None:
+            return
+        async with ctx.svc.uow() as uow:
+            await uow.drafts.delete(mine[0], ctx.me)
+            await uow.commit()
+        ctx.out.text(
+            "Greit, meldingen ble ikke sendt, og svarene er slettet. Skriv «meld fra» når du "
+            "vil starte på nytt."
+        )
 
     def _form(
         self,

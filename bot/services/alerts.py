@@ -15,7 +15,7 @@ from bot.domain.routing import Reason
 from bot.services.context import Services
 from bot.services.messages import card_activity, outbox_message
 from bot.services.people import display_name
-from bot.services.ports import MessageKind, MessageStatus, UnitOfWork
+from bot.services.ports import MessageKind, MessageStatus, OutboxMessage, UnitOfWork
 
 ROLE_LABELS: dict[Reason, str] = {
     Reason.REKTOR: "Rektor",
@@ -89,20 +89,24 @@ def alert_summary(case: Case) -> str:
     return f"{prefix}Ny bekymringsmelding, sak {case.reference}"
 
 
+def alert_message(
+    svc: Services, case: Case, person_id: str, key: str, now: datetime
+) -> OutboxMessage:
+    card = alert_for(svc, case, person_id)
+    return outbox_message(
+        key,
+        MessageKind.ALERT,
+        person_id,
+        card_activity(card, alert_summary(case)),
+        now,
+        case_id=case.id,
+    )
+
+
 async def queue_alert(
     uow: UnitOfWork, svc: Services, case: Case, person_id: str, key: str, now: datetime
 ) -> bool:
-    card = alert_for(svc, case, person_id)
-    return await uow.outbox.enqueue(
-        outbox_message(
-            key,
-            MessageKind.ALERT,
-            person_id,
-            card_activity(card, alert_summary(case)),
-            now,
-            case_id=case.id,
-        )
-    )
+    return await uow.outbox.enqueue(alert_message(svc, case, person_id, key, now))
 
 
 async def queue_card_updates(

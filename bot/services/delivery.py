@@ -67,7 +67,8 @@ class DeliveryWorker:
     ) -> None:
         self._svc = svc
         self._notifier = notifier
-        self._limiter = limiter
+        self.limiter = limiter
+        """The app's one send budget, shared with the replies sent in turns."""
         self._policy = policy or RetryPolicy()
         self._batch = batch
         self._semaphore = asyncio.Semaphore(concurrency)
@@ -222,7 +223,7 @@ class DeliveryWorker:
         created: ConversationRef | None
         # Wait for the chat's rate limit before taking a sending slot: a burst to rektor's chat
         # must not hold up the leaders' alerts behind it.
-        await self._limiter.acquire(conversation_key)
+        await self.limiter.acquire(conversation_key)
         try:
             async with self._semaphore:
                 if message.kind is MessageKind.CARD_UPDATE:

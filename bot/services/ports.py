@@ -196,6 +196,10 @@ class Reminders(Protocol):
         """False when a reminder with that key exists (planning twice is harmless)."""
         ...
 
+    async def add_many(self, reminders: Sequence[Reminder]) -> int:
+        """One statement for many; returns how many were new."""
+        ...
+
     async def claim_due(self, now: datetime, limit: int) -> Sequence[Reminder]:
         """Due reminders, locked to this transaction (`SKIP LOCKED`: other dispatchers get
         others); they are marked in the same transaction, so each fires once."""

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from bot.domain.case import NO_ACCESS, Case, CaseEvent, CaseRecipient, DomainError, EventKind
 from bot.domain.people import Person
 from bot.domain.reminders import ReminderRules, investigation_reminders
-from bot.domain.report import Report
-from bot.domain.routing import Reason, Warning, route
+from bot.domain.report import Report, ReportErrors, parse_report
+from bot.domain.routing import Reason, route
 from bot.domain.school import School
-from bot.services.alerts import queue_alert, queue_card_updates
+from bot.services.alerts import alert_message, queue_alert, queue_card_updates
 from bot.services.context import Services
+from bot.services.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +44,72 @@ class ReportOutcome:
     created: bool
 
 
+class DraftProblem(StrEnum):
+    NOT_YOURS = "not_yours"
+    """The draft, or the case made from it, belongs to someone else."""
+    GONE = "gone"
+    """No checked answers are stored for it (expired, cancelled, never checked)."""
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """What «Send til rektor» did: a case (new or already made), or why not."""
+
+    case: Case | None = None
+    created: bool = False
+    problem: DraftProblem | None = None
+    errors: ReportErrors | None = None
+    values: dict[str, str] | None = None
+    """The stored answers, for the form shown again when `errors` is set."""
+
+
 async def submit_report(
     svc: Services, reporter: Person, submission_id: str, report: Report
 ) -> ReportOutcome:
+    """A checked report made a case (tests, and the draft path below)."""
+    outcome = await _once(svc, reporter, submission_id, lambda _uow: _given(report))
+    assert outcome.case is not None
+    return ReportOutcome(outcome.case, outcome.created)
+
+
+async def confirm_draft(svc: Services, reporter: Person, draft_id: str) -> Confirmed:
+    """The reporter's stored draft becomes a case, in one transaction with every check.
+
+    Nobody but the draft's owner can send it; a draft sent twice is one case.
+    """
+
+    async def checked(uow: UnitOfWork) -> Report | Confirmed:
+        owner = await uow.drafts.owner(draft_id)
+        if owner is not None and owner != reporter.aad_object_id:
+            return Confirmed(problem=DraftProblem.NOT_YOURS)
+        stored = await uow.drafts.get(draft_id, reporter.aad_object_id)
+        if not stored:
+            return Confirmed(problem=DraftProblem.GONE)
+        parsed = parse_report(stored, svc.today())
+        if isinstance(parsed, ReportErrors):
+            return Confirmed(errors=parsed, values=stored)
+        return parsed
+
+    return await _once(svc, reporter, draft_id, checked)
+
+
+async def _given(report: Report) -> Report:
+    return report
+
+
+async def _once(
+    svc: Services,
+    reporter: Person,
+    submission_id: str,
+    report_of: Callable[[UnitOfWork], Awaitable[Report | Confirmed]],
+) -> Confirmed:
     now = svc.clock.now()
     for _attempt in range(2):
         try:
-            outcome = await _store_report(svc, reporter, submission_id, report, now)
+            outcome = await _store_report(svc, reporter, submission_id, report_of, now)
         except DuplicateSubmission:
             continue  # a concurrent turn stored this draft first: read its case back
-        if outcome.created:
-            for warning in outcome.warnings:
-                log.warning("case %s routed with warning %s", outcome.case.id, warning.value)
+        if outcome.created and outcome.case is not None:
             log.info(
                 "case %s reported by %s, %d recipients",
                 outcome.case.id,
@@ -61,25 +117,29 @@ async def submit_report(
                 len(outcome.case.recipients),
             )
             svc.outbox_ready.set()
-        return ReportOutcome(outcome.case, outcome.created)
+        return outcome
     raise RuntimeError("submission stored concurrently but could not be read back")
 
 
-@dataclass(frozen=True)
-class _Stored:
-    case: Case
-    created: bool
-    warnings: tuple[Warning, ...] = ()
-
-
 async def _store_report(
-    svc: Services, reporter: Person, submission_id: str, report: Report, now: datetime
-) -> _Stored:
+    svc: Services,
+    reporter: Person,
+    submission_id: str,
+    report_of: Callable[[UnitOfWork], Awaitable[Report | Confirmed]],
+    now: datetime,
+) -> Confirmed:
     async with svc.uow() as uow:
         existing = await uow.cases.by_submission(submission_id)
         if existing is not None:
-            return _Stored(existing, created=False)
+            if existing.reporter_id != reporter.aad_object_id:
+                return Confirmed(problem=DraftProblem.NOT_YOURS)
+            return Confirmed(existing, created=False)
+        report = await report_of(uow)
+        if isinstance(report, Confirmed):
+            return report
         routing = route(report, reporter, svc.directory)
+        for warning in routing.warnings:
+            log.warning("report %s routed with warning %s", submission_id, warning.value)
         number = await uow.cases.next_number(now.year)
         case, events = Case.open(
             case_id=uuid.uuid4().hex,
@@ -91,11 +151,14 @@ async def _store_report(
             now=now,
         )
         await uow.cases.add(case)
+        # The draft goes in the same breath: a case and its draft never both exist.
+        await uow.drafts.delete(submission_id, reporter.aad_object_id)
+        alerts = []
         for recipient in case.recipients:
             if recipient.person_id == reporter.aad_object_id:
                 continue  # rektor's own report: the receipt says the case is theirs
             key = f"alert:{case.id}:{recipient.person_id}"
-            await queue_alert(uow, svc, case, recipient.person_id, key, now)
+            alerts.append(alert_message(svc, case, recipient.person_id, key, now))
             events.append(
                 CaseEvent(
                     case.id,
@@ -105,14 +168,14 @@ async def _store_report(
                     {"recipient": recipient.person_id, "key": key},
                 )
             )
+        await uow.outbox.enqueue_many(alerts)
         await uow.events.append(events)
         if not case.forwarded_to_owner:
-            for reminder in investigation_reminders(
-                case, svc.school.calendar, reminder_rules(svc.school)
-            ):
-                await uow.reminders.add(reminder)
+            await uow.reminders.add_many(
+                investigation_reminders(case, svc.school.calendar, reminder_rules(svc.school))
+            )
         await uow.commit()
-    return _Stored(case, created=True, warnings=routing.warnings)
+    return Confirmed(case, created=True)
 
 
 @dataclass(frozen=True)
