@@ -130,6 +130,9 @@ _CONFIDENTIAL_RE: Final = re.compile(
     r"|\b(?:fortelle|fortelje|si|sei|seie|ringe|tell|share|pass)\s+(?:on\s+)?"
     r"(?:det\s+|dette\s+|it\s+|this\s+)?(?:videre|til\s+andre|til\s+foreldr\w*|til\s+føresett\w*|"
     r"hjem|heim|to\s+(?:others|other\s+people|my\s+parents|parents))\b"
+    r"|\b(?:læreren|læraren|lærerne|skolen|skulen|rektor|helse\w+|the\s+teacher|the\s+school)\s+"
+    r"(?:\S+\s+){0,3}(?:fortelle|fortelje|si|sei|tell)\s+(?:det\s+|dette\s+)?(?:til\s+)?"
+    r"(?:foreldr\w*|føresett\w*|mine\s+foreldre|my\s+parents|andre|others)\b"
 )
 # A matter between a member of staff and their employer (sick leave, pay, working hours,
 # breaks, being hurt at work): for the nearest leader, not the pupils' routines.
