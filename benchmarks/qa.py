@@ -111,7 +111,9 @@ def _operating_points(kb: KnowledgeBase, cases: list[Case]) -> None:
         f"held-out splits {verdict} is {chosen:.2f}"
     )
     curves = {"held-out (both)": together}
-    curves.update({split: operating_curve(kb, [c for c in held if c.split == split]) for split in HELDOUT})
+    curves.update(
+        {split: operating_curve(kb, [c for c in held if c.split == split]) for split in HELDOUT}
+    )
     for name, curve in curves.items():
         print(f"\noperating curve on {name}")
         print(f"{'threshold':>9} {'answered':>8} {'wrong':>6} {'wr_decl':>7}")

@@ -14,10 +14,9 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
-
-from dataclasses import dataclass, replace
 
 from bot.knowledge.decision import MODEL_PATH, DecisionModel, fit
 from bot.knowledge.evaluation import HELDOUT_SPLITS, TUNING_SPLITS, Case, evaluate, load_cases
@@ -31,7 +30,7 @@ EVAL_FILES: Final = (
 MAX_WRONG: Final = 0.05
 TUNING_MAX_WRONG: Final = 0.08
 L2: Final = 1.0
-THRESHOLDS: Final = tuple(round(0.05 * i, 2) for i in range(1, 20)) + (0.97, 0.99)
+THRESHOLDS: Final = (*(round(0.05 * i, 2) for i in range(1, 20)), 0.97, 0.99)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,8 +95,12 @@ def operating_curve(
     points: list[CurvePoint] = []
     try:
         for threshold in thresholds:
-            kb.model = replace(model, answer_at=threshold, unsure_at=min(model.unsure_at, threshold))
-            outcomes = [o for split in {c.split for c in cases} for o in evaluate(kb, cases, split).outcomes]
+            kb.model = replace(
+                model, answer_at=threshold, unsure_at=min(model.unsure_at, threshold)
+            )
+            outcomes = [
+                o for split in {c.split for c in cases} for o in evaluate(kb, cases, split).outcomes
+            ]
             answered = [o for o in outcomes if o.answer.answered]
             answerable = [o for o in outcomes if o.case.answerable]
             points.append(

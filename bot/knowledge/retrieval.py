@@ -347,9 +347,9 @@ class KnowledgeBase:
         titled.extend(s.title for s in law.law_plan().sections)
         titled.extend(lexicon.RIGHTS_WORDS)
         common = {t for t, docs in self._postings.items() if len(docs) > 0.7 * len(self._docs)}
-        self._rights_terms: frozenset[str] = frozenset(
-            term for text in titled for _, term in analysis.text_terms(text)
-        ) - common
+        self._rights_terms: frozenset[str] = (
+            frozenset(term for text in titled for _, term in analysis.text_terms(text)) - common
+        )
 
     def _build_question_index(self) -> None:
         self._question_doc: list[int] = []
@@ -681,7 +681,9 @@ class KnowledgeBase:
                 # words the question puts it: the law's answer, cited, not a decline.
                 escalated = self._law.answer_route(question, "statsforvalteren", language)
                 if escalated is not None:
-                    return replace(escalated, hits=(*escalated.hits, *hits)[: self.settings.max_hits])
+                    return replace(
+                        escalated, hits=(*escalated.hits, *hits)[: self.settings.max_hits]
+                    )
             route: Route = "statsforvalteren" if to_statsforvalteren else "rektor"
             return Answer(
                 answered=False,
