@@ -109,7 +109,7 @@ _SCHOOL_DUTY_RE: Final = re.compile(
 _ESCALATION_RE: Final = re.compile(
     r"\b(?:ikke|ikkje)\s+(?:gjør|gjer|gjort|gjorde)\s+(?:nok|noko|noe|det|nokon\s+ting|"
     r"noe\s+med)\b"
-    r"|\b(?:tar|tek|tok)\s+(?:ikke|ikkje)\s+(?:\S+\s+){0,3}(?:på\s+)?alvor\b"
+    r"|\b(?:tar|tek|tok)\s+(?:\S+\s+){0,2}(?:ikke|ikkje)\s+(?:\S+\s+){0,3}(?:på\s+)?alvor\b"
     r"|\b(?:ikke|ikkje)\s+(?:tar|tek)\s+(?:\S+\s+){0,3}(?:på\s+)?alvor\b"
     r"|\b(?:ikke|ikkje)\s+(?:hjelper|hjelp\w*)\s+(?:deg|meg|oss|barnet|eleven)\b"
     r"|\b(?:skolen|skulen|rektor)\s+(?:ikke|ikkje)\s+(?:gjør|gjer|hjelper|hjelp|reagerer|"
