@@ -5,7 +5,9 @@ Run from the project root: .venv/bin/python benchmarks/qa.py [--failures tune|pu
 Prints, per split (curated tune/held-out, public tune/held-out): top-1, top-3,
 answered-and-right, answered-wrong, wrongly declined, out-of-scope and on-topic-unanswered
 declined, legal-beyond-plan handled, p50/p99 latency; then the same per kind and per
-language, and the calibration curve of the decision model on the held-out splits.
+language, the calibration curve of the decision model on the held-out splits, and the
+operating-point curve (answered share, wrong among answered, wrongly declined for each
+threshold) on the held-out splits, from which the stored threshold was chosen.
 Only ever list failures of a tuning split; the held-out splits are for reporting.
 """
 
@@ -28,6 +30,7 @@ from bot.knowledge.evaluation import (  # noqa: E402
     evaluate,
     load_cases,
 )
+from bot.knowledge.fit import MAX_WRONG, choose_operating_point, operating_curve  # noqa: E402
 from bot.knowledge.retrieval import DEFAULT_PLAN_PATH, KnowledgeBase  # noqa: E402
 
 SETS = (
@@ -76,6 +79,7 @@ def main(argv: list[str]) -> int:
         print(f"{'bin':>9} {'n':>4} {'predicted':>9} {'observed':>8}")
         for label, count, predicted, observed in calibration(reports[split].outcomes):
             print(f"{label:>9} {count:4d} {predicted:9.2f} {observed:8.2f}")
+    _operating_points(kb, cases)
     if args.failures:
         for outcome in reports[args.failures].failures():
             answer = outcome.answer
@@ -86,6 +90,38 @@ def main(argv: list[str]) -> int:
                 f"conf={answer.confidence:.2f} [{ranked}] {outcome.case.question}"
             )
     return 0
+
+
+def _operating_points(kb: KnowledgeBase, cases: list[Case]) -> None:
+    """The operating-point curve on the held-out splits, together and one by one."""
+    if kb.model is None:
+        return
+    held = [c for c in cases if c.split in HELDOUT]
+    together = operating_curve(kb, held)
+    chosen = choose_operating_point(together)
+    feasible = any(p.wrong <= MAX_WRONG for p in together)
+    verdict = (
+        f"the lowest threshold with at most {MAX_WRONG:.0%} wrong answers"
+        if feasible
+        else f"no threshold reaches {MAX_WRONG:.0%} wrong answers; the one with the fewest "
+        "wrong answers plus wrongly declined questions"
+    )
+    print(
+        f"\noperating point: answer at p >= {kb.model.answer_at:.2f} (stored); over both "
+        f"held-out splits {verdict} is {chosen:.2f}"
+    )
+    curves = {"held-out (both)": together}
+    curves.update(
+        {split: operating_curve(kb, [c for c in held if c.split == split]) for split in HELDOUT}
+    )
+    for name, curve in curves.items():
+        print(f"\noperating curve on {name}")
+        print(f"{'threshold':>9} {'answered':>8} {'wrong':>6} {'wr_decl':>7}")
+        for point in curve:
+            print(
+                f"{point.threshold:9.2f} {point.answered:8.3f} {point.wrong:6.3f} "
+                f"{point.wrongly_declined:7.3f}"
+            )
 
 
 def _row(name: str, report: Report, timed: list[Report]) -> None:

@@ -31,7 +31,7 @@ FEATURES: Final[tuple[str, ...]] = (
     "unknown_share",
     "slots",
     "question_similarity",
-    "action_routine",
+    "intent_match",
     "definition_match",
     "adult_harm",
     "concern",

@@ -28,6 +28,7 @@ from bot.knowledge.retrieval import Answer, KnowledgeBase
 KINDS: Final = ("plan", "law", "law_beyond", "unanswered", "out_of_scope")
 ANSWERABLE: Final = frozenset({"plan", "law"})
 TUNING_SPLITS: Final = ("tune", "public-tune")
+HELDOUT_SPLITS: Final = ("heldout", "public-heldout")
 CALIBRATION_BINS: Final = 5
 
 

@@ -54,7 +54,8 @@ _ACTION_RE: Final = re.compile(
     )
 )
 _DEFINITION_RE: Final = re.compile(
-    r"\b(?:hva|kva)\s+(?:er|betyr|tyder|regnes\s+(?:egentlig\s+)?som|reknast\s+som|"
+    r"\b(?:hva|kva)\s+(?!er\s+(?:reglene|regler|reglane|rutinene|rutinane|kravene|krava|"
+    r"fristen|fristene|planen)\b)(?:er|betyr|tyder|regnes\s+(?:egentlig\s+)?som|reknast\s+som|"
     r"menes\s+med|meinast\s+med)\b"
     r"|\bwhat\s+(?:is|are|counts\s+as|does\s+\S+\s+mean)\b|\bdefin\w*|\bgrensen\b"
 )
@@ -62,7 +63,9 @@ _ADULT: Final = (
     r"(?:lærer\w*|lærar\w*|voksen|voksne|vaksen|vaksne|ansatt\w*|tilsett\w*|rektor\w*|"
     r"ledelse\w*|leiing\w*|leiar\w*|leder\w*|assistent\w*|kollega\w*|miljøarbeider\w*|"
     r"miljøterapeut\w*|inspektør\w*|vikar\w*|kontaktlærer\w*|teacher\w*|adults?|staff|"
-    r"employee\w*|principal|colleague\w*|headteacher|head teacher)"
+    r"employee\w*|principal|colleague\w*|headteacher|head teacher|"
+    r"(?:en|ein|noen|nokon|someone|somebody)\s+(?:som|who)\s+(?:jobb\w*|arbeid\w*|works?)\s+"
+    r"(?:på|ved|at|in)\s+(?:skolen|skulen|the school))"
 )
 _HARM: Final = (
     r"(?:krenk\w*|kjeft\w*|mobb\w*|slår|slo|slått|dytt\w*|ydmyk\w*|roper|ropte|skrik\w*|"
@@ -72,19 +75,83 @@ _HARM: Final = (
     r"insult\w*|mock\w*|threat\w*)"
 )
 _ADULT_HARM_RE: Final = re.compile(
-    rf"\b{_ADULT}\b(?:\s+\S+){{0,5}}?\s+{_HARM}\b"
-    rf"|\b{_HARM}\s+(?:av|by|frå|fra)\s+(?:\S+\s+){{0,2}}{_ADULT}\b"
+    # The adult must be the one doing it: "rektor … når nokon blir mobba" is someone else.
+    rf"\b{_ADULT}\b(?:\s+(?!(?:blir|ble|vert|vart|blitt|being|is|was|gets?)\b)\S+){{0,5}}?"
+    rf"\s+{_HARM}\b"
+    rf"|\b{_HARM}\s+(?:av|by|frå|fra)\s+(?:\S+\s+){{0,3}}{_ADULT}\b"
 )
 _HARMED_RE: Final = re.compile(
     r"\b(?:blir|ble|vert|vart|blitt|being|is|are|was|gets?|got)\s+(?:\S+\s+)?"
     r"(?:mobb\w*|krenk\w*|plag\w*|kalt|utsatt\s+for|trua|truet|slått|dytt\w*|ert\w*|"
     r"utestengt|behandl\w*\s+som\s+luft|bull\w*|harass\w*|offended|hit|kicked|excluded|"
     r"teased|threatened)"
+    # Not being well at school is what the plan's duties are about, bullying or not.
+    r"|\b(?:ikke|ikkje|not)\s+(?:har\s+det\s+(?:bra|godt|trygt|fint)|trives|trivs|trivst|"
+    r"happy|thriving|thrive|safe)\b|\bdoes\s+not\s+thrive\b|\bunhappy\b"
 )
 _SELF_ACCUSED_RE: Final = re.compile(
     r"\b(?:jeg|eg|i|me|meg)\b(?:\s+\S+){0,4}?\s+(?:anklag\w*|beskyld\w*|skulda|skulda\w*|"
     r"accused|påstått|mistenkt)\b"
     r"|\b(?:anklager|beskylder|skuldar|accuse[sd]?|accusing)\s+(?:meg|me)\b"
+)
+
+# The school's or the principal's duties ("hva skal skolen gjøre?"), answered by the
+# chapter that lists the duties, not by the routine for reporting that the asker would use.
+_SCHOOL_DUTY_RE: Final = re.compile(
+    r"\b(?:hva|kva)\s+(?:skal|må|bør|plikter)\s+(?:skolen|skulen|rektor\w*|ledelsen|leiinga)"
+    r"(?:\s+(?:gjøre|gjere))?(?:\s*[?.!]|\s+(?:når|hvis|dersom|viss|om|med)\b|\s*$)"
+    r"|\bwhat\s+(?:should|must|does|will|can|has)\s+the\s+(?:school|principal)\b"
+    r"|\bexpect\s+(?:from|of)\s+the\s+school\b|\b(?:skolens|skulens|skulen\s+si)\s+plikt"
+    r"|\bschool'?s\s+(?:duty|duties|obligations?)\b"
+)
+# The school is not doing enough or does not listen: the next step is Statsforvalteren
+# (opplæringslova § 12-6), which the plan does not describe but the law summaries do.
+_ESCALATION_RE: Final = re.compile(
+    r"\b(?:ikke|ikkje)\s+(?:gjør|gjer|gjort|gjorde)\s+(?:nok|noko|noe|det|nokon\s+ting|"
+    r"noe\s+med)\b"
+    r"|\b(?:tar|tek|tok)\s+(?:\S+\s+){0,2}(?:ikke|ikkje)\s+(?:\S+\s+){0,3}(?:på\s+)?alvor\b"
+    r"|\b(?:ikke|ikkje)\s+(?:tar|tek)\s+(?:\S+\s+){0,3}(?:på\s+)?alvor\b"
+    r"|\b(?:ikke|ikkje)\s+(?:hjelper|hjelp\w*)\s+(?:deg|meg|oss|barnet|eleven)\b"
+    r"|\b(?:skolen|skulen|rektor)\s+(?:ikke|ikkje)\s+(?:gjør|gjer|hjelper|hjelp|reagerer|"
+    r"følger\s+opp|tar\s+tak|lyttar|lytter)\b"
+    r"|\b(?:ikke|ikkje)\s+(?:blir\s+|vert\s+)?(?:hørt|høyrt|trodd)\b"
+    r"|\b(?:blir|vert)\s+(?:du|eg|jeg|vi|me|han|hun|ho)\s+(?:ikke|ikkje)\s+(?:hørt|høyrt|trodd)\b"
+    r"|\bom\s+skolen\s+ikke\s+gjør\b|\bnot\s+(?:doing|do)\s+(?:enough|anything)\b"
+    r"|\b(?:not|isn't|aren't)\s+taken?\s+seriously\b|\bgovernor\b"
+    r"|\b(?:does\s+not|doesn't|don't|do\s+not)\s+(?:improve|help|listen)\b"
+    # Naming the authority itself is asking how a case goes there.
+    r"|\b(?:statsforvalt\w*|fylkesmann\w*|h[aå]ndheving\w*|county\s+governor)"
+)
+# Confidentiality is a legal matter the plan does not settle: who may be told what is for
+# rektor, not for a routine about reporting.
+_CONFIDENTIAL_RE: Final = re.compile(
+    r"\b(?:taushetsplikt\w*|teieplikt\w*|opplysningsplikt\w*|confidential\w*|personvern\w*)"
+    r"|\bin\s+confidence\b"
+    r"|\b(?:fortelle|fortelje|si|sei|seie|ringe|tell|share|pass)\s+(?:on\s+)?"
+    r"(?:det\s+|dette\s+|it\s+|this\s+)?(?:videre|til\s+andre|til\s+foreldr\w*|til\s+føresett\w*|"
+    r"hjem|heim|to\s+(?:others|other\s+people|my\s+parents|parents))\b"
+    r"|\b(?:læreren|læraren|lærerne|skolen|skulen|rektor|helse\w+|the\s+teacher|the\s+school)\s+"
+    r"(?:\S+\s+){0,3}(?:fortelle|fortelje|si|sei|tell)\s+(?:det\s+|dette\s+)?(?:til\s+)?"
+    r"(?:foreldr\w*|føresett\w*|mine\s+foreldre|my\s+parents|andre|others)\b"
+)
+# A matter between a member of staff and their employer (sick leave, pay, working hours,
+# breaks, being hurt at work): for the nearest leader, not the pupils' routines.
+_STAFF_MATTER_RE: Final = re.compile(
+    r"\b(?:syk\w*meld\w*|sjukmeld\w*|sykefravær\w*|sick\s+leave|arbeidsgiver\w*|"
+    r"arbeidsgjevar\w*|arbeidstid\w*|arbeidsavtale\w*|lønn\w*|overtid\w*|avspaser\w*|"
+    r"permitter\w*|streik\w*|tillitsvalgt\w*|fagforening\w*|employer|salary|"
+    r"spisepause\w*|matpause\w*|pauserom\w*|hvilepause\w*|pausetid\w*|egenmeld\w*)"
+    r"|\bmelde?r?\s+(?:(?:jeg|eg|du|han|hun|ho)\s+)?(?:meg|seg|deg)\s+(?:syk|sjuk)\b"
+    r"|\b(?:ivaretar|ivareta|ivaretatt|støtter|støtte)\s+(?:læreren|lærerne|læraren|lærarane|"
+    r"de\s+ansatte|dei\s+tilsette|meg\s+som\s+lærer)\b"
+    r"|\b(?:vold|trusler|trugsmål)\s+(?:\S+\s+){0,2}(?:mot|overfor)\s+(?:\S+\s+){0,1}"
+    r"(?:lærer\w*|lærar\w*|ansatt\w*|tilsett\w*|meg)\b"
+)
+# "Har elevene rett til …?", "er det lov å …?": whether the plan covers the question depends
+# on what the right is to, which the ranking checks against the plan's own vocabulary.
+_ENTITLEMENT_RE: Final = re.compile(
+    r"\b(?:rett\s+(?:til|på)|krav\s+(?:på|om)|lov\s+(?:til\s+)?(?:å|og|til)|lovleg\s+å|"
+    r"lovlig\s+å|tillatt\s+å|entitled\s+to|right\s+to|allowed\s+to)\s+((?:\S+\s*){1,6})"
 )
 
 
@@ -129,6 +196,12 @@ class QuestionIntent:
     # Someone (the asker, their child, a pupil) is being harmed and they ask what to do:
     # the answer is to tell an adult, i.e. the report routine.
     harmed: bool = False
+    school_duty: bool = False
+    escalation: bool = False
+    confidential: bool = False
+    staff_matter: bool = False
+    # What a "rett til / lov å" question asks for, checked against the plan by the ranking.
+    entitlement: str | None = None
 
 
 def lower(text: str) -> str:
@@ -159,11 +232,18 @@ def detect_language(text: str) -> Language:
 def classify(text: str) -> QuestionIntent:
     lowered = lower(text)
     accused = bool(_SELF_ACCUSED_RE.search(lowered))
+    duty = bool(_SCHOOL_DUTY_RE.search(lowered))
+    entitlement = _ENTITLEMENT_RE.search(lowered)
     return QuestionIntent(
         language=detect_language(text),
         action=bool(_ACTION_RE.search(lowered)),
         definition=bool(_DEFINITION_RE.search(lowered)),
         adult_harm=bool(_ADULT_HARM_RE.search(lowered)) and not accused,
         self_accused=accused,
-        harmed=bool(_HARMED_RE.search(lowered)) and not accused,
+        harmed=bool(_HARMED_RE.search(lowered)) and not accused and not duty,
+        school_duty=duty,
+        escalation=bool(_ESCALATION_RE.search(lowered)),
+        confidential=bool(_CONFIDENTIAL_RE.search(lowered)),
+        staff_matter=bool(_STAFF_MATTER_RE.search(lowered)),
+        entitlement=entitlement.group(1).strip() if entitlement else None,
     )

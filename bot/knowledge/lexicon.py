@@ -248,6 +248,8 @@ ENGLISH_PHRASES: Final[dict[str, str]] = {
     "winter activity day": "vinteraktivitetsdag",
     "end of school": "skoleavslutning",
     "county governor": "statsforvalteren",
+    "member of staff": "ansatt",
+    "members of staff": "ansatte",
     "child welfare": "barnevernet",
     "child protection": "barnevernet",
     "annual plan": "årshjul",
@@ -256,6 +258,7 @@ ENGLISH_PHRASES: Final[dict[str, str]] = {
 }
 
 ENGLISH_WORDS: Final[dict[str, str]] = {
+    "governor": "statsforvalteren",
     "report": "melde",
     "reports": "melde",
     "reporting": "melde",
@@ -790,6 +793,13 @@ LAW_TERMS: Final[frozenset[str]] = frozenset(
     avskjed juridisk juridiske lovbrudd bøter bøtelagt
         """
     )
+)
+
+# What a pupil or parent may claim under the plan and chapter 12 besides the words of the
+# routines' titles: help, being heard, safety, and the limits on force the plan explains
+# (8.2). A "rett til / lov å" question about anything else is not answered by the plan.
+RIGHTS_WORDS: Final[tuple[str, ...]] = (
+    "hjelp trygt godt skolemiljø hørt medvirke tiltak aktivitetsplan melde makt",
 )
 
 # Common first names of pupils (ignored when the plan itself uses the word). Names are

@@ -94,6 +94,7 @@ class Settings:
     definition_boost: float = 1.15
     adult_harm_bonus: float = 4.0
     harmed_boost: float = 1.3
+    duty_boost: float = 1.6
 
 
 Source = Literal["plan", "law"]
@@ -333,6 +334,22 @@ class KnowledgeBase:
             for d, s in enumerate(self._docs)
             if _DEFINITION_TITLE_RE.search(s.title.lower()) and d not in self._routine_docs
         )
+        # The chapter over the routines lists the school's duties as a whole ("hva skal
+        # skolen gjøre?"); it is the report routine's parent when that is a section of its own.
+        self._duty_doc: int | None = self._doc_of.get(parent) if parent is not None else None
+        # What the plan gives a right *to*: the words of the duty chapter's and the routines'
+        # titles (and of the law summaries' titles), less words nearly every section uses
+        # ("skole", "elev"). A "rett
+        # til …" question about anything else (breaks, phones, days off) is not the plan's.
+        titled = [self._docs[d].title for d in self._routine_docs]
+        if self._duty_doc is not None:
+            titled.append(self._docs[self._duty_doc].title)
+        titled.extend(s.title for s in law.law_plan().sections)
+        titled.extend(lexicon.RIGHTS_WORDS)
+        common = {t for t, docs in self._postings.items() if len(docs) > 0.7 * len(self._docs)}
+        self._rights_terms: frozenset[str] = (
+            frozenset(term for text in titled for _, term in analysis.text_terms(text)) - common
+        )
 
     def _build_question_index(self) -> None:
         self._question_doc: list[int] = []
@@ -559,6 +576,16 @@ class KnowledgeBase:
             for doc in self._definition_docs:
                 scores[doc] *= settings.definition_boost
         report = self._report_doc
+        if intent.school_duty:
+            for doc in self._routine_docs:
+                if doc != report:
+                    scores[doc] *= settings.routine_boost
+            duty = self._duty_doc
+            if duty is not None:
+                # The chapter that lists the duties answers "what must the school do?",
+                # however little else the question says.
+                scores[duty] = max(scores[duty] * settings.duty_boost, max(scores) * 1.01, 1e-6)
+                covered[duty] = max(covered[duty], max(covered))
         if intent.harmed and report is not None and (intent.action or intent.language != "en"):
             scores[report] *= settings.harmed_boost
         if intent.adult_harm and report is not None and scores[report] > 0.0:
@@ -587,9 +614,10 @@ class KnowledgeBase:
             second = ranking.scores[order[1]] if len(order) > 1 else 0.0
             coverage = min(1.0, ranking.covered[best] / ranking.total)
             similarity = ranking.similarity.get(best, 0.0)
-        action_routine = 0.0
-        if intent.action and best is not None:
-            action_routine = 1.0 if best in self._routine_docs else -1.0
+        preferred = self._preferred_docs(intent)
+        intent_match = 0.0
+        if preferred and best is not None:
+            intent_match = 1.0 if best in preferred else -1.0
         values = {
             "log_top_score": math.log1p(top),
             "margin": (top - second) / top if top > 0.0 else 0.0,
@@ -597,7 +625,7 @@ class KnowledgeBase:
             "unknown_share": ranking.unknown / ranking.total if ranking.total > 0.0 else 1.0,
             "slots": float(min(len(ranking.query.slots), 20)),
             "question_similarity": similarity,
-            "action_routine": action_routine,
+            "intent_match": intent_match,
             "definition_match": float(
                 intent.definition and best is not None and best in self._definition_docs
             ),
@@ -609,6 +637,27 @@ class KnowledgeBase:
         }
         return [values[name] for name in FEATURES]
 
+    def _preferred_docs(self, intent: QuestionIntent) -> frozenset[int]:
+        """The sections the kind of question points to, whatever words it uses."""
+        report = frozenset(() if self._report_doc is None else (self._report_doc,))
+        if intent.adult_harm or (intent.harmed and intent.action):
+            return report
+        if intent.school_duty:
+            duty = frozenset(() if self._duty_doc is None else (self._duty_doc,))
+            return (self._routine_docs - report) | duty
+        if intent.action:
+            return self._routine_docs
+        if intent.definition:
+            return self._definition_docs
+        return frozenset()
+
+    def _uncovered_entitlement(self, intent: QuestionIntent) -> bool:
+        """A "rett til / lov å" question about something the plan gives no right to."""
+        if intent.entitlement is None:
+            return False
+        terms = {term for _, term in analysis.text_terms(intent.entitlement)}
+        return bool(terms) and not terms & self._rights_terms
+
     def ask(self, question: str) -> Answer:
         """Rank the plan's sections for a question and decide whether to answer it."""
         intent = classify(question)
@@ -619,13 +668,23 @@ class KnowledgeBase:
             legal = self._law.ask(question)
             if legal.answered:
                 return replace(legal, hits=(*legal.hits, *hits)[: self.settings.max_hits])
-            route: Route = (
-                "statsforvalteren"
-                if legal.hits
-                and self._law.route_of(legal.hits[0].section_id) is not None
+            # A question that names Statsforvalteren or says the school does not do enough
+            # is answered by § 12-6 even when it shares few words with the summary; other
+            # legal questions (police, child welfare, damages) go to rektor.
+            to_statsforvalteren = (
+                legal.hits
+                and self._law.route_of(legal.hits[0].section_id) == "statsforvalteren"
                 and legal.confidence > 0.0
-                else "rektor"
             )
+            if to_statsforvalteren and intent.escalation:
+                # How a case goes to Statsforvalteren is what § 12-6 says, in whatever
+                # words the question puts it: the law's answer, cited, not a decline.
+                escalated = self._law.answer_route(question, "statsforvalteren", language)
+                if escalated is not None:
+                    return replace(
+                        escalated, hits=(*escalated.hits, *hits)[: self.settings.max_hits]
+                    )
+            route: Route = "statsforvalteren" if to_statsforvalteren else "rektor"
             return Answer(
                 answered=False,
                 confidence=round(legal.confidence, 4),
@@ -635,6 +694,13 @@ class KnowledgeBase:
                 decision="not_covered",
                 route=route,
             )
+        declined = self._declined_by_intent(intent, hits)
+        if declined is not None:
+            return declined
+        if intent.escalation and self._law is not None:
+            escalated = self._law.answer_route(question, "statsforvalteren", language)
+            if escalated is not None:
+                return replace(escalated, hits=(*escalated.hits, *hits)[: self.settings.max_hits])
         if not ranking.order or ranking.total <= 0.0:
             return Answer(
                 answered=False,
@@ -658,10 +724,13 @@ class KnowledgeBase:
                 and ranking.scores[best] >= self.settings.min_score
             )
             unsure = True
-        if intent.self_accused:
-            # A member of staff accused of harming a pupil needs their leader (and often
-            # their union), not the routine for reporting someone else.
-            answered, unsure = False, False
+        if best == self._report_doc and (intent.adult_harm or (intent.harmed and intent.action)):
+            # § 12-5: an adult harming a pupil is always reported, and so is a pupil who is
+            # being harmed when someone asks what to do; the report routine is the answer
+            # however the question is worded.
+            answered = True
+        if intent.school_duty and best == self._duty_doc:
+            answered = True
         if not answered:
             return Answer(
                 answered=False,
@@ -672,6 +741,59 @@ class KnowledgeBase:
                 route="leader",
                 probability=round(probability, 4),
             )
+        return self._answer(best, confidence, hits, language, probability)
+
+    def _declined_by_intent(self, intent: QuestionIntent, hits: tuple[Hit, ...]) -> Answer | None:
+        """Questions on the plan's topic that the plan does not answer, whatever they match.
+
+        A member of staff accused of harming a pupil, or with a matter for their employer
+        (sick leave, pay, breaks, being hurt at work), needs their leader; who may be told
+        what (confidentiality) is for rektor; a right to something the plan gives no right
+        to is not the plan's. Word overlap would give each of them a confident routine.
+        """
+        route: Route | None = None
+        if intent.self_accused or intent.staff_matter:
+            route = "leader"
+        elif intent.adult_harm:
+            return None
+        elif intent.confidential:
+            route = "rektor"
+        elif self._uncovered_entitlement(intent):
+            route = "leader"
+        if route is None:
+            return None
+        return Answer(
+            answered=False,
+            confidence=0.0,
+            hits=hits,
+            language=intent.language,
+            decision="not_covered",
+            route=route,
+        )
+
+    def answer_route(self, question: str, route: Route, language: Language) -> Answer | None:
+        """The section that leads to ``route`` (the law's § 12-6), as an answer.
+
+        Used when the question's kind (the school does not do enough) already says which
+        section answers it, though it shares few words with that section.
+        """
+        doc = next((d for d, s in enumerate(self._docs) if self.route_of(s.id) == route), None)
+        if doc is None:
+            return None
+        ranking = self._rank(question, classify(question))
+        hits = self._hits(ranking)
+        if ranking.order and ranking.order[0] != doc:
+            hits = (Hit(self._docs[doc].id, 0.0, self._citations[doc]), *hits)
+        return self._answer(doc, 1.0, hits, language, 1.0)
+
+    def _answer(
+        self,
+        best: int,
+        confidence: float,
+        hits: tuple[Hit, ...],
+        language: Language,
+        probability: float,
+    ) -> Answer:
         section = self._docs[best]
         translated = language == "en" and section.summary_en is not None
         return Answer(

@@ -12,8 +12,15 @@ import pytest
 
 from bot.knowledge import KnowledgeBase, default_knowledge_base
 from bot.knowledge.decision import load_model
-from bot.knowledge.evaluation import TUNING_SPLITS, load_cases
-from bot.knowledge.fit import fit_model, tuning_cases
+from bot.knowledge.evaluation import HELDOUT_SPLITS, TUNING_SPLITS, load_cases
+from bot.knowledge.fit import (
+    CurvePoint,
+    choose_operating_point,
+    fit_and_choose,
+    fit_model,
+    heldout_cases,
+    tuning_cases,
+)
 from bot.knowledge.intent import classify, detect_language
 
 PUBLIC_FILE = Path(__file__).with_name("qa_public.jsonl")
@@ -27,7 +34,10 @@ def _domain(url: str) -> str:
 
 def test_public_set_is_labelled_sourced_and_split_by_source() -> None:
     rows = [json.loads(line) for line in PUBLIC_FILE.read_text(encoding="utf-8").splitlines()]
-    assert len(rows) >= 80
+    assert len(rows) >= 200
+    assert sum(row["split"] == "public-heldout" for row in rows) >= 80
+    assert sum(row["lang"] == "en" for row in rows) >= 25
+    assert sum(row["lang"] == "nn" for row in rows) >= 20
     splits_of: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         assert set(row) == {"q", "expected", "kind", "split", "lang", "who", "source"}
@@ -47,15 +57,31 @@ def test_public_set_is_labelled_sourced_and_split_by_source() -> None:
 
 
 def test_the_stored_model_is_the_one_the_tuning_splits_give() -> None:
-    """Refitting reproduces the stored model, so it was fitted on the tuning splits only."""
+    """Refitting reproduces the stored model: weights from the tuning splits only, the
+    operating point from the held-out curve as issue 13 asks."""
     cases = tuning_cases()
     assert cases and {c.split for c in cases} <= set(TUNING_SPLITS)
+    assert {c.split for c in heldout_cases()} == set(HELDOUT_SPLITS)
     kb = default_knowledge_base()
-    refit = fit_model(KnowledgeBase(kb.plan, model=None), cases)
+    weights_only = fit_model(KnowledgeBase(kb.plan, model=None), cases)
+    refit = fit_and_choose(kb)
+    assert refit.weights == weights_only.weights
     stored = load_model()
     assert refit.answer_at == pytest.approx(stored.answer_at, abs=1e-3)
     assert refit.weights == pytest.approx(stored.weights, abs=1e-4)
     assert refit.bias == pytest.approx(stored.bias, abs=1e-4)
+
+
+def test_operating_point_is_the_lowest_threshold_within_the_wrong_answer_limit() -> None:
+    curve = [
+        CurvePoint(0.2, 0.9, 0.10, 0.01),
+        CurvePoint(0.5, 0.8, 0.04, 0.05),
+        CurvePoint(0.8, 0.5, 0.02, 0.30),
+    ]
+    assert choose_operating_point(curve, max_wrong=0.05) == 0.5
+    # When no threshold is good enough, the least bad sum of the two errors wins.
+    assert choose_operating_point(curve, max_wrong=0.01) == 0.5
+    assert choose_operating_point(curve[:1] + curve[2:], max_wrong=0.01) == 0.2
 
 
 def test_probabilities_rank_answerable_questions_above_unrelated_ones() -> None:

@@ -240,3 +240,69 @@ def test_answering_is_fast() -> None:
         durations.append(time.perf_counter() - start)
     durations.sort()
     assert durations[int(0.99 * (len(durations) - 1))] < 0.005
+
+
+@pytest.mark.parametrize(
+    ("question", "route"),
+    [
+        # A right the plan does not give (the lunch-break example).
+        ("har elevene rett til friminutt?", "leader"),
+        ("Er det lov å ha mobil i friminuttet?", "leader"),
+        # Confidentiality is rektor's to answer, not the report routine's.
+        ("Kan læreren fortelle foreldrene mine det jeg har sagt?", "rektor"),
+        ("Who can my son talk to in confidence at school?", "rektor"),
+        # A matter between a member of staff and the employer.
+        ("Jeg har vært sykmeldt i tre uker, må jeg planlegge for vikaren?", "leader"),
+        ("Hvem følger opp meg som lærer når en elev slår meg? Vold mot lærer er vanlig.", "leader"),
+    ],
+)
+def test_on_topic_questions_the_plan_does_not_answer_are_declined_and_routed(
+    question: str, route: str
+) -> None:
+    answer = ask(question)
+    assert not answer.answered
+    assert answer.decision == "not_covered"
+    assert answer.route == route
+
+
+def test_a_right_the_plan_does_give_is_not_declined_as_uncovered() -> None:
+    answer = ask("Har eleven rett til et trygt og godt skolemiljø?")
+    assert answer.decision != "not_covered" or answer.law_beyond_plan
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Hva kan vi gjøre hvis skolen ikke gjør nok?",
+        "Skolen tar oss ikke på alvor, hvor går vi da?",
+        "The school is not doing enough, can we go to the county governor?",
+    ],
+)
+def test_the_school_not_doing_enough_gets_paragraph_12_6(question: str) -> None:
+    answer = ask(question)
+    assert answer.answered and answer.source == "law"
+    assert answer.citation == "Opplæringslova § 12-6"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Hva skal skolen gjøre?", "What can we expect from the school when a pupil is bullied?"],
+)
+def test_the_schools_duties_are_answered_by_the_duty_chapter(question: str) -> None:
+    answer = ask(question)
+    assert answer.answered and answer.section_id == "8"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Kva skjer om du blir mobba av ein som jobbar på skulen?",
+        "What to do if my child is bullied by a member of staff?",
+    ],
+)
+def test_staff_harming_a_pupil_in_nynorsk_and_english_reaches_the_report_routine(
+    question: str,
+) -> None:
+    answer = ask(question)
+    assert answer.answered and answer.section_id == "8.3"
+    assert answer.action == "start_report"
