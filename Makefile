@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 # The Agents Playground (npm, for `make dev` and the e2e tests); npm writes this file on install.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: run dev test e2e lint typecheck unit install db-upgrade manifest bench clean
+.PHONY: run dev test e2e lint typecheck contracts unit install db-upgrade manifest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,10 +40,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(PY) -m mypy
 
+# The layers (import-linter), declared against used dependencies (deptry), dead code (vulture).
+contracts: $(STAMP)
+	$(VENV)/bin/lint-imports
+
 unit: $(STAMP)
 	$(PY) -m pytest
 
-test: lint typecheck unit
+test: lint typecheck contracts unit
 
 # Only the e2e tests (also part of `unit`, where they skip without Chromium, Node or the
 # Playground); screenshots in test-artifacts/e2e/.

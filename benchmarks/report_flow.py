@@ -25,6 +25,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,14 +38,13 @@ from aiohttp.test_utils import TestServer  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.ext.asyncio import create_async_engine  # noqa: E402
 
-from bot.app import RUNTIME, create_app  # noqa: E402
-from bot.bootstrap import build_adapter, build_runtime  # noqa: E402
+from bot.bootstrap import build_host, build_runtime  # noqa: E402
 from bot.cards.actions import DRAFT, VERB, Verb  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.dialogs.turn import Replies, Turn  # noqa: E402
+from bot.hosting.host import Host, HostParts  # noqa: E402
+from bot.hosting.web import RUNTIME, create_app  # noqa: E402
 from bot.services.replies import ReplySender  # noqa: E402
-from bot.teams.endpoint import handle_messages  # noqa: E402
-from bot.teams.host import BotbuilderHost  # noqa: E402
 from tests.connector import FakeConnector, TeamsLimits  # noqa: E402
 from tests.samples import form_values  # noqa: E402
 from tests.teams import activity, conversation_id, installation  # noqa: E402
@@ -81,12 +81,14 @@ class Echo:
         return out
 
 
-async def echo_server(settings: Settings, sender: ReplySender) -> TestServer:
-    adapter = build_adapter(settings)
-    host = BotbuilderHost(Echo(), sender)
+async def echo_server(settings: Settings, sender: ReplySender, real: Host) -> TestServer:
+    """The bot's own host type, built the same way, with the echo as its conversation."""
+    host = build_host(HostParts(settings, Echo(), sender, None, latest=lambda: None,
+                                clock_now=lambda: datetime.now(UTC)))
+    assert type(host) is type(real)
 
     async def messages(request: web.Request) -> web.Response:
-        return await handle_messages(request, adapter, host)
+        return await host.messages(request)
 
     app = web.Application()
     app.router.add_post("/api/messages", messages)
@@ -139,8 +141,8 @@ async def run(database_url: str, label: str, turns: int, reporters: int, tmp: Pa
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     runtime = app[RUNTIME]
-    echo = await echo_server(settings, ReplySender(runtime.services,
-                                                   runtime.worker.limiter))
+    echo = await echo_server(settings, ReplySender(runtime.services, runtime.worker.limiter),
+                             runtime.host)
     bot_url = str(server.make_url("/api/messages"))
     echo_url = str(echo.make_url("/api/messages"))
     async with aiohttp.ClientSession() as session:
@@ -185,7 +187,7 @@ async def run(database_url: str, label: str, turns: int, reporters: int, tmp: Pa
 
         expected_alerts = 2 * reporters
         deadline = time.monotonic() + 180
-        while time.monotonic() < deadline and len(alerts()) < expected_alerts:
+        while time.monotonic() < deadline and len(alerts()) < expected_alerts:  # noqa: ASYNC110
             await asyncio.sleep(0.05)
         await asyncio.sleep(3)  # a duplicate would arrive by now
         got = alerts()

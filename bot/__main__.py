@@ -23,8 +23,8 @@ from bot.logs import configure
 
 
 def _run(settings: Settings) -> int:
-    from bot.app import create_app
     from bot.bootstrap import build_runtime
+    from bot.hosting.web import create_app
 
     started = time.perf_counter()
     app = create_app(settings, build_runtime)

@@ -8,24 +8,20 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from botbuilder.integration.aiohttp import (
-    CloudAdapter,
-    ConfigurationBotFrameworkAuthentication,
-)
-from botframework.connector.auth import ServiceClientCredentialsFactory
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import ConfigError, Settings, load_school
 from bot.dialogs.conversation import Conversation
 from bot.domain.school import ConfiguredDirectory, School
+from bot.graph.parts import GraphParts
 from bot.hosting.auth import BOT_FRAMEWORK_OPENID_URL, TokenValidator
 from bot.hosting.auth import build_validator as build_validator_for
+from bot.hosting.host import Host, HostParts
 from bot.hosting.http import HttpConfigError, ssl_context
+from bot.hosting.runtime import LatestConversation, Runtime
 from bot.knowledge import KnowledgeBase, default_knowledge_base
 from bot.services.context import Services
 from bot.services.delivery import DeliveryWorker
@@ -33,21 +29,13 @@ from bot.services.ports import (
     AppInstaller,
     Calendar,
     Clock,
-    ConversationRef,
     Directory,
     Notifier,
 )
 from bot.services.ratelimit import RateLimiter, app_windows
 from bot.services.replies import ReplySender
-from bot.teams.auth import InboundAuthentication
-from bot.teams.host import BotbuilderHost, build_adapter_callbacks
-from bot.teams.notifier import TeamsNotifier
 from storage.engine import create_engine, session_factory
 from storage.repositories import SqlUnitOfWork
-
-if TYPE_CHECKING:
-    from bot.graph.client import GraphConnection
-    from bot.graph.directory import GraphDirectory
 
 log = logging.getLogger(__name__)
 
@@ -58,55 +46,6 @@ class SystemClock:
 
     def now(self) -> datetime:
         return datetime.now(self._zone)
-
-
-@dataclass
-class _AuthConfig:
-    """The attribute names `ConfigurationBotFrameworkAuthentication` reads."""
-
-    APP_ID: str
-    APP_PASSWORD: str
-    APP_TYPE: str
-    APP_TENANTID: str
-
-
-@dataclass
-class LatestConversation:
-    """The newest conversation seen: its service URL and tenant open a chat with someone new."""
-
-    value: ConversationRef | None = None
-
-    def remember(self, ref: ConversationRef) -> None:
-        self.value = ref
-
-    def get(self) -> ConversationRef | None:
-        return self.value
-
-
-@dataclass
-class Runtime:
-    settings: Settings
-    school: School
-    engine: AsyncEngine
-    services: Services
-    adapter: CloudAdapter
-    host: BotbuilderHost
-    notifier: Notifier
-    worker: DeliveryWorker
-    latest: LatestConversation = field(default_factory=LatestConversation)
-    graph: GraphParts = field(default_factory=lambda: GraphParts())
-    validator: TokenValidator | None = None
-    """Checks inbound tokens; None in local mode. Its keys are kept fresh by the app."""
-
-
-@dataclass
-class GraphParts:
-    """What Microsoft Graph adds when GRAPH_ENABLED: all None in local mode."""
-
-    connection: GraphConnection | None = None
-    directory: GraphDirectory | None = None
-    installer: AppInstaller | None = None
-    calendar: Calendar | None = None
 
 
 def build_graph_parts(settings: Settings, school: School) -> GraphParts:
@@ -173,30 +112,13 @@ def build_validator(settings: Settings) -> TokenValidator | None:
     )
 
 
-def build_adapter(
-    settings: Settings,
-    validator: TokenValidator | None = None,
-    *,
-    credentials: ServiceClientCredentialsFactory | None = None,
-) -> CloudAdapter:
-    """`credentials`: how outbound calls get their tokens (tests hand in a fake)."""
-    auth = ConfigurationBotFrameworkAuthentication(
-        _AuthConfig(
-            APP_ID=settings.app_id,
-            APP_PASSWORD=settings.app_password,
-            # Without an app id only the MultiTenant factory accepts empty credentials.
-            APP_TYPE=settings.app_type if settings.app_id else "MultiTenant",
-            APP_TENANTID=settings.app_tenant_id,
-        ),
-        credentials_factory=credentials,
-    )
-    if settings.local_mode:
-        validator = None  # local mode looks at no Authorization header, whatever it carries
-    elif validator is None:
-        validator = build_validator(settings)
-    adapter = CloudAdapter(InboundAuthentication(auth, validator))
-    build_adapter_callbacks(adapter)
-    return adapter
+def build_host(parts: HostParts) -> Host:
+    """The SDK is imported here only: the one the deployment runs (`BOT_SDK`)."""
+    if parts.settings.bot_sdk == "agents":
+        raise ConfigError("BOT_SDK=agents: the Agents SDK host is not in this build yet.")
+    from bot.hosting.botbuilder.build import build_host as build_botbuilder_host
+
+    return build_botbuilder_host(parts)
 
 
 def build_runtime(
@@ -208,9 +130,10 @@ def build_runtime(
     engine: AsyncEngine | None = None,
     installer: AppInstaller | None = None,
     calendar: Calendar | None = None,
-    credentials: ServiceClientCredentialsFactory | None = None,
+    credentials: object = None,
     validator: TokenValidator | None = None,
 ) -> Runtime:
+    """`credentials`: the SDK's outbound credentials, for tests that fake Microsoft's."""
     school = load_school(settings.school_config)
     engine = engine or create_engine(settings.database_url)
     sessions = session_factory(engine)
@@ -227,7 +150,6 @@ def build_runtime(
         validator = None
     elif validator is None:
         validator = build_validator(settings)
-    adapter = build_adapter(settings, validator, credentials=credentials)
     memory = LatestConversation()
     knowledge = (
         KnowledgeBase.from_file(school.plan_file) if school.plan_file else default_knowledge_base()
@@ -242,15 +164,19 @@ def build_runtime(
     )
     # One budget for every send of the app: replies in a turn, alerts, reminders.
     limiter = RateLimiter(time.monotonic, app_windows=app_windows(settings.send_rate_per_s))
-    host = BotbuilderHost(conversation, ReplySender(services, limiter))
-    notifier = notifier or TeamsNotifier(
-        adapter,
-        app_id=settings.app_id,
-        tenant_id=settings.app_tenant_id or None,
-        latest=memory.get,
-        clock_now=clock.now,
-        installer=installer or graph.installer,
+    host = build_host(
+        HostParts(
+            settings,
+            conversation,
+            ReplySender(services, limiter),
+            validator,
+            latest=memory.get,
+            clock_now=clock.now,
+            installer=installer or graph.installer,
+            credentials=credentials,
+        )
     )
+    notifier = notifier or host.notifier
     worker = DeliveryWorker(
         services,
         notifier,
@@ -262,7 +188,6 @@ def build_runtime(
         school,
         engine,
         services,
-        adapter,
         host,
         notifier,
         worker,

@@ -56,6 +56,9 @@ class Settings:
     """The app's id in the tenant's app catalog: enables installing it for a new recipient."""
     send_rate_per_s: int = 50
     """This instance's share of Teams' ~50 requests a second per app and tenant."""
+    bot_sdk: str = "botbuilder"
+    """Which SDK hosts the bot: `botbuilder` (the default) or `agents` (Microsoft 365 Agents)."""
+    """This instance's share of Teams' ~50 requests a second per app and tenant."""
     allow_unauthenticated: bool = False
     """Local mode may listen on a non-loopback address (a closed test network, a container)."""
     bot_openid_metadata_url: str = ""
@@ -134,6 +137,7 @@ class Settings:
             public_url=env.get("PUBLIC_URL", "") or f"http://{host}:{port_text}",
             outbox_lease_s=lease,
             send_rate_per_s=_positive_int(env, "SEND_RATE_PER_SECOND", 50),
+            bot_sdk=_choice(env, "BOT_SDK", BOT_SDKS),
             host=env.get("HOST", "127.0.0.1"),
             port=int(port_text),
             database_url=env.get("DATABASE_URL", "") or DEFAULT_DATABASE_URL,
@@ -143,6 +147,17 @@ class Settings:
             app_type=app_type,
             app_tenant_id=tenant,
         )
+
+
+BOT_SDKS = ("botbuilder", "agents")
+
+
+def _choice(env: Mapping[str, str], key: str, choices: tuple[str, ...]) -> str:
+    """The first choice is the default."""
+    text = (env.get(key, "") or choices[0]).strip().lower()
+    if text not in choices:
+        raise ConfigError(f"{key} må være en av {', '.join(choices)}, ikke «{text}».")
+    return text
 
 
 def _positive_int(env: Mapping[str, str], key: str, default: int) -> int:

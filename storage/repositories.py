@@ -19,12 +19,12 @@ from bot.domain.report import Report, parse_report
 from bot.domain.routing import Reason
 from bot.services.ports import (
     ConversationRef,
+    DuplicateSubmission,
     ExportLink,
     MessageKind,
     MessageStatus,
     OutboxMessage,
 )
-from bot.services.reporting import DuplicateSubmission
 from storage.models import (
     CalendarEventRow,
     CaseCounterRow,

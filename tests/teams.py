@@ -12,9 +12,9 @@ from typing import Any
 import aiohttp
 from aiohttp.test_utils import TestServer
 
-from bot.app import RUNTIME, create_app
 from bot.bootstrap import Runtime, build_runtime
 from bot.config import DEFAULT_SCHOOL_CONFIG, Settings
+from bot.hosting.web import RUNTIME, create_app
 from bot.services.ports import Clock
 from tests.connector import FakeConnector
 

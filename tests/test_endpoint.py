@@ -11,10 +11,11 @@ from aiohttp.test_utils import TestServer
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.app import RUNTIME, create_app
 from bot.bootstrap import build_runtime
 from bot.cards.actions import CASE, Verb
 from bot.config import DEFAULT_SCHOOL_CONFIG, Settings
+from bot.hosting.botbuilder.host import BotbuilderHost
+from bot.hosting.web import RUNTIME, create_app
 from bot.services.reporting import submit_report
 from tests.auth.openid import FakeOpenId
 from tests.conftest import REKTOR, TEACHER_9
@@ -136,7 +137,9 @@ async def test_stock_cloud_adapter_answers_500_to_action_execute_and_ours_200(
                 return InvokeResponse(status=200, body={"statusCode": 200, "value": "x"})
 
         async def stock(request: web.Request) -> web.StreamResponse:
-            response = await runtime.adapter.process(request, StockBot())
+            host = runtime.host
+            assert isinstance(host, BotbuilderHost)
+            response = await host.adapter.process(request, StockBot())
             assert response is not None
             return response
 

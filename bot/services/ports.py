@@ -289,6 +289,10 @@ class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
 
 
+class DuplicateSubmission(Exception):
+    """Raised by a repository when a concurrent turn stored the same draft first."""
+
+
 class DeliveryError(Exception):
     """A send that failed; `retryable` and `retry_after` come from the channel's answer."""
 

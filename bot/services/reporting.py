@@ -21,7 +21,7 @@ from bot.domain.routing import Reason, route
 from bot.domain.school import School
 from bot.services.alerts import alert_message, queue_alert, queue_card_updates
 from bot.services.context import Services
-from bot.services.ports import UnitOfWork
+from bot.services.ports import DuplicateSubmission, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +32,6 @@ def reminder_rules(school: School) -> ReminderRules:
         investigation_rektor_school_days=school.investigation_rektor_school_days,
         evaluation_report_school_days=school.evaluation_overdue_report_school_days,
     )
-
-
-class DuplicateSubmission(Exception):
-    """Raised by a repository when a concurrent turn stored the same draft first."""
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,10 @@ from typing import Any
 import aiohttp
 from aiohttp.test_utils import TestServer
 
-from bot.app import RUNTIME, create_app
 from bot.bootstrap import Runtime, build_runtime
 from bot.config import DEFAULT_SCHOOL_CONFIG, Settings
 from bot.hosting.auth import TokenValidator
+from bot.hosting.web import RUNTIME, create_app
 from tests.auth.openid import APP_ID, TENANT, FakeCredentialsFactory, FakeOpenId
 from tests.connector import FakeConnector
 

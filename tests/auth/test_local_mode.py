@@ -17,9 +17,9 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
-from bot.app import RUNTIME, create_app
 from bot.bootstrap import build_runtime
 from bot.config import REPO_ROOT, ConfigError, Settings, check_listening, is_loopback
+from bot.hosting.web import RUNTIME, create_app
 from tests.auth.openid import FakeOpenId, Keys, connector_claims, sign
 from tests.conftest import TEACHER_9
 from tests.connector import FakeConnector

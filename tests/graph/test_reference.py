@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from botbuilder.schema import ConversationReference
 
-from bot.bootstrap import build_adapter
 from bot.config import DEFAULT_SCHOOL_CONFIG, REPO_ROOT, Settings
 from bot.graph.reference import chat_conversation_ref, chat_reference, teams_bot_id
-from bot.teams.notifier import TeamsNotifier
+from bot.hosting.botbuilder.build import build_adapter
+from bot.hosting.botbuilder.notifier import TeamsNotifier
 from tests.connector import FakeConnector
 
 APP_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"

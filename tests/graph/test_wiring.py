@@ -13,6 +13,7 @@ from bot.graph.client import GraphConnection
 from bot.graph.directory import GraphDirectory
 from bot.graph.installer import GraphAppInstaller
 from bot.hosting.activity import parse
+from bot.hosting.botbuilder.host import BotbuilderHost
 from bot.services import followup
 from bot.services.calendar_sync import wait_for_syncs
 from bot.services.context import Services
@@ -49,10 +50,11 @@ async def test_manager_routing_install_and_calendar(
     try:
         await upgrade(runtime.engine)
         # Rektor and Kari have opened the bot; Berit never has.
+        host = runtime.host
+        assert isinstance(host, BotbuilderHost)
         for person in (REKTOR, TEACHER_8):
             body = installation(person, service_url=connector.url)
-            await runtime.adapter.process_activity(
-                "", _activity(body), runtime.host.logic(parse(body)))
+            await host.adapter.process_activity("", _activity(body), host.logic(parse(body)))
 
         await directory.prefetch(TEACHER_8, wait=5)
         kari = svc.directory.person(TEACHER_8)

@@ -119,4 +119,5 @@ def test_the_question_dialog_is_pure() -> None:
     tree = ast.parse((ROOT / "bot" / "dialogs" / "questions.py").read_text(encoding="utf-8"))
     modules = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
-    assert not {m for m in modules if m and m.startswith(("botbuilder", "aiohttp", "bot.teams"))}
+    assert not {m for m in modules
+                if m and m.startswith(("botbuilder", "aiohttp", "bot.hosting.botbuilder"))}

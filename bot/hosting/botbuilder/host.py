@@ -12,13 +12,16 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from aiohttp import web
 from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ActivityTypes
 
 from bot.dialogs.turn import InvokeAnswer, Replies, Send, Turn, TurnHandler, TurnKind
+from bot.hosting.botbuilder.endpoint import handle_messages
+from bot.hosting.botbuilder.notifier import delivery_error, tune_connector
+from bot.services.ports import Notifier
 from bot.services.replies import Outgoing, ReplySender
-from bot.teams.notifier import delivery_error, tune_connector
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +57,23 @@ class TurnChannel:
 
 
 class BotbuilderHost:
-    def __init__(self, conversation: TurnHandler, sender: ReplySender) -> None:
+    name = "botbuilder"
+
+    def __init__(
+        self,
+        conversation: TurnHandler,
+        sender: ReplySender,
+        *,
+        adapter: CloudAdapter,
+        notifier: Notifier,
+    ) -> None:
         self._conversation = conversation
         self._sender = sender
+        self.adapter = adapter
+        self.notifier = notifier
+
+    async def messages(self, request: web.Request) -> web.Response:
+        return await handle_messages(request, self.adapter, self)
 
     def logic(self, turn: Turn) -> Callable[[TurnContext], Awaitable[None]]:
         """The adapter's callback for this request; `turn` was parsed and checked already."""

@@ -16,7 +16,7 @@ blocking check, and `process_activity` gets the result, not the header.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from botbuilder.core import serializer_helper
@@ -26,8 +26,10 @@ from msrest.serialization import Model
 
 from bot.hosting.activity import MAX_BODY, BadActivity, load, parse
 from bot.hosting.auth import AuthError
-from bot.teams.auth import InboundAuthentication
-from bot.teams.host import BotbuilderHost
+from bot.hosting.botbuilder.auth import InboundAuthentication
+
+if TYPE_CHECKING:
+    from bot.hosting.botbuilder.host import BotbuilderHost
 
 log = logging.getLogger(__name__)
 

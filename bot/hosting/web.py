@@ -12,15 +12,14 @@ import logging
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
-from sqlalchemy import text
 
-from bot.bootstrap import Runtime
 from bot.config import Settings
+from bot.hosting.runtime import Runtime
 from bot.services.calendar_sync import wait_for_syncs
 from bot.services.followup import use_export_link
 from bot.services.reminders import run_all_due
 from bot.services.reporting import escalate_unacknowledged
-from bot.teams.endpoint import handle_messages
+from storage.engine import ping
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -36,8 +35,7 @@ DRAIN_S = 10.0
 
 
 async def messages(request: web.Request) -> web.Response:
-    runtime = request.app[RUNTIME]
-    return await handle_messages(request, runtime.adapter, runtime.host)
+    return await request.app[RUNTIME].host.messages(request)
 
 
 async def export(request: web.Request) -> web.Response:
@@ -73,13 +71,7 @@ async def export(request: web.Request) -> web.Response:
 
 async def healthz(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
-    database = "ok"
-    try:
-        async with asyncio.timeout(2):
-            async with runtime.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-    except Exception as error:  # any failure means "not healthy", whatever the driver raised
-        database = f"error: {type(error).__name__}"
+    database = await ping(runtime.engine)
     body = {
         "status": "ok" if database == "ok" else "degraded",
         "database": database,

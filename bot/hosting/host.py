@@ -1,0 +1,47 @@
+"""What the web app needs of a bot SDK: one endpoint for activities and a way to send later.
+
+`bot.bootstrap` builds one host, botbuilder's (the default, the customer's choice) or the
+Microsoft 365 Agents SDK's (`BOT_SDK=agents`); the rest of the bot knows neither.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from aiohttp import web
+
+from bot.config import Settings
+from bot.dialogs.turn import TurnHandler
+from bot.hosting.auth import TokenValidator
+from bot.services.ports import AppInstaller, ConversationRef, Notifier
+from bot.services.replies import ReplySender
+
+
+class Host(Protocol):
+    name: str
+    """`botbuilder` or `agents`, as /healthz names it."""
+    notifier: Notifier
+    """Proactive sends and card updates (alerts, reminders, replies the outbox took over)."""
+
+    async def messages(self, request: web.Request) -> web.Response:
+        """POST /api/messages: authenticates, parses, runs the turn, answers."""
+        ...
+
+
+@dataclass(frozen=True)
+class HostParts:
+    """Everything a host is built from; the composition root fills it in."""
+
+    settings: Settings
+    conversation: TurnHandler
+    sender: ReplySender
+    validator: TokenValidator | None
+    latest: Callable[[], ConversationRef | None]
+    """The newest conversation seen: where a chat with someone new is opened."""
+    clock_now: Callable[[], datetime]
+    installer: AppInstaller | None = None
+    credentials: Any = None
+    """The SDK's outbound credentials, when a test hands in its own."""

@@ -1,0 +1,44 @@
+"""Everything one running bot is made of, as `bot.bootstrap` builds it and the web app runs it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.config import Settings
+from bot.domain.school import School
+from bot.graph.parts import GraphParts
+from bot.hosting.auth import TokenValidator
+from bot.hosting.host import Host
+from bot.services.context import Services
+from bot.services.delivery import DeliveryWorker
+from bot.services.ports import ConversationRef, Notifier
+
+
+@dataclass
+class LatestConversation:
+    """The newest conversation seen: its service URL and tenant open a chat with someone new."""
+
+    value: ConversationRef | None = None
+
+    def remember(self, ref: ConversationRef) -> None:
+        self.value = ref
+
+    def get(self) -> ConversationRef | None:
+        return self.value
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    school: School
+    engine: AsyncEngine
+    services: Services
+    host: Host
+    notifier: Notifier
+    worker: DeliveryWorker
+    latest: LatestConversation = field(default_factory=LatestConversation)
+    graph: GraphParts = field(default_factory=lambda: GraphParts())
+    validator: TokenValidator | None = None
+    """Checks inbound tokens; None in local mode. Its keys are kept fresh by the app."""
