@@ -13,13 +13,24 @@ import asyncio
 import logging
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from bot.config import ConfigError, Settings
 from bot.logs import configure
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    from bot.domain.case import Case
+    from bot.services.context import Services
+    from storage.crypto import Keyring
 
 
 def _run(settings: Settings) -> int:
@@ -40,6 +51,13 @@ def _run(settings: Settings) -> int:
     app.on_startup.append(announce)
     web.run_app(app, host=settings.host, port=settings.port, print=None)
     return 0
+
+
+@dataclass(frozen=True)
+class Opened:
+    engine: AsyncEngine
+    services: Services
+    keyring: Keyring
 
 
 class _FixedClock:
@@ -75,7 +93,7 @@ async def _reminders(settings: Settings, args: list[str]) -> int:
     now = _parse_now(options.now)
     runtime = build_runtime(settings, clock=_FixedClock(now) if now else None)
     try:
-        await upgrade(runtime.engine)
+        await upgrade(runtime.engine, school_id=runtime.school.id, keyring=runtime.keyring)
         async with runtime.services.uow() as uow:
             latest = await uow.conversations.latest()
         if latest is not None:
@@ -91,16 +109,41 @@ async def _reminders(settings: Settings, args: list[str]) -> int:
     return 0
 
 
-async def _export(settings: Settings, args: list[str]) -> int:
-    from bot.bootstrap import SystemClock
+@asynccontextmanager
+async def _database(settings: Settings, clock: _FixedClock | None = None) -> AsyncIterator[Opened]:
+    """The school's use cases on a migrated database with its key checked, for one command."""
+    from bot.bootstrap import SystemClock, build_keyring, build_services
     from bot.config import load_school
-    from bot.domain.case import CaseEvent, EventKind
-    from bot.domain.school import ConfiguredDirectory
-    from bot.services.context import Services
-    from bot.services.export import render_case_pdf
-    from storage.engine import create_engine, session_factory
+    from storage.engine import create_engine
+    from storage.maintenance import check_keys
     from storage.migrate import upgrade
-    from storage.repositories import SqlUnitOfWork
+
+    school = load_school(settings.school_config)
+    keyring = build_keyring(settings)
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine, school_id=school.id, keyring=keyring)
+        await check_keys(engine, keyring)
+        services = build_services(
+            engine, keyring, school, clock or SystemClock(school.calendar.zone)
+        )
+        yield Opened(engine, services, keyring)
+    finally:
+        await engine.dispose()
+
+
+async def _find_case(svc: Services, text: str) -> Case | None:
+    """A case by its number (2026-0001) or its id."""
+    year, _, number = text.partition("-")
+    async with svc.uow() as uow:
+        if year.isdigit() and number.isdigit():
+            return await uow.cases.by_reference(int(year), int(number))
+        return await uow.cases.get(text)
+
+
+async def _export(settings: Settings, args: list[str]) -> int:
+    from bot.domain.case import CaseEvent, EventKind
+    from bot.services.export import render_case_pdf
 
     parser = argparse.ArgumentParser(prog="python -m bot export")
     parser.add_argument("case", help="case number (2026-0001) or case id")
@@ -109,27 +152,13 @@ async def _export(settings: Settings, args: list[str]) -> int:
         "--redacted", action="store_true", help="leave out other pupils' names (for innsyn)"
     )
     options = parser.parse_args(args)
-    school = load_school(settings.school_config)
-    engine = create_engine(settings.database_url)
-    sessions = session_factory(engine)
-    svc = Services(
-        uow=lambda: SqlUnitOfWork(sessions),
-        directory=ConfiguredDirectory(school),
-        clock=SystemClock(school.calendar.zone),
-        school=school,
-    )
-    try:
-        await upgrade(engine)
+    async with _database(settings) as opened:
+        svc = opened.services
+        case = await _find_case(svc, options.case)
+        if case is None:
+            print(f"Finner ikke sak {options.case}.", file=sys.stderr)
+            return 1
         async with svc.uow() as uow:
-            year, _, number = options.case.partition("-")
-            case = (
-                await uow.cases.by_reference(int(year), int(number))
-                if year.isdigit() and number.isdigit()
-                else await uow.cases.get(options.case)
-            )
-            if case is None:
-                print(f"Finner ikke sak {options.case}.", file=sys.stderr)
-                return 1
             await uow.events.append(
                 [
                     CaseEvent(
@@ -146,21 +175,14 @@ async def _export(settings: Settings, args: list[str]) -> int:
         pdf = render_case_pdf(svc, case, events, redacted=options.redacted, by="kommandolinjen")
         options.out.write_bytes(pdf)
         print(f"Sak {case.reference} skrevet til {options.out} ({len(pdf)} byte).")
-    finally:
-        await engine.dispose()
     return 0
 
 
 async def _db_upgrade(settings: Settings) -> int:
-    from storage.engine import create_engine
-    from storage.migrate import current_revision, upgrade
+    from storage.migrate import current_revision
 
-    engine = create_engine(settings.database_url)
-    try:
-        await upgrade(engine)
-        print(f"Databasen er oppdatert (revisjon {await current_revision(engine)}).")
-    finally:
-        await engine.dispose()
+    async with _database(settings) as opened:
+        print(f"Databasen er oppdatert (revisjon {await current_revision(opened.engine)}).")
     return 0
 
 

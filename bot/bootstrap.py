@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.config import ConfigError, Settings, load_school
+from bot.config import REPO_ROOT, ConfigError, Settings, load_school
 from bot.dialogs.conversation import Conversation
 from bot.domain.school import ConfiguredDirectory, School
 from bot.graph.parts import GraphParts
@@ -34,6 +34,7 @@ from bot.services.ports import (
 )
 from bot.services.ratelimit import RateLimiter, app_windows
 from bot.services.replies import ReplySender
+from storage.crypto import Keyring, KeyringError, new_key, parse_key
 from storage.engine import create_engine, session_factory
 from storage.repositories import SqlUnitOfWork
 
@@ -46,6 +47,53 @@ class SystemClock:
 
     def now(self) -> datetime:
         return datetime.now(self._zone)
+
+
+LOCAL_KEY_FILE = REPO_ROOT / "data" / "secret.key"
+
+
+def build_keyring(settings: Settings) -> Keyring:
+    """The data key from DATA_ENCRYPTION_KEY (older keys in DATA_OLD_KEYS) or from a key file
+    (one key a line, the current first); in local mode a key file is made at the first start."""
+    try:
+        if settings.data_key:
+            return Keyring.of(
+                parse_key(settings.data_key), [parse_key(k) for k in settings.data_old_keys]
+            )
+        path = settings.data_key_file
+        if path is None:
+            if not settings.local_mode:
+                raise ConfigError(
+                    "DATA_ENCRYPTION_KEY eller DATA_KEY_FILE må settes: personopplysningene "
+                    "krypteres i databasen, og nøkkelen hører ikke hjemme i koden."
+                )
+            path = LOCAL_KEY_FILE
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                import base64
+                import os
+
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                    handle.write(base64.b64encode(new_key()).decode("ascii") + "\n")
+                log.warning(
+                    "local mode: made a new data key in %s (mode 0600); keep it with the "
+                    "database, without it the cases cannot be read",
+                    path,
+                )
+        keys = [
+            line.strip()
+            for line in path.read_text(encoding="ascii").splitlines()
+            if line.strip() and not line.startswith("#")
+        ]
+        if not keys:
+            raise ConfigError(f"{path} har ingen nøkkel.")
+        parsed = [parse_key(k) for k in keys]
+        return Keyring.of(parsed[0], parsed[1:])
+    except KeyringError as error:
+        raise ConfigError(f"Datanøkkelen kan ikke brukes: {error}.") from None
+    except OSError as error:
+        raise ConfigError(f"Datanøkkelen kan ikke leses: {error.strerror}.") from None
 
 
 def build_graph_parts(settings: Settings, school: School) -> GraphParts:
@@ -121,6 +169,26 @@ def build_host(parts: HostParts) -> Host:
     return build_botbuilder_host(parts)
 
 
+def build_services(
+    engine: AsyncEngine,
+    keyring: Keyring,
+    school: School,
+    clock: Clock,
+    *,
+    directory: Directory | None = None,
+    calendar: Calendar | None = None,
+) -> Services:
+    """A school's use cases on the database: what the server and every command work with."""
+    sessions = session_factory(engine)
+    return Services(
+        uow=lambda: SqlUnitOfWork(sessions, keyring, school.id),
+        directory=directory or ConfiguredDirectory(school),
+        clock=clock,
+        school=school,
+        calendar=calendar,
+    )
+
+
 def build_runtime(
     settings: Settings,
     *,
@@ -132,18 +200,20 @@ def build_runtime(
     calendar: Calendar | None = None,
     credentials: object = None,
     validator: TokenValidator | None = None,
+    keyring: Keyring | None = None,
 ) -> Runtime:
     """`credentials`: the SDK's outbound credentials, for tests that fake Microsoft's."""
     school = load_school(settings.school_config)
     engine = engine or create_engine(settings.database_url)
-    sessions = session_factory(engine)
+    keyring = keyring or build_keyring(settings)
     clock = clock or SystemClock(school.calendar.zone)
     graph = build_graph_parts(settings, school) if settings.graph_enabled else GraphParts()
-    services = Services(
-        uow=lambda: SqlUnitOfWork(sessions),
-        directory=directory or graph.directory or ConfiguredDirectory(school),
-        clock=clock,
-        school=school,
+    services = build_services(
+        engine,
+        keyring,
+        school,
+        clock,
+        directory=directory or graph.directory,
         calendar=calendar or graph.calendar,
     )
     if settings.local_mode:
@@ -194,4 +264,5 @@ def build_runtime(
         memory,
         graph,
         validator,
+        keyring,
     )

@@ -56,6 +56,13 @@ class Settings:
     """The app's id in the tenant's app catalog: enables installing it for a new recipient."""
     send_rate_per_s: int = 50
     """This instance's share of Teams' ~50 requests a second per app and tenant."""
+    data_key: str = ""
+    """DATA_ENCRYPTION_KEY: the current data key, base64 of 32 bytes."""
+    data_old_keys: tuple[str, ...] = ()
+    """DATA_OLD_KEYS: keys still needed to open values sealed before a rotation."""
+    data_key_file: Path | None = None
+    """DATA_KEY_FILE: a file of keys, one per line, the current first (default in local mode:
+    data/secret.key, made at the first start)."""
     bot_sdk: str = "botbuilder"
     """Which SDK hosts the bot: `botbuilder` (the default) or `agents` (Microsoft 365 Agents)."""
     """This instance's share of Teams' ~50 requests a second per app and tenant."""
@@ -138,6 +145,11 @@ class Settings:
             outbox_lease_s=lease,
             send_rate_per_s=_positive_int(env, "SEND_RATE_PER_SECOND", 50),
             bot_sdk=_choice(env, "BOT_SDK", BOT_SDKS),
+            data_key=env.get("DATA_ENCRYPTION_KEY", "").strip(),
+            data_old_keys=tuple(
+                k.strip() for k in env.get("DATA_OLD_KEYS", "").split(",") if k.strip()
+            ),
+            data_key_file=Path(env["DATA_KEY_FILE"]) if env.get("DATA_KEY_FILE") else None,
             host=env.get("HOST", "127.0.0.1"),
             port=int(port_text),
             database_url=env.get("DATABASE_URL", "") or DEFAULT_DATABASE_URL,
@@ -325,9 +337,20 @@ def _staff(values: Any) -> tuple[Person, ...]:
     return tuple(people)
 
 
-def parse_school(data: Mapping[str, Any], base: Path | None = None) -> School:
+_SCHOOL_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def parse_school(
+    data: Mapping[str, Any], base: Path | None = None, default_id: str = "skole"
+) -> School:
     school = _table(data, "school")
     name = _str(school, "school", "name")
+    school_id = _str(school, "school", "id", required=False) or default_id.lower()
+    if not _SCHOOL_ID.match(school_id):
+        raise ConfigError(
+            f"school.id «{school_id}» kan bare ha små bokstaver a–z, sifre, - og _ "
+            "(den står i hver rad i databasen)."
+        )
     zone_name = _str(school, "school", "timezone", required=False) or "Europe/Oslo"
     try:
         zone = ZoneInfo(zone_name)
@@ -372,6 +395,7 @@ def parse_school(data: Mapping[str, Any], base: Path | None = None) -> School:
         cache_minutes=int(_number(m365, "microsoft365", "cache_minutes", 60, 1, 1440)), **flags
     )
     return School(
+        id=school_id,
         microsoft365=microsoft365,
         plan_file=plan_file,
         name=name or "",
@@ -404,6 +428,6 @@ def load_school(path: Path) -> School:
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} er ikke gyldig TOML: {error}.") from None
     try:
-        return parse_school(data, base=path.parent)
+        return parse_school(data, base=path.parent, default_id=path.stem)
     except ConfigError as error:
         raise ConfigError(f"{path}: {error}") from None

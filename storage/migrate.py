@@ -15,25 +15,56 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from storage.crypto import Keyring
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def alembic_config(
+    connection: Connection | None = None,
+    *,
+    school_id: str | None = None,
+    keyring: Keyring | None = None,
+) -> Config:
+    """`school_id` and `keyring`: what migration 0004 needs to move existing rows to a school
+    and seal them; a database without rows needs neither."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
         config.attributes["connection"] = connection
+    config.attributes["school_id"] = school_id
+    config.attributes["keyring"] = keyring
     return config
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade(
+    engine: AsyncEngine,
+    revision: str = "head",
+    *,
+    school_id: str | None = None,
+    keyring: Keyring | None = None,
+) -> None:
     async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
+        await connection.run_sync(
+            lambda sync: command.upgrade(
+                alembic_config(sync, school_id=school_id, keyring=keyring), revision
+            )
+        )
 
 
-async def downgrade(engine: AsyncEngine, revision: str) -> None:
+async def downgrade(
+    engine: AsyncEngine,
+    revision: str,
+    *,
+    school_id: str | None = None,
+    keyring: Keyring | None = None,
+) -> None:
     async with engine.begin() as connection:
-        await connection.run_sync(lambda sync: command.downgrade(alembic_config(sync), revision))
+        await connection.run_sync(
+            lambda sync: command.downgrade(
+                alembic_config(sync, school_id=school_id, keyring=keyring), revision
+            )
+        )
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

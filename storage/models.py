@@ -1,4 +1,4 @@
-"""Tables. The domain's dataclasses are mapped to these by hand in `storage.repositories`.
+"""Tables. The domain's dataclasses are mapped to these in `storage.repositories`.
 
 Times are stored in UTC: `UTCDateTime` refuses naive values on the way in and returns aware
 ones on the way out, also on SQLite, which has no time zones.
@@ -61,18 +61,36 @@ class Base(DeclarativeBase):
     }
 
 
+SCHOOL = String(64)
+"""Every row carries its school (`[school] id`, or the TOML file's name): one deployment serves
+a whole municipality, and no query may return another school's rows."""
+
+SEALED = Text
+"""A value sealed with the data key (storage.crypto): personal data is never stored in clear."""
+
+
 class CaseRow(Base):
+    """A case. Its personal content (the report, the investigation with its history, the plan
+    versions and the evaluations) is one sealed JSON document; the columns beside it hold what
+    routing, reminders and the school owner's figures need, and stay after the purge."""
+
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("year", "number", name="uq_cases_year_number"),)
+    __table_args__ = (
+        UniqueConstraint("school_id", "year", "number", name="uq_cases_school_id_year_number"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    school_id: Mapped[str] = mapped_column(SCHOOL, index=True)
     year: Mapped[int] = mapped_column(Integer)
     number: Mapped[int] = mapped_column(Integer)
     submission_id: Mapped[str] = mapped_column(String(64), unique=True)
     reporter_id: Mapped[str] = mapped_column(String(64), index=True)
     state: Mapped[str] = mapped_column(String(20), index=True)
     created_at: Mapped[datetime]
+    category: Mapped[str] = mapped_column(String(40))
     urgent: Mapped[bool] = mapped_column(Boolean)
+    leadership: Mapped[bool] = mapped_column(Boolean)
+    serious: Mapped[bool] = mapped_column(Boolean)
     owner_must_be_notified: Mapped[bool] = mapped_column(Boolean)
     forwarded_to_owner: Mapped[bool] = mapped_column(Boolean)
     assignee_id: Mapped[str | None] = mapped_column(String(64), index=True)
@@ -81,12 +99,10 @@ class CaseRow(Base):
     owner_notified_by: Mapped[str | None] = mapped_column(String(64))
     investigation_started_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
-    report: Mapped[dict[str, Any]]
-    investigation: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    plans: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    evaluations: Mapped[list[Any]] = mapped_column(JSON, default=list)
-    members: Mapped[list[Any]] = mapped_column(JSON, default=list)
     closed_at: Mapped[datetime | None]
+    members: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    sealed: Mapped[str | None] = mapped_column(SEALED)
+    purged_at: Mapped[datetime | None]
 
 
 class CaseRecipientRow(Base):
@@ -96,27 +112,46 @@ class CaseRecipientRow(Base):
         String(32), ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
     )
     person_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+    school_id: Mapped[str] = mapped_column(SCHOOL)
     reason: Mapped[str] = mapped_column(String(32))
     position: Mapped[int] = mapped_column(Integer)
     acknowledged_at: Mapped[datetime | None]
 
 
-class CaseEventRow(Base):
-    __tablename__ = "case_events"
+class AuditEventRow(Base):
+    """The audit trail: append only (a trigger refuses UPDATE and DELETE), and a hash chain
+    per school, so a change, a removal or an insertion shows (`python -m bot audit verify`).
+    No foreign key: the trail outlives the case it tells about."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("school_id", "seq", name="uq_audit_events_school_id_seq"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    case_id: Mapped[str] = mapped_column(
-        String(32), ForeignKey("cases.id", ondelete="CASCADE"), index=True
-    )
+    school_id: Mapped[str] = mapped_column(SCHOOL)
+    seq: Mapped[int] = mapped_column(Integer)
+    case_id: Mapped[str | None] = mapped_column(String(32), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     actor_id: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime]
     detail: Mapped[dict[str, Any]]
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The newest event of each school's chain: appends take this row's lock, one at a time."""
+
+    __tablename__ = "audit_heads"
+
+    school_id: Mapped[str] = mapped_column(SCHOOL, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class CaseCounterRow(Base):
     __tablename__ = "case_counters"
 
+    school_id: Mapped[str] = mapped_column(SCHOOL, primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last: Mapped[int] = mapped_column(Integer)
 
@@ -126,6 +161,7 @@ class OutboxRow(Base):
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    school_id: Mapped[str] = mapped_column(SCHOOL, index=True)
     key: Mapped[str] = mapped_column(String(200), unique=True)
     kind: Mapped[str] = mapped_column(String(20))
     recipient_id: Mapped[str] = mapped_column(String(64))
@@ -134,7 +170,8 @@ class OutboxRow(Base):
     status: Mapped[str] = mapped_column(String(20))
     attempts: Mapped[int] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer)
-    payload: Mapped[dict[str, Any]]
+    payload: Mapped[str | None] = mapped_column(SEALED)
+    """Sealed, and emptied once the message is delivered (status and ids stay)."""
     activity_id: Mapped[str | None] = mapped_column(String(200))
     conversation_id: Mapped[str | None] = mapped_column(String(300))
     last_error: Mapped[str | None] = mapped_column(Text)
@@ -147,8 +184,11 @@ class OutboxRow(Base):
 
 
 class ConversationRow(Base):
+    """A person's 1:1 chat with the bot, for each school the person works for."""
+
     __tablename__ = "conversations"
 
+    school_id: Mapped[str] = mapped_column(SCHOOL, primary_key=True)
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     tenant_id: Mapped[str | None] = mapped_column(String(64))
     service_url: Mapped[str] = mapped_column(String(500))
@@ -158,14 +198,15 @@ class ConversationRow(Base):
 
 
 class ReportDraftRow(Base):
-    """A checked report waiting for «Send»: kept here, not in the card, so the review card
-    stays small and the answers survive a restart or another bot instance."""
+    """A report form and its checked answers, waiting for «Send»: kept here, not in the card,
+    so the review card stays small and the answers survive a restart or another instance."""
 
     __tablename__ = "report_drafts"
 
     draft_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    school_id: Mapped[str] = mapped_column(SCHOOL)
     user_id: Mapped[str] = mapped_column(String(64))
-    values: Mapped[dict[str, Any]]
+    values: Mapped[str] = mapped_column(SEALED)
     updated_at: Mapped[datetime] = mapped_column(index=True)
 
 
@@ -174,6 +215,7 @@ class ReminderRow(Base):
     __table_args__ = (Index("ix_reminders_due", "status", "due_at"),)
 
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    school_id: Mapped[str] = mapped_column(SCHOOL)
     case_id: Mapped[str] = mapped_column(String(32), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     recipient_id: Mapped[str] = mapped_column(String(64))
@@ -184,18 +226,18 @@ class ReminderRow(Base):
 
 
 class ObservationRow(Base):
-    """Følge med: short dated notes about a pupil (plan 7.3, 8.1)."""
+    """Følge med: short dated notes about a pupil (plan 7.3, 8.1). The pupil is found by a keyed
+    hash of name and class; the name, class and note themselves are sealed."""
 
     __tablename__ = "observations"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    pupil_key: Mapped[str] = mapped_column(String(200), index=True)
-    pupil_name: Mapped[str] = mapped_column(String(120))
-    pupil_class: Mapped[str] = mapped_column(String(40))
+    school_id: Mapped[str] = mapped_column(SCHOOL)
+    pupil_key: Mapped[str] = mapped_column(String(64), index=True)
     observed_on: Mapped[date] = mapped_column(Date)
-    note: Mapped[str] = mapped_column(Text)
     author_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+    sealed: Mapped[str] = mapped_column(SEALED)
 
 
 class ExportLinkRow(Base):
@@ -204,6 +246,7 @@ class ExportLinkRow(Base):
     __tablename__ = "export_links"
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    school_id: Mapped[str] = mapped_column(SCHOOL)
     case_id: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[str] = mapped_column(String(64))
     redacted: Mapped[bool] = mapped_column(Boolean)
@@ -218,5 +261,6 @@ class CalendarEventRow(Base):
 
     case_id: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    school_id: Mapped[str] = mapped_column(SCHOOL)
     event_id: Mapped[str] = mapped_column(String(300))
     updated_at: Mapped[datetime]

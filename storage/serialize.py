@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from bot.domain.case import Case
 from bot.domain.followup import (
     ActivityPlan,
     Evaluation,
@@ -20,6 +21,7 @@ from bot.domain.followup import (
     Observation,
     Outcome,
 )
+from bot.domain.report import PupilInformed, Report, Source
 
 
 def investigation_to_json(value: Investigation | None) -> dict[str, Any] | None:
@@ -118,14 +120,94 @@ def evaluation_from_json(data: dict[str, Any]) -> Evaluation:
     )
 
 
-def observation_fields(value: Observation) -> dict[str, Any]:
+def report_to_json(report: Report) -> dict[str, Any]:
     return {
-        "id": value.id,
-        "pupil_key": value.pupil_key,
-        "pupil_name": value.pupil_name,
-        "pupil_class": value.pupil_class,
-        "observed_on": value.observed_on,
-        "note": value.note,
-        "author_id": value.author_id,
-        "created_at": value.created_at,
+        "pupil_name": report.pupil_name,
+        "pupil_class": report.pupil_class,
+        "category": report.category,
+        "signs": list(report.signs),
+        "description": report.description,
+        "place": report.place,
+        "occurred_on": report.occurred_on.isoformat() if report.occurred_on else None,
+        "source": report.source.value,
+        "intervened": report.intervened,
+        "intervention": report.intervention,
+        "pupil_informed": report.pupil_informed.value,
+        "staff_suspected": report.staff_suspected,
+        "leadership_suspected": report.leadership_suspected,
+        "serious": report.serious,
     }
+
+
+def report_from_json(data: dict[str, Any]) -> Report:
+    """Read as stored, never through the form's checks: a rule tightened on the form later must
+    not make an old case unreadable."""
+    occurred = data.get("occurred_on")
+    return Report(
+        pupil_name=data["pupil_name"],
+        pupil_class=data["pupil_class"],
+        category=data["category"],
+        signs=tuple(data["signs"]),
+        description=data["description"],
+        place=data["place"],
+        occurred_on=date.fromisoformat(occurred) if occurred else None,
+        source=Source(data["source"]),
+        intervened=bool(data["intervened"]),
+        intervention=data["intervention"],
+        pupil_informed=PupilInformed(data["pupil_informed"]),
+        staff_suspected=bool(data["staff_suspected"]),
+        leadership_suspected=bool(data["leadership_suspected"]),
+        serious=bool(data["serious"]),
+    )
+
+
+def report_from_form_values(values: dict[str, Any]) -> dict[str, Any]:
+    """The first storage format (the form's strings, before 0004) as today's JSON."""
+    signs = [s for s in str(values.get("signs", "")).split(",") if s]
+    occurred = str(values.get("occurred_on", "") or "")[:10] or None
+    truthy = {"true", "ja", "yes", "1"}
+    return {
+        "pupil_name": values.get("pupil_name", ""),
+        "pupil_class": values.get("pupil_class", ""),
+        "category": values.get("category", "annet"),
+        "signs": signs,
+        "description": values.get("description", ""),
+        "place": values.get("place", ""),
+        "occurred_on": occurred,
+        "source": values.get("source", Source.OTHER.value),
+        "intervened": str(values.get("intervened", "")).lower() in truthy,
+        "intervention": values.get("intervention", ""),
+        "pupil_informed": values.get("pupil_informed", PupilInformed.NO.value),
+        "staff_suspected": str(values.get("staff_suspected", "")).lower() in truthy,
+        "leadership_suspected": str(values.get("leadership_suspected", "")).lower() in truthy,
+        "serious": str(values.get("serious", "")).lower() in truthy,
+    }
+
+
+def case_document(case: Case) -> dict[str, Any]:
+    """Everything personal about a case, as one document: it is sealed as a whole."""
+    return {
+        "report": report_to_json(case.report),
+        "investigation": investigation_to_json(case.investigation),
+        "investigation_history": [
+            investigation_to_json(i) for i in case.investigation_history
+        ],
+        "plans": [plan_to_json(p) for p in case.plans],
+        "evaluations": [evaluation_to_json(e) for e in case.evaluations],
+    }
+
+
+def case_document_parts(document: dict[str, Any]) -> dict[str, Any]:
+    """The Case fields a sealed document holds."""
+    history = [investigation_from_json(i) for i in document.get("investigation_history", [])]
+    return {
+        "report": report_from_json(document["report"]),
+        "investigation": investigation_from_json(document.get("investigation")),
+        "investigation_history": [i for i in history if i is not None],
+        "plans": [plan_from_json(p) for p in document.get("plans", [])],
+        "evaluations": [evaluation_from_json(e) for e in document.get("evaluations", [])],
+    }
+
+
+def observation_document(value: Observation) -> dict[str, Any]:
+    return {"pupil_name": value.pupil_name, "pupil_class": value.pupil_class, "note": value.note}

@@ -21,10 +21,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from bot.config import DEFAULT_SCHOOL_CONFIG, load_school
 from bot.domain.school import ConfiguredDirectory, School
 from bot.services.context import Services
+from storage.crypto import Keyring, parse_key
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.repositories import SqlUnitOfWork
 from tests.fakes import FakeClock, FakeStore, FakeUnitOfWork
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _local_key_file(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Local mode makes data/secret.key at the first start; tests use a file of their own."""
+    import bot.bootstrap
+
+    bot.bootstrap.LOCAL_KEY_FILE = tmp_path_factory.mktemp("key") / "secret.key"
 
 OSLO = ZoneInfo("Europe/Oslo")
 # A Thursday in term time, 10:00 in Oslo.
@@ -36,6 +45,10 @@ LEADER_9 = "00000000-0000-0000-0000-0000000000b9"
 TEACHER_9 = "00000000-0000-0000-0000-0000000000c1"
 TEACHER_8 = "00000000-0000-0000-0000-0000000000c2"
 MILJO = "00000000-0000-0000-0000-0000000000d1"
+
+TEST_KEY = "dHJ5Z2ctc2tvbGUgdGVzdCBrZXkgLSBub3QgcmVhbCE="
+"""A fixed data key for tests (base64 of 32 bytes): never a real school's."""
+TEST_KEYRING = Keyring.of(parse_key(TEST_KEY))
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -118,5 +131,6 @@ async def engine(raw_engine: AsyncEngine) -> AsyncEngine:
 @pytest.fixture
 def sql_services(engine: AsyncEngine, school: School, clock: FakeClock) -> Services:
     sessions = session_factory(engine)
-    return Services(uow=lambda: SqlUnitOfWork(sessions), directory=ConfiguredDirectory(school),
+    return Services(uow=lambda: SqlUnitOfWork(sessions, TEST_KEYRING, school.id),
+                    directory=ConfiguredDirectory(school),
                     clock=clock, school=school)

@@ -316,7 +316,7 @@ class _CalendarEvents:
     async def get(self, case_id: str, user_id: str) -> str | None:
         return self._w.calendar_events.get((case_id, user_id))
 
-    async def put(self, case_id: str, user_id: str, event_id: str) -> None:
+    async def put(self, case_id: str, user_id: str, event_id: str, now: datetime) -> None:
         self._w.calendar_events[(case_id, user_id)] = event_id
 
 

@@ -10,14 +10,13 @@ import sys
 import zipfile
 from pathlib import Path
 
+from bot.bootstrap import build_services
 from bot.config import REPO_ROOT
-from bot.domain.school import ConfiguredDirectory, School
-from bot.services.context import Services
+from bot.domain.school import School
 from bot.services.reporting import submit_report
-from storage.engine import create_engine, session_factory
+from storage.engine import create_engine
 from storage.migrate import revisions
-from storage.repositories import SqlUnitOfWork
-from tests.conftest import T0, TEACHER_9
+from tests.conftest import T0, TEACHER_9, TEST_KEY, TEST_KEYRING
 from tests.fakes import FakeClock
 from tests.samples import report
 
@@ -25,15 +24,14 @@ from tests.samples import report
 def run(*args: str, database: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
     env["DATABASE_URL"] = f"sqlite+aiosqlite:///{database}"
+    env["DATA_ENCRYPTION_KEY"] = TEST_KEY
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO_ROOT, env=env,
                           capture_output=True, text=True, timeout=120, check=False)
 
 
 async def _one_case(database: Path, school: School) -> None:
     engine = create_engine(f"sqlite+aiosqlite:///{database}")
-    sessions = session_factory(engine)
-    svc = Services(uow=lambda: SqlUnitOfWork(sessions), directory=ConfiguredDirectory(school),
-                   clock=FakeClock(T0), school=school)
+    svc = build_services(engine, TEST_KEYRING, school, FakeClock(T0))
     teacher = svc.directory.person(TEACHER_9)
     assert teacher is not None
     await submit_report(svc, teacher, "a" * 32, report())

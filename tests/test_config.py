@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.config import DEFAULT_SCHOOL_CONFIG, ConfigError, Settings, load_school, parse_school
+from tests.conftest import TEST_KEY
 
 
 def _sample() -> dict[str, Any]:
@@ -108,6 +109,7 @@ def test_graph_parts_are_built_from_the_settings(tmp_path: Path) -> None:
         "MicrosoftAppPassword": "secret", "MicrosoftAppTenantId": "t",
         "GRAPH_ENABLED": "true",
         "TEAMS_CATALOG_APP_ID": "f1e2d3c4-0000-4000-8000-00000000cafe",
+        "DATA_ENCRYPTION_KEY": TEST_KEY,
     })
     runtime = build_runtime(settings)
     assert runtime.school.microsoft365.leader_from_manager

@@ -18,7 +18,7 @@ from bot.hosting.botbuilder.host import BotbuilderHost
 from bot.hosting.web import RUNTIME, create_app
 from bot.services.reporting import submit_report
 from tests.auth.openid import FakeOpenId
-from tests.conftest import REKTOR, TEACHER_9
+from tests.conftest import REKTOR, TEACHER_9, TEST_KEY
 from tests.samples import report
 from tests.teams import activity, invoke, running_bot
 
@@ -83,6 +83,8 @@ async def _authenticated_app(tmp_path: Path, openid: FakeOpenId
         "MicrosoftAppTenantId": "11111111-2222-3333-4444-555555555555",
         "BOT_OPENID_METADATA_URL": openid.metadata_url("bf"),
         "ENTRA_OPENID_METADATA_URL": openid.metadata_url("entra"),
+
+        "DATA_ENCRYPTION_KEY": TEST_KEY,
     })
     server = TestServer(create_app(settings, build_runtime, background=False),
                         host="127.0.0.1")

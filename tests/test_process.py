@@ -19,7 +19,7 @@ import aiohttp
 
 from bot.cards.actions import DRAFT, VERB, Verb
 from bot.config import REPO_ROOT
-from tests.conftest import LEADER_9, OSLO, REKTOR, TEACHER_9
+from tests.conftest import LEADER_9, OSLO, REKTOR, TEACHER_9, TEST_KEY
 from tests.connector import FakeConnector
 from tests.samples import form_values
 from tests.teams import activity, conversation_id, installation
@@ -39,6 +39,7 @@ async def bot_process(tmp_path: Path, database: Path, **env: str
     log = open(tmp_path / f"bot-{port}.log", "wb")  # noqa: SIM115
     environment = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
     environment.update(PORT=str(port), DATABASE_URL=f"sqlite+aiosqlite:///{database}",
+                       DATA_ENCRYPTION_KEY=TEST_KEY,
                        PYTHONUNBUFFERED="1", **env)
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=REPO_ROOT, env=environment,

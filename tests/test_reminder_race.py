@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.bootstrap import build_services
 from bot.domain.reminders import ReminderStatus
-from bot.domain.school import ConfiguredDirectory, School
+from bot.domain.school import School
 from bot.services.context import Services
 from bot.services.reminders import run_all_due
-from storage.engine import session_factory
 from storage.migrate import upgrade
-from storage.repositories import SqlUnitOfWork
-from tests.conftest import shared_database
+from tests.conftest import TEST_KEYRING, shared_database
 from tests.fakes import FakeClock
 from tests.reminder_load import load_due_reminders
 
@@ -25,9 +24,7 @@ NEEDS_POSTGRES = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
 
 
 def services(engine: AsyncEngine, school: School, clock: FakeClock) -> Services:
-    sessions = session_factory(engine)
-    return Services(uow=lambda: SqlUnitOfWork(sessions), directory=ConfiguredDirectory(school),
-                    clock=clock, school=school)
+    return build_services(engine, TEST_KEYRING, school, clock)
 
 
 @pytest.mark.parametrize(("backend", "total"), [

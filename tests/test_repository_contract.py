@@ -22,13 +22,22 @@ from bot.services.reporting import DuplicateSubmission
 from storage.engine import session_factory
 from storage.migrate import upgrade
 from storage.repositories import SqlUnitOfWork
-from tests.conftest import BACKENDS, LEADER_9, REKTOR, T0, TEACHER_9, unmigrated_engine
+from tests.conftest import (
+    BACKENDS,
+    LEADER_9,
+    REKTOR,
+    T0,
+    TEACHER_9,
+    TEST_KEYRING,
+    unmigrated_engine,
+)
 from tests.fakes import FakeStore, FakeUnitOfWork
 from tests.samples import report
 
 
 @pytest.fixture(params=["fake", *BACKENDS])
-async def uow(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[UnitOfWorkFactory]:
+async def uow(request: pytest.FixtureRequest, tmp_path: Path, school: School
+              ) -> AsyncIterator[UnitOfWorkFactory]:
     if request.param == "fake":
         store = FakeStore()
         yield lambda: FakeUnitOfWork(store)
@@ -36,7 +45,7 @@ async def uow(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[U
     async with unmigrated_engine(request.param, tmp_path) as engine:
         await upgrade(engine)
         sessions = session_factory(engine)
-        yield lambda: SqlUnitOfWork(sessions)
+        yield lambda: SqlUnitOfWork(sessions, TEST_KEYRING, school.id)
 
 
 def _case(school: School, case_id: str = "c" * 32, submission: str = "d" * 32,

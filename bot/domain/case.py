@@ -74,7 +74,8 @@ class EventKind(StrEnum):
 class CaseEvent:
     """One line of the audit trail. `detail` holds ids and codes, never a pupil's name or text."""
 
-    case_id: str
+    case_id: str | None
+    """None for an event about no case (a pupil's log read, for one)."""
     kind: EventKind
     actor_id: str | None
     at: datetime
@@ -129,6 +130,8 @@ class Case:
     investigation_started_at: datetime | None = None
     escalated_at: datetime | None = None
     investigation: Investigation | None = None
+    investigation_history: list[Investigation] = field(default_factory=list)
+    """Earlier versions of the investigation, oldest first: a saved one replaces none."""
     plans: list[ActivityPlan] = field(default_factory=list)
     """Every version, oldest first: an adjusted plan never replaces the documentation of the
     old one."""
@@ -310,6 +313,8 @@ class Case:
                 if self.recipient(person_id)
                 else self._start_as_member(person_id, now)
             )
+        if self.investigation is not None:
+            self.investigation_history.append(self.investigation)
         self.investigation = investigation
         events.append(
             CaseEvent(

@@ -45,6 +45,8 @@ class School:
     investigation_start_school_days: int = 2
     investigation_rektor_school_days: int = 2
     evaluation_overdue_report_school_days: int = 3
+    id: str = "skole"
+    """`[school] id`, or the name of the school's TOML file: what every stored row carries."""
 
 
 class ConfiguredDirectory:

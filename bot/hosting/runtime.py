@@ -14,6 +14,7 @@ from bot.hosting.host import Host
 from bot.services.context import Services
 from bot.services.delivery import DeliveryWorker
 from bot.services.ports import ConversationRef, Notifier
+from storage.crypto import Keyring
 
 
 @dataclass
@@ -42,3 +43,5 @@ class Runtime:
     graph: GraphParts = field(default_factory=lambda: GraphParts())
     validator: TokenValidator | None = None
     """Checks inbound tokens; None in local mode. Its keys are kept fresh by the app."""
+    keyring: Keyring | None = None
+    """The data key(s): what the migrations and the start-up key check need."""

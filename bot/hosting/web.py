@@ -20,6 +20,7 @@ from bot.services.followup import use_export_link
 from bot.services.reminders import run_all_due
 from bot.services.reporting import escalate_unacknowledged
 from storage.engine import ping
+from storage.maintenance import check_keys
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -110,7 +111,9 @@ def create_app(
 
     async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
         runtime = build(settings)
-        await upgrade(runtime.engine)
+        await upgrade(runtime.engine, school_id=runtime.school.id, keyring=runtime.keyring)
+        if runtime.keyring is not None:
+            await check_keys(runtime.engine, runtime.keyring)
         async with runtime.services.uow() as uow:
             latest = await uow.conversations.latest()
         if latest is not None:

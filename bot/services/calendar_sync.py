@@ -42,7 +42,7 @@ async def sync_evaluation_events(svc: Services, calendar: Calendar, case: Case) 
                 "Åpne Trygg skole i Teams for saken og evalueringsskjemaet.",
             )
             async with svc.uow() as uow:
-                await uow.calendar_events.put(case.id, person_id, event_id)
+                await uow.calendar_events.put(case.id, person_id, event_id, svc.clock.now())
                 await uow.commit()
             written += 1
         except Exception as error:  # a calendar must never break the case

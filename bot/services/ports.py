@@ -88,6 +88,8 @@ class OutboxMessage:
     failure_reported_at: datetime | None = None
     lease_until: datetime | None = None
     lease_owner: str | None = None
+    school_id: str = ""
+    """Set by the outbox as it reads the message back: the sender serves every school."""
 
 
 class CaseRepository(Protocol):
@@ -354,7 +356,7 @@ class CalendarEvents(Protocol):
 
     async def get(self, case_id: str, user_id: str) -> str | None: ...
 
-    async def put(self, case_id: str, user_id: str, event_id: str) -> None: ...
+    async def put(self, case_id: str, user_id: str, event_id: str, now: datetime) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from bot.config import DEFAULT_SCHOOL_CONFIG, Settings
 from bot.hosting.auth import TokenValidator
 from bot.hosting.web import RUNTIME, create_app
 from tests.auth.openid import APP_ID, TENANT, FakeCredentialsFactory, FakeOpenId
+from tests.conftest import TEST_KEY
 from tests.connector import FakeConnector
 
 
@@ -33,6 +34,7 @@ def authenticated_settings(tmp_path: Path, openid: FakeOpenId, **env: str) -> Se
         "BOT_OPENID_METADATA_URL": openid.metadata_url("bf"),
         "ENTRA_OPENID_METADATA_URL": openid.metadata_url("entra"),
         "OPENID_TIMEOUT_SECONDS": "2",
+        "DATA_ENCRYPTION_KEY": TEST_KEY,
         **env,
     })
 

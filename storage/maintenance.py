@@ -1,0 +1,155 @@
+"""Work on the whole database, not one unit of work: key checks, key rotation, audit checks.
+
+These run at start, from the command line (`python -m bot rotate-key`, `python -m bot audit
+verify`) and daily in the server; each reads every sealed value or every event of a school.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Column, func, select, update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from storage.crypto import KID_LENGTH, PREFIX, Keyring
+from storage.models import (
+    AuditEventRow,
+    AuditHeadRow,
+    CaseRow,
+    ObservationRow,
+    OutboxRow,
+    ReportDraftRow,
+)
+from storage.repositories.audit import Break, verify_rows
+
+SEALED_COLUMNS: tuple[tuple[type, str, str], ...] = (
+    (CaseRow, "sealed", "id"),
+    (ObservationRow, "sealed", "id"),
+    (ReportDraftRow, "values", "draft_id"),
+    (OutboxRow, "payload", "key"),
+)
+"""Every sealed column, with the column its associated data names (see storage.repositories)."""
+
+
+class KeysMissing(Exception):
+    def __init__(self, kids: Sequence[str]) -> None:
+        super().__init__(
+            "Databasen har data som er kryptert med nøkkel "
+            + ", ".join(sorted(kids))
+            + ", men den nøkkelen er ikke satt opp (DATA_ENCRYPTION_KEY, DATA_OLD_KEYS eller "
+            "DATA_KEY_FILE). Boten starter ikke uten den: uten nøkkelen kan sakene ikke leses."
+        )
+        self.kids = tuple(kids)
+
+
+def _where(table: type, column: str, row_id: str) -> str:
+    return f"{table.__tablename__}.{column}:{row_id}"  # type: ignore[attr-defined]
+
+
+async def key_ids_in_use(engine: AsyncEngine) -> set[str]:
+    found: set[str] = set()
+    async with engine.connect() as connection:
+        for table, column, _ in SEALED_COLUMNS:
+            col: Column[str] = getattr(table, column)
+            kid = func.substr(col, len(PREFIX) + 1, KID_LENGTH)
+            rows = await connection.execute(select(kid).where(col.is_not(None)).distinct())
+            found.update(str(r[0]) for r in rows)
+    return found
+
+
+async def check_keys(engine: AsyncEngine, keyring: Keyring) -> None:
+    """Stops the start with a clear message when stored data needs a key that is not there,
+    and opens one value per key in use, so a wrong key never reads as garbage later."""
+    missing = sorted(await key_ids_in_use(engine) - set(keyring.keys))
+    if missing:
+        raise KeysMissing(missing)
+    async with engine.connect() as connection:
+        for table, column, id_column in SEALED_COLUMNS:
+            col = getattr(table, column)
+            row = (
+                await connection.execute(
+                    select(col, getattr(table, id_column)).where(col.is_not(None)).limit(1)
+                )
+            ).first()
+            if row is not None:
+                keyring.open(row[0], _where(table, column, row[1]))
+
+
+@dataclass(frozen=True)
+class Rotated:
+    resealed: int
+    old_keys: tuple[str, ...]
+    """Key ids no value uses any more: they can be removed from the configuration."""
+
+
+async def rotate(engine: AsyncEngine, keyring: Keyring, batch: int = 500) -> Rotated:
+    """Seals again, with the current key, every value sealed with another one."""
+    resealed = 0
+    async with engine.begin() as connection:
+        for table, column, id_column in SEALED_COLUMNS:
+            col = getattr(table, column)
+            ident = getattr(table, id_column)
+            current = f"{PREFIX}{keyring.current}.%"
+            rows = (
+                await connection.execute(
+                    select(ident, col).where(col.is_not(None), col.not_like(current))
+                )
+            ).all()
+            for row_id, value in rows:
+                where = _where(table, column, row_id)
+                fresh = keyring.seal(keyring.open(value, where), where)
+                await connection.execute(
+                    update(table).where(ident == row_id).values({column: fresh})
+                )
+                resealed += 1
+        pseudonyms = (
+            await connection.execute(select(ObservationRow.id, ObservationRow.sealed))
+        ).all()
+        for row_id, value in pseudonyms:
+            # The log's index follows the current key too (storage.repositories.notes).
+            document = keyring.open_json(value, _where(ObservationRow, "sealed", row_id))
+            folded = " ".join(str(document["pupil_name"]).lower().split())
+            key = f"{folded}|{''.join(str(document['pupil_class']).lower().split())}"
+            await connection.execute(
+                update(ObservationRow)
+                .where(ObservationRow.id == row_id)
+                .values(pupil_key=keyring.pseudonym(key))
+            )
+    in_use = await key_ids_in_use(engine)
+    unused = tuple(sorted(k for k in keyring.keys if k not in in_use and k != keyring.current))
+    return Rotated(resealed, unused)
+
+
+async def verify_audit(engine: AsyncEngine, school_id: str | None = None) -> list[Break]:
+    """Every school's chain from its first event; the first break of each school."""
+    breaks: list[Break] = []
+    async with engine.connect() as connection:
+        schools = (
+            [school_id]
+            if school_id
+            else [
+                str(r[0])
+                for r in await connection.execute(
+                    select(AuditEventRow.school_id)
+                    .union(select(AuditHeadRow.school_id))
+                )
+            ]
+        )
+        for school in sorted(set(schools)):
+            rows = (
+                await connection.execute(
+                    select(AuditEventRow)
+                    .where(AuditEventRow.school_id == school)
+                    .order_by(AuditEventRow.seq, AuditEventRow.id)
+                )
+            ).all()
+            head = (
+                await connection.execute(
+                    select(AuditHeadRow).where(AuditHeadRow.school_id == school)
+                )
+            ).first()
+            found = next(verify_rows(school, rows, head), None)  # type: ignore[arg-type]
+            if found is not None:
+                breaks.append(found)
+    return breaks

@@ -1,0 +1,140 @@
+"""No repository method of a school's unit of work returns, changes or counts another school's
+rows: two schools with the same kinds of data, every method called from one of them."""
+
+from __future__ import annotations
+
+import inspect
+import typing
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.bootstrap import build_services
+from bot.domain.case import CaseEvent, EventKind
+from bot.domain.followup import Observation
+from bot.domain.reminders import Reminder, ReminderKind
+from bot.domain.school import School
+from bot.services.context import Services
+from bot.services.messages import outbox_message
+from bot.services.ports import ConversationRef, ExportLink, MessageKind, MessageStatus
+from bot.services.reporting import submit_report
+from storage.migrate import upgrade
+from storage.repositories import SqlUnitOfWork
+from tests.conftest import BACKENDS, REKTOR, T0, TEACHER_9, TEST_KEYRING, unmigrated_engine
+from tests.fakes import FakeClock
+from tests.samples import report
+
+PUPIL = "ola nordmann|9b"
+
+
+async def _fill(svc: Services, tag: str) -> str:
+    teacher = svc.directory.person(TEACHER_9)
+    assert teacher is not None
+    case = (await submit_report(svc, teacher, uuid.uuid4().hex, report(
+        pupil_name="Ola Nordmann", description=f"skole {tag}"))).case
+    async with svc.uow() as uow:
+        await uow.conversations.upsert(ConversationRef(
+            REKTOR, None, f"https://{tag}/", f"a:{tag}", {"tag": tag}, T0))
+        await uow.drafts.open(f"{tag:0<32}", TEACHER_9, T0)
+        await uow.reminders.add(Reminder(f"r-{tag}", case.id, ReminderKind.INVESTIGATION_LEADER,
+                                         REKTOR, T0 - timedelta(minutes=1)))
+        await uow.observations.add(Observation(uuid.uuid4().hex, PUPIL, "Ola Nordmann", "9B",
+                                               T0.date(), f"notat {tag}", TEACHER_9, T0))
+        await uow.export_links.add(ExportLink(f"tok-{tag}", case.id, REKTOR, False,
+                                              T0 + timedelta(minutes=10)))
+        await uow.calendar_events.put(case.id, REKTOR, f"ev-{tag}", T0)
+        await uow.outbox.enqueue(outbox_message(f"n-{tag}", MessageKind.NOTICE, REKTOR,
+                                                {"text": tag}, T0))
+        failed = outbox_message(f"f-{tag}", MessageKind.ALERT, REKTOR, {"text": tag}, T0,
+                                case_id=case.id)
+        failed.status = MessageStatus.FAILED
+        await uow.outbox.enqueue(failed)
+        await uow.commit()
+    return case.id
+
+
+CALLS: dict[str, Any] = {
+    "cases.get": lambda u, o: u.cases.get(o),
+    "cases.get_for_update": lambda u, o: u.cases.get_for_update(o),
+    "cases.by_reference": lambda u, o: u.cases.by_reference(T0.year, 1),
+    "cases.by_submission": None,  # covered through get_for_update's id (ids are unique)
+    "cases.routed_to": lambda u, o: u.cases.routed_to(REKTOR),
+    "cases.reported_by": lambda u, o: u.cases.reported_by(TEACHER_9),
+    "cases.awaiting_acknowledgement": lambda u, o: u.cases.awaiting_acknowledgement(),
+    "events.for_case": lambda u, o: u.events.for_case(o),
+    "outbox.get": lambda u, o: u.outbox.get("n-b"),
+    "outbox.claim_due": lambda u, o: u.outbox.claim_due(T0, "x", T0, 100),
+    "outbox.failed_unreported": lambda u, o: u.outbox.failed_unreported(),
+    "outbox.for_case": lambda u, o: u.outbox.for_case(o),
+    "outbox.count_by_status": None,  # checked below by its totals
+    "conversations.get": None,
+    "conversations.latest": None,
+    "drafts.owner": lambda u, o: u.drafts.owner(f"{'b':0<32}"),
+    "drafts.get": lambda u, o: u.drafts.get(f"{'b':0<32}", TEACHER_9),
+    "reminders.claim_due": lambda u, o: u.reminders.claim_due(T0, 100),
+    "reminders.for_case": lambda u, o: u.reminders.for_case(o),
+    "observations.for_pupil": None,
+    "export_links.use": lambda u, o: u.export_links.use("tok-b", T0),
+    "calendar_events.get": lambda u, o: u.calendar_events.get(o, REKTOR),
+}
+WRITES = {"add", "add_many", "save", "enqueue", "enqueue_many", "enqueue_update", "finish",
+          "upsert", "delete", "open", "purge", "append", "put", "mark", "next_number"}
+
+
+def test_every_read_method_is_in_the_isolation_test() -> None:
+    names = set()
+    for repository, cls in typing.get_type_hints(SqlUnitOfWork).items():
+        for name, _ in inspect.getmembers(cls, inspect.iscoroutinefunction):
+            if not name.startswith("_") and name not in WRITES:
+                names.add(f"{repository}.{name}")
+    assert names == set(CALLS)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_no_repository_method_returns_another_schools_rows(
+    backend: str, tmp_path: Path, school: School
+) -> None:
+    async with unmigrated_engine(backend, tmp_path) as engine:
+        await upgrade(engine)
+        a = build_services(engine, TEST_KEYRING, school, FakeClock(T0))
+        b = build_services(engine, TEST_KEYRING, replace(school, id="b"), FakeClock(T0))
+        case_a = await _fill(a, "a")
+        case_b = await _fill(b, "b")
+        async with a.uow() as uow:
+            for name, call in CALLS.items():
+                if call is None:
+                    continue
+                found = repr(await call(uow, case_b))
+                leaked = [m for m in (case_b, "skole b", "notat b", "'n-b'", "'f-b'", "'r-b'",
+                                      "tok-b", "ev-b", "https://b/") if m in found]
+                assert leaked == [], name
+            # Methods answered for the school's own rows only:
+            assert (await uow.cases.get(case_a)) is not None
+            assert (await uow.cases.by_submission(
+                (await uow.cases.get(case_a)).submission_id)) is not None  # type: ignore[union-attr]
+            ref = await uow.conversations.get(REKTOR)
+            assert ref is not None and ref.reference == {"tag": "a"}
+            latest = await uow.conversations.latest()
+            assert latest is not None and latest.reference == {"tag": "a"}
+            notes = await uow.observations.for_pupil(PUPIL)
+            assert [n.note for n in notes] == ["notat a"]
+            counts = await uow.outbox.count_by_status()
+            assert sum(counts.values()) == len(await uow.outbox.for_case(case_a)) + 1
+            assert await uow.cases.next_number(T0.year) == 2  # each school counts on its own
+            # Writes never reach the other school's rows either:
+            await uow.drafts.delete(f"{'b':0<32}", TEACHER_9)
+            await uow.conversations.delete(REKTOR)
+            await uow.drafts.purge(T0 + timedelta(days=1))
+            await uow.events.append([CaseEvent(case_b, EventKind.VIEWED, REKTOR, T0)])
+            await uow.commit()
+        async with b.uow() as uow:
+            assert await uow.drafts.owner(f"{'b':0<32}") == TEACHER_9
+            assert await uow.conversations.get(REKTOR) is not None
+            assert [e.kind for e in await uow.events.for_case(case_b)][-1] is not EventKind.VIEWED
+            assert await uow.export_links.use("tok-b", T0) is not None
+            keys = [r.key for r in await uow.reminders.claim_due(T0, 100)]
+            assert "r-b" in keys and "r-a" not in keys
