@@ -4,6 +4,10 @@ python -m bot                      start the bot (HOST, PORT, DATABASE_URL, SCHO
 python -m bot db upgrade           run the database migrations and exit
 python -m bot manifest --app-id ID --out app.zip
 python -m bot ask "spørsmål"       answer a question from the school's plan
+python -m bot export 2026-0001 --out sak.pdf [--redacted]
+python -m bot reminders run-due [--now ...]
+python -m bot rotate-key [--new]   seal every value again with the current data key
+python -m bot audit verify [--school ID]   check the audit trail's hash chain
 """
 
 from __future__ import annotations
@@ -178,12 +182,68 @@ async def _export(settings: Settings, args: list[str]) -> int:
     return 0
 
 
-async def _db_upgrade(settings: Settings) -> int:
+async def _db_upgrade(settings: Settings, *, quiet: bool = False) -> int:
     from storage.migrate import current_revision
 
     async with _database(settings) as opened:
-        print(f"Databasen er oppdatert (revisjon {await current_revision(opened.engine)}).")
+        revision = await current_revision(opened.engine)
+    if not quiet:
+        print(f"Databasen er oppdatert (revisjon {revision}).")
     return 0
+
+
+async def _rotate_key(settings: Settings, args: list[str]) -> int:
+    import base64
+
+    from storage.crypto import key_id, new_key
+    from storage.maintenance import rotate
+
+    parser = argparse.ArgumentParser(prog="python -m bot rotate-key")
+    parser.add_argument(
+        "--new",
+        action="store_true",
+        help="make a new key first and put it at the top of DATA_KEY_FILE (the old stay below)",
+    )
+    options = parser.parse_args(args)
+    if options.new:
+        path = settings.data_key_file
+        if path is None or settings.data_key:
+            print(
+                "--new skriver til DATA_KEY_FILE; med DATA_ENCRYPTION_KEY setter du den nye "
+                "nøkkelen der selv og den gamle i DATA_OLD_KEYS.",
+                file=sys.stderr,
+            )
+            return 2
+        fresh = new_key()
+        path.write_text(
+            base64.b64encode(fresh).decode("ascii") + "\n" + path.read_text(encoding="ascii"),
+            encoding="ascii",
+        )
+        print(f"Ny nøkkel {key_id(fresh)} lagt øverst i {path}.")
+    async with _database(settings) as opened:
+        keyring: Keyring = opened.keyring
+        rotated = await rotate(opened.engine, keyring)
+    print(f"{rotated.resealed} verdier er kryptert på nytt med nøkkel {keyring.current}.")
+    for kid in rotated.old_keys:
+        print(f"Nøkkel {kid} brukes ikke lenger og kan fjernes fra konfigurasjonen.")
+    return 0
+
+
+async def _audit(settings: Settings, args: list[str]) -> int:
+    from storage.maintenance import verify_audit
+
+    parser = argparse.ArgumentParser(prog="python -m bot audit verify")
+    parser.add_argument("--school", help="one school's chain (default: every school)")
+    options = parser.parse_args(args)
+    async with _database(settings) as opened:
+        breaks = await verify_audit(opened.engine, options.school)
+    if not breaks:
+        print("Revisjonssporet er uendret: hver hendelse følger den før den.")
+        return 0
+    for found in breaks:
+        event = f"hendelse {found.seq}" + (f" (rad {found.event_id})" if found.event_id else "")
+        print(f"BRUDD i {found.school_id}: {event}: {found.problem}", file=sys.stderr)
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,6 +261,9 @@ def main(argv: list[str] | None = None) -> int:
         from bot.knowledge.cli import main as ask_main
 
         return ask_main(args[1:], sys.stdin, sys.stdout)
+    from storage.crypto import KeyringError
+    from storage.maintenance import KeysMissing
+
     try:
         settings = Settings.from_env()
         if command == "run":
@@ -208,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
 
             check_listening(settings)  # local mode answers only this machine
             load_school(settings.school_config)  # fail fast with the key that is wrong
+            asyncio.run(_db_upgrade(settings, quiet=True))  # and with data no key opens
             return _run(settings)
         if command == "db" and args[1:] == ["upgrade"]:
             return asyncio.run(_db_upgrade(settings))
@@ -215,8 +279,15 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_reminders(settings, args[2:]))
         if command == "export":
             return asyncio.run(_export(settings, args[1:]))
+        if command == "rotate-key":
+            return asyncio.run(_rotate_key(settings, args[1:]))
+        if command == "audit" and args[1:2] == ["verify"]:
+            return asyncio.run(_audit(settings, args[2:]))
     except ConfigError as error:
         print(f"Feil i konfigurasjonen: {error}", file=sys.stderr)
+        return 2
+    except (KeysMissing, KeyringError) as error:
+        print(f"Feil med datanøkkelen: {error}", file=sys.stderr)
         return 2
     print(f"Ukjent kommando: {' '.join(args)}\n{__doc__}", file=sys.stderr)
     return 2

@@ -16,6 +16,7 @@ from bot.bootstrap import Runtime, build_runtime
 from bot.config import DEFAULT_SCHOOL_CONFIG, Settings
 from bot.hosting.web import RUNTIME, create_app
 from bot.services.ports import Clock
+from tests.conftest import TEST_KEY
 from tests.connector import FakeConnector
 
 TENANT = "11111111-2222-3333-4444-555555555555"
@@ -70,7 +71,7 @@ def installation(user_id: str, *, service_url: str) -> dict[str, Any]:
 
 
 def local_settings(database_url: str, **env: str) -> Settings:
-    return Settings.from_env({"DATABASE_URL": database_url,
+    return Settings.from_env({"DATABASE_URL": database_url, "DATA_ENCRYPTION_KEY": TEST_KEY,
                               "SCHOOL_CONFIG": str(DEFAULT_SCHOOL_CONFIG), **env})
 
 

@@ -7,6 +7,7 @@ from bot.dialogs.context import Ctx
 from bot.dialogs.turn import InvokeAnswer
 from bot.domain.case import NO_ACCESS
 from bot.services.alerts import alert_for
+from bot.services.followup import record_refusal
 from bot.services.reporting import CaseStep, act_on_case
 
 
@@ -17,8 +18,10 @@ class AlertHandler:
         self._step = step
 
     async def __call__(self, ctx: Ctx) -> None:
-        outcome = await act_on_case(ctx.svc, str(ctx.data[CASE]), ctx.me, self._step)
+        case_id = str(ctx.data[CASE])
+        outcome = await act_on_case(ctx.svc, case_id, ctx.me, self._step)
         if outcome.case is None:
+            await record_refusal(ctx.svc, case_id, ctx.me, str(ctx.turn.verb))
             ctx.out.invoke = InvokeAnswer.message(outcome.error or NO_ACCESS)
             return
         card = alert_for(ctx.svc, outcome.case, ctx.me, notice=outcome.error)

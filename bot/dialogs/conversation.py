@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.cards.actions import VERB, Verb
+from bot.cards.actions import CASE, VERB, Verb
 from bot.dialogs.case import CaseFlow
 from bot.dialogs.context import Ctx
 from bot.dialogs.home import Home
@@ -27,6 +27,7 @@ from bot.domain.people import Person, unknown_person
 from bot.knowledge import KnowledgeBase
 from bot.services.context import Services
 from bot.services.delivery import pending_failure_notice
+from bot.services.followup import record_refusal
 from bot.services.intents import Intent, classify
 from bot.services.ports import ConversationRef
 
@@ -160,6 +161,10 @@ class Conversation:
             await route.handler(ctx)
         except AccessDenied as error:
             log.warning("%s refused for %s", verb, ctx.me)
+            case_id = data.get(CASE)
+            await record_refusal(
+                ctx.svc, case_id if isinstance(case_id, str) else None, ctx.me, str(verb)
+            )
             self._refuse(ctx, error.message, execute=execute)
 
     @staticmethod

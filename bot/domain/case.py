@@ -68,6 +68,11 @@ class EventKind(StrEnum):
     VIEWED = "viewed"
     EXPORTED = "exported"
     STATE_CHANGED = "state_changed"
+    ACCESS_REFUSED = "access_refused"
+    """Someone asked for a case (or a pupil's log) they may not see: that is audited too."""
+    LOG_WRITTEN = "log_written"
+    LOG_READ = "log_read"
+    MEMBER_REMOVED = "member_removed"
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,11 @@ from bot.config import Settings
 from bot.hosting.runtime import Runtime
 from bot.services.calendar_sync import wait_for_syncs
 from bot.services.followup import use_export_link
+from bot.services.integrity import report_broken_audit
 from bot.services.reminders import run_all_due
 from bot.services.reporting import escalate_unacknowledged
 from storage.engine import ping
-from storage.maintenance import check_keys
+from storage.maintenance import check_keys, verify_audit
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,25 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response(body, status=200 if database == "ok" else 503)
 
 
+DAILY_S = 24 * 3600.0
+
+
+async def daily(runtime: Runtime) -> None:
+    """Once at start and then once a day: the audit trail's chain is verified (and rektor
+    told of a break)."""
+    for found in await verify_audit(runtime.engine, runtime.school.id):
+        await report_broken_audit(runtime.services, found.seq, found.problem)
+
+
+async def _daily_forever(runtime: Runtime) -> None:
+    while True:
+        try:
+            await daily(runtime)
+        except Exception:
+            log.exception("daily pass failed; trying again tomorrow")
+        await asyncio.sleep(DAILY_S)
+
+
 async def _background(runtime: Runtime, interval: float) -> None:
     """Sends the outbox whenever a use case says there is mail, and at least every `interval`."""
     ready = runtime.services.outbox_ready
@@ -130,14 +150,18 @@ def create_app(
         await runtime.engine.dispose()
 
     async def background_ctx(app: web.Application) -> AsyncIterator[None]:
-        task = None
+        tasks = []
         if background:
-            task = asyncio.create_task(_background(app[RUNTIME], settings.outbox_interval_s))
+            tasks = [
+                asyncio.create_task(_background(app[RUNTIME], settings.outbox_interval_s)),
+                asyncio.create_task(_daily_forever(app[RUNTIME])),
+            ]
         yield
-        if task is not None:
+        for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if tasks:
             await app[RUNTIME].worker.drain(DRAIN_S)
 
     async def graph_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -61,6 +61,24 @@ async def _audit(uow: UnitOfWork, events: list[CaseEvent]) -> None:
     await uow.events.append(events)
 
 
+async def record_refusal(svc: Services, case_id: str | None, person_id: str, action: str) -> None:
+    """A refused attempt is part of the trail: who asked for what, and when (ids only)."""
+    async with svc.uow() as uow:
+        await _audit(
+            uow,
+            [
+                CaseEvent(
+                    case_id,
+                    EventKind.ACCESS_REFUSED,
+                    person_id,
+                    svc.clock.now(),
+                    {"action": action},
+                )
+            ],
+        )
+        await uow.commit()
+
+
 async def open_case(svc: Services, case_id: str, person: Person) -> Case:
     """Raises AccessDenied for anyone the case is not routed to; a read is audited too."""
     now = svc.clock.now()
@@ -255,6 +273,18 @@ async def use_export_link(
             or not case.can_view(link.user_id)
             or not may_export(case, person)
         ):
+            await _audit(
+                uow,
+                [
+                    CaseEvent(
+                        link.case_id,
+                        EventKind.ACCESS_REFUSED,
+                        link.user_id,
+                        now,
+                        {"action": "export.download"},
+                    )
+                ],
+            )
             await uow.commit()
             return None
         await _audit(
@@ -298,6 +328,14 @@ async def record_observation(svc: Services, person: Person, values: Mapping[str,
     suggested = False
     async with svc.uow() as uow:
         await uow.observations.add(parsed)
+        await _audit(
+            uow,
+            [
+                CaseEvent(
+                    None, EventKind.LOG_WRITTEN, person.aad_object_id, now, {"note": parsed.id}
+                )
+            ],
+        )
         history = [*await uow.observations.for_pupil(parsed.pupil_key)]
         if all(o.id != parsed.id for o in history):
             history.append(parsed)
@@ -331,7 +369,24 @@ def may_read_log(person: Person) -> bool:
 
 
 async def pupil_log(svc: Services, person: Person, pupil_key: str) -> list[Observation]:
+    """The leaders' view of a pupil's notes; the read is audited by the notes' ids."""
     if not may_read_log(person):
+        await record_refusal(svc, None, person.aad_object_id, "log.view")
         raise AccessDenied()
     async with svc.uow() as uow:
-        return list(await uow.observations.for_pupil(pupil_key))
+        found = list(await uow.observations.for_pupil(pupil_key))
+        if found:
+            await _audit(
+                uow,
+                [
+                    CaseEvent(
+                        None,
+                        EventKind.LOG_READ,
+                        person.aad_object_id,
+                        svc.clock.now(),
+                        {"notes": ",".join(o.id for o in found)},
+                    )
+                ],
+            )
+            await uow.commit()
+    return found
