@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.people import Person, Role
-from bot.domain.school import Microsoft365, School, SchoolOwner
+from bot.domain.school import Microsoft365, Privacy, School, SchoolOwner
 from bot.domain.time import SchoolCalendar
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -255,6 +255,13 @@ def _number(
     return float(value)
 
 
+def _url(data: Mapping[str, Any], where: str, key: str) -> str | None:
+    value = _str(data, where, key, required=False)
+    if value is not None and not value.startswith("https://"):
+        raise ConfigError(f"{where}.{key} må være en https-adresse, ikke «{value}».")
+    return value
+
+
 def _clock(data: Mapping[str, Any], where: str, key: str, default: str) -> time:
     text = data.get(key, default)
     try:
@@ -386,16 +393,26 @@ def parse_school(
             raise ConfigError(f"school.plan_file «{plan_text}» finnes ikke.")
     m365 = _table(data, "microsoft365", required=False)
     flags: dict[str, bool] = {}
-    for key in ("leader_from_manager", "only_configured_leaders", "calendar"):
-        value = m365.get(key, False)
+    defaults = {"leader_from_manager": False, "only_configured_leaders": True, "calendar": False}
+    for key, default in defaults.items():
+        value = m365.get(key, default)
         if not isinstance(value, bool):
             raise ConfigError(f"microsoft365.{key} må være true eller false.")
         flags[key] = value
     microsoft365 = Microsoft365(
         cache_minutes=int(_number(m365, "microsoft365", "cache_minutes", 60, 1, 1440)), **flags
     )
+    privacy = _table(data, "privacy", required=False)
     return School(
         id=school_id,
+        privacy=Privacy(
+            card_minutes=int(_number(privacy, "privacy", "card_minutes", 30, 1, 1440)),
+            closed_visible_days=int(
+                _number(privacy, "privacy", "closed_visible_days", 30, 0, 3650)
+            ),
+            privacy_url=_url(school, "school", "privacy_url"),
+            terms_url=_url(school, "school", "terms_url"),
+        ),
         microsoft365=microsoft365,
         plan_file=plan_file,
         name=name or "",

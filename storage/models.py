@@ -100,6 +100,7 @@ class CaseRow(Base):
     investigation_started_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    suspected_id: Mapped[str | None] = mapped_column(String(64))
     members: Mapped[list[Any]] = mapped_column(JSON, default=list)
     sealed: Mapped[str | None] = mapped_column(SEALED)
     purged_at: Mapped[datetime | None]

@@ -75,11 +75,15 @@ async def test_the_server_tells_rektor_once_when_the_chain_breaks(tmp_path: Path
         assert len(told) == 1 and "hendelse 2" in told[0]
 
 
-def _cli(database: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
-    env.update(DATABASE_URL=f"sqlite+aiosqlite:///{database}", DATA_ENCRYPTION_KEY=TEST_KEY)
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+def _cli(database: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("Microsoft",
+                                                                             "DATA_"))}
+    environment.update(DATABASE_URL=f"sqlite+aiosqlite:///{database}", **env)
+    if "DATA_KEY_FILE" not in env:
+        environment["DATA_ENCRYPTION_KEY"] = TEST_KEY
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO_ROOT,
+                          env=environment, capture_output=True, text=True, timeout=120,
+                          check=False)
 
 
 async def test_audit_verify_on_the_command_line(tmp_path: Path) -> None:
@@ -107,21 +111,15 @@ async def test_rotate_key_on_the_command_line(tmp_path: Path) -> None:
     async with running_bot(tmp_path, clock=FakeClock(T0),
                            database_url=f"sqlite+aiosqlite:///{database}") as bot:
         case_id = await _report(bot)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("Microsoft", "DATA_"))}
-    env.update(DATABASE_URL=f"sqlite+aiosqlite:///{database}", DATA_KEY_FILE=str(key_file))
-    rotated = subprocess.run([sys.executable, "-m", "bot", "rotate-key", "--new"],
-                             cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                             timeout=120, check=False)
+    rotated = _cli(database, "rotate-key", "--new", DATA_KEY_FILE=str(key_file))
     assert rotated.returncode == 0, rotated.stderr
     lines = key_file.read_text(encoding="ascii").split()
     assert len(lines) == 2 and lines[1] == TEST_KEY
     assert "kan fjernes" in rotated.stdout
     key_file.write_text(lines[0] + "\n", encoding="ascii")  # the old key removed
-    exported = subprocess.run([sys.executable, "-m", "bot", "export", case_id, "--out",
-                               str(tmp_path / "sak.pdf")], cwd=REPO_ROOT, env=env,
-                              capture_output=True, text=True, timeout=120, check=False)
+    exported = _cli(database, "export", case_id, "--out", str(tmp_path / "sak.pdf"),
+                    DATA_KEY_FILE=str(key_file))
     assert exported.returncode == 0, exported.stderr
     key_file.write_text(TEST_KEY + "\n", encoding="ascii")  # only the old key: refused
-    refused = subprocess.run([sys.executable, "-m", "bot", "audit", "verify"], cwd=REPO_ROOT,
-                             env=env, capture_output=True, text=True, timeout=120, check=False)
+    refused = _cli(database, "audit", "verify", DATA_KEY_FILE=str(key_file))
     assert refused.returncode == 2 and "ikke satt opp" in refused.stderr

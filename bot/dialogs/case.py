@@ -25,6 +25,7 @@ from bot.domain.people import Role
 from bot.domain.report import SIGNS, SOURCES
 from bot.domain.routing import Reason
 from bot.services import followup
+from bot.services.access import sees
 from bot.services.alerts import ROLE_LABELS
 from bot.services.context import Services
 from bot.services.people import display_name
@@ -134,7 +135,7 @@ class CaseFlow:
         recipient = case.recipient(ctx.me)
         card = case_card(
             case_view(svc, case),
-            can_act=case.can_view(ctx.me),
+            can_act=sees(svc, case, ctx.me),
             can_manage=case.assignee_id == ctx.me
             or (recipient is not None and recipient.reason is Reason.REKTOR),
             can_export=followup.may_export(case, ctx.person),

@@ -144,6 +144,8 @@ class Case:
     members: list[str] = field(default_factory=list)
     """Miljøteam members and others added to the case by rektor or the leader who took it."""
     closed_at: datetime | None = None
+    suspected_id: str | None = None
+    """§ 12-5: the employee the report is about; never on the case, never told of it."""
 
     @property
     def reference(self) -> str:
@@ -390,16 +392,32 @@ class Case:
             events.append(CaseEvent(self.id, EventKind.CLOSED, person_id, now))
         return events
 
-    def add_member(self, member_id: str, person_id: str, now: datetime) -> list[CaseEvent]:
-        """Rektor and the leader who took the case bring in the miljøteam (plan 8.3)."""
+    def _manages(self, person_id: str) -> bool:
         recipient = self.recipient(person_id)
         is_rektor = recipient is not None and recipient.reason is Reason.REKTOR
-        if not (is_rektor or self.assignee_id == person_id):
+        return is_rektor or self.assignee_id == person_id
+
+    def add_member(self, member_id: str, person_id: str, now: datetime) -> list[CaseEvent]:
+        """Rektor and the leader who took the case bring in the miljøteam (plan 8.3)."""
+        if not self._manages(person_id):
             raise DomainError("Bare rektor og den som har tatt saken kan legge til personer.")
+        if member_id == self.suspected_id:
+            raise DomainError(
+                "Den ansatte meldingen gjelder, kan ikke legges til i saken (§ 12-5)."
+            )
         if self.is_routed_to(member_id):
             return []
         self.members.append(member_id)
         return [CaseEvent(self.id, EventKind.MEMBER_ADDED, person_id, now, {"member": member_id})]
+
+    def remove_member(self, member_id: str, person_id: str, now: datetime) -> list[CaseEvent]:
+        """Access that ends: a member who no longer needs the case is taken off it."""
+        if not self._manages(person_id):
+            raise DomainError("Bare rektor og den som har tatt saken kan fjerne personer.")
+        if member_id not in self.members:
+            return []
+        self.members.remove(member_id)
+        return [CaseEvent(self.id, EventKind.MEMBER_REMOVED, person_id, now, {"member": member_id})]
 
     def _move(self, target: CaseState, actor_id: str, now: datetime) -> list[CaseEvent]:
         if target not in TRANSITIONS[self.state]:

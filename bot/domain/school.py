@@ -24,9 +24,23 @@ class Microsoft365:
     """What the school takes from Entra ID and Outlook, when the bot may use Graph."""
 
     leader_from_manager: bool = False
-    only_configured_leaders: bool = False
+    only_configured_leaders: bool = True
+    """An Entra manager is the nearest leader only when `[[staff]]` names them a leader: alerts
+    stay inside the school when Entra's manager data points elsewhere (the safe default)."""
     cache_minutes: int = 60
     calendar: bool = False
+
+
+@dataclass(frozen=True)
+class Privacy:
+    """How long personal text stays in chats and who sees a case after it is closed."""
+
+    card_minutes: int = 30
+    """A card with a case's free text is replaced by a stub in the chat after this long."""
+    closed_visible_days: int = 30
+    """After closing, the people it was routed to see a case this long; then rektor alone."""
+    privacy_url: str | None = None
+    terms_url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,7 @@ class School:
     evaluation_overdue_report_school_days: int = 3
     id: str = "skole"
     """`[school] id`, or the name of the school's TOML file: what every stored row carries."""
+    privacy: Privacy = Privacy()
 
 
 class ConfiguredDirectory:
@@ -61,6 +76,9 @@ class ConfiguredDirectory:
 
     def person(self, aad_object_id: str) -> Person | None:
         return self._by_id.get(aad_object_id)
+
+    def is_staff(self, aad_object_id: str) -> bool:
+        return aad_object_id in self._by_id
 
     def rektor(self) -> Person | None:
         return next((p for p in self._school.staff if p.is_rektor), None)

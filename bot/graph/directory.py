@@ -75,7 +75,7 @@ class GraphDirectory:
         fallback: ConfiguredDirectory,
         *,
         leader_from_manager: bool = True,
-        only_configured_leaders: bool = False,
+        only_configured_leaders: bool = True,
         ttl_s: float = 3600.0,
         failure_backoff_s: float = 60.0,
         turn_wait_s: float = 1.5,
@@ -114,6 +114,13 @@ class GraphDirectory:
             roles=frozenset(roles),
             email=profile.email,
         )
+
+    def is_staff(self, aad_object_id: str) -> bool:
+        """Configured staff; and, only when the school takes leaders from Entra ID outside the
+        configuration, the managers Entra names."""
+        if self._fallback.is_staff(aad_object_id):
+            return True
+        return not self._only_configured_leaders and self._is_manager(aad_object_id)
 
     def rektor(self) -> Person | None:
         return self._completed_or_none(self._fallback.rektor())

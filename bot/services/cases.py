@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.domain.case import STATE_LABELS, Case, CaseEvent, CaseState, EventKind
 from bot.domain.people import Person
+from bot.services.access import sees
 from bot.services.context import Services
 
 LISTED = 20
@@ -23,7 +24,11 @@ async def my_cases(svc: Services, person: Person) -> MyCases:
     the reporter's own list shows numbers and status only."""
     now = svc.clock.now()
     async with svc.uow() as uow:
-        routed = list(await uow.cases.routed_to(person.aad_object_id))
+        routed = [
+            c
+            for c in await uow.cases.routed_to(person.aad_object_id)
+            if sees(svc, c, person.aad_object_id)
+        ]
         routed_ids = {c.id for c in routed}
         reported = [
             c for c in await uow.cases.reported_by(person.aad_object_id) if c.id not in routed_ids

@@ -32,6 +32,7 @@ from bot.domain.followup import (
 from bot.domain.people import LEADERSHIP_ROLES, Person
 from bot.domain.reminders import evaluation_reminders
 from bot.domain.routing import Reason
+from bot.services.access import sees
 from bot.services.calendar_sync import schedule_sync
 from bot.services.context import Services
 from bot.services.messages import card_activity, outbox_message
@@ -84,7 +85,7 @@ async def open_case(svc: Services, case_id: str, person: Person) -> Case:
     now = svc.clock.now()
     async with svc.uow() as uow:
         case = await uow.cases.get(case_id)
-        if case is None or not case.can_view(person.aad_object_id):
+        if case is None or not sees(svc, case, person.aad_object_id):
             log.warning("case %s: access refused for %s", case_id, person.aad_object_id)
             raise AccessDenied()
         await _audit(uow, [CaseEvent(case.id, EventKind.VIEWED, person.aad_object_id, now)])
@@ -104,7 +105,7 @@ async def _change(
     """The shape every follow-up change has: lock the case, check access, apply, audit."""
     async with svc.uow() as uow:
         case = await uow.cases.get_for_update(case_id)
-        if case is None or not case.can_view(person.aad_object_id):
+        if case is None or not sees(svc, case, person.aad_object_id):
             raise AccessDenied()
         if isinstance(parsed, FormErrors):
             return FollowUp(case, parsed)
@@ -202,7 +203,7 @@ async def add_member(svc: Services, case_id: str, person: Person, member_id: str
         return FollowUp(None, message="Velg en ansatt fra listen.")
     async with svc.uow() as uow:
         case = await uow.cases.get_for_update(case_id)
-        if case is None or not case.can_view(person.aad_object_id):
+        if case is None or not sees(svc, case, person.aad_object_id):
             raise AccessDenied()
         try:
             events = case.add_member(member_id, person.aad_object_id, now)
@@ -228,6 +229,26 @@ async def add_member(svc: Services, case_id: str, person: Person, member_id: str
     return FollowUp(case)
 
 
+async def remove_member(svc: Services, case_id: str, person: Person, member_id: str) -> FollowUp:
+    """«Fjern fra saken»: the member's access ends now; the cards they hold are stubbed."""
+    now = svc.clock.now()
+    async with svc.uow() as uow:
+        case = await uow.cases.get_for_update(case_id)
+        if case is None or not sees(svc, case, person.aad_object_id):
+            raise AccessDenied()
+        try:
+            events = case.remove_member(member_id, person.aad_object_id, now)
+        except DomainError as error:
+            return FollowUp(case, message=error.message)
+        if events:
+            await uow.cases.save(case)
+            await _audit(uow, events)
+            await uow.commit()
+    if events:
+        log.info("case %s: member %s removed by %s", case_id, member_id, person.aad_object_id)
+    return FollowUp(case)
+
+
 def may_export(case: Case, person: Person) -> bool:
     """Rektor and the leader of the case archive it (plan 8.3: Websak/Vigilo)."""
     recipient = case.recipient(person.aad_object_id)
@@ -242,7 +263,11 @@ async def request_export(
     now = svc.clock.now()
     async with svc.uow() as uow:
         case = await uow.cases.get(case_id)
-        if case is None or not case.can_view(person.aad_object_id) or not may_export(case, person):
+        if (
+            case is None
+            or not sees(svc, case, person.aad_object_id)
+            or not may_export(case, person)
+        ):
             raise AccessDenied()
         link = ExportLink(
             secrets.token_urlsafe(32),
@@ -270,7 +295,7 @@ async def use_export_link(
         if (
             case is None
             or person is None
-            or not case.can_view(link.user_id)
+            or not sees(svc, case, link.user_id)
             or not may_export(case, person)
         ):
             await _audit(

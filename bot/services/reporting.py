@@ -19,6 +19,7 @@ from bot.domain.reminders import ReminderRules, investigation_reminders
 from bot.domain.report import Report, ReportErrors, parse_report
 from bot.domain.routing import Reason, route
 from bot.domain.school import School
+from bot.services.access import sees
 from bot.services.alerts import alert_message, queue_alert, queue_card_updates
 from bot.services.context import Services
 from bot.services.ports import DuplicateSubmission, UnitOfWork
@@ -196,7 +197,7 @@ async def act_on_case(
     now = svc.clock.now()
     async with svc.uow() as uow:
         case = await uow.cases.get_for_update(case_id)
-        if case is None or not case.is_routed_to(actor_id):
+        if case is None or not case.is_routed_to(actor_id) or not sees(svc, case, actor_id):
             log.warning("case action refused for %s", actor_id)
             return ActionOutcome(None, False, NO_ACCESS)
         if step is None:

@@ -98,7 +98,7 @@ async def test_routing_follows_the_manager(
 async def test_someone_known_by_id_only_gets_their_entra_name_and_manager(
     entra: FakeGraph, connection: GraphConnection, school: School, ticking: TickingClock
 ) -> None:
-    directory = directory_for(connection, school, ticking)
+    directory = directory_for(connection, school, ticking, only_configured_leaders=False)
     assert directory.person(STRANGER) is None
 
     await directory.prefetch(STRANGER)
@@ -120,6 +120,21 @@ async def test_someone_known_by_id_only_gets_their_entra_name_and_manager(
     # The manager's own card can name them without another call.
     assert directory.person(OUTSIDE_LEADER) == leader
     assert entra.graph_requests(f"/users/{OUTSIDE_LEADER}") == []
+    # A name from Entra is not a place on the staff: the manager the school chose to take
+    # from Entra sees the case they are alerted to; the stranger sees no case at all.
+    assert directory.is_staff(OUTSIDE_LEADER) and not directory.is_staff(STRANGER)
+
+
+async def test_by_default_an_entra_manager_outside_the_staff_is_no_leader(
+    entra: FakeGraph, connection: GraphConnection, school: School, ticking: TickingClock
+) -> None:
+    directory = directory_for(connection, school, ticking)
+    await directory.prefetch(STRANGER)
+    stranger = directory.person(STRANGER)
+    assert stranger is not None
+    leader = directory.nearest_leader(stranger)
+    assert leader is None or leader.aad_object_id != OUTSIDE_LEADER
+    assert not directory.is_staff(OUTSIDE_LEADER) and not directory.is_staff(STRANGER)
 
 
 async def test_managers_outside_the_configuration_can_be_refused(

@@ -69,6 +69,7 @@ def _new(meta: sa.MetaData) -> dict[str, sa.Table]:
             sa.Column("investigation_started_at", TZ, nullable=True),
             sa.Column("escalated_at", TZ, nullable=True),
             sa.Column("closed_at", TZ, nullable=True),
+            sa.Column("suspected_id", sa.String(64), nullable=True),
             sa.Column("members", sa.JSON, nullable=False),
             sa.Column("sealed", sa.Text, nullable=True),
             sa.Column("purged_at", TZ, nullable=True),
@@ -478,7 +479,7 @@ def upgrade() -> None:
         row.update(
             school_id=school, category=report["category"],
             leadership=report["leadership_suspected"], serious=report["serious"],
-            members=row.get("members") or [], purged_at=None,
+            members=row.get("members") or [], purged_at=None, suspected_id=None,
             sealed=keyring.seal_json(document, f"cases.sealed:{row['id']}"),
         )
         cases.append(row)
