@@ -82,7 +82,7 @@ class Keyring:
     def open(self, value: str, where: str) -> bytes:
         if not value.startswith(PREFIX):
             raise Tampered(where)
-        kid, _, token = value[len(PREFIX):].partition(".")
+        kid, _, token = value[len(PREFIX) :].partition(".")
         key = self.keys.get(kid)
         if key is None:
             raise UnknownKey(kid)

@@ -28,6 +28,7 @@ SEALED_COLUMNS: tuple[tuple[type, str, str], ...] = (
     (ObservationRow, "sealed", "id"),
     (ReportDraftRow, "values", "draft_id"),
     (OutboxRow, "payload", "key"),
+    (OutboxRow, "stub", "key"),
 )
 """Every sealed column, with the column its associated data names (see storage.repositories)."""
 
@@ -131,8 +132,7 @@ async def verify_audit(engine: AsyncEngine, school_id: str | None = None) -> lis
             else [
                 str(r[0])
                 for r in await connection.execute(
-                    select(AuditEventRow.school_id)
-                    .union(select(AuditHeadRow.school_id))
+                    select(AuditEventRow.school_id).union(select(AuditHeadRow.school_id))
                 )
             ]
         )

@@ -173,6 +173,7 @@ class OutboxRow(Base):
     version: Mapped[int] = mapped_column(Integer)
     payload: Mapped[str | None] = mapped_column(SEALED)
     """Sealed, and emptied once the message is delivered (status and ids stay)."""
+    stub: Mapped[str | None] = mapped_column(SEALED)
     activity_id: Mapped[str | None] = mapped_column(String(200))
     conversation_id: Mapped[str | None] = mapped_column(String(300))
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -189,9 +189,7 @@ def case_document(case: Case) -> dict[str, Any]:
     return {
         "report": report_to_json(case.report),
         "investigation": investigation_to_json(case.investigation),
-        "investigation_history": [
-            investigation_to_json(i) for i in case.investigation_history
-        ],
+        "investigation_history": [investigation_to_json(i) for i in case.investigation_history],
         "plans": [plan_to_json(p) for p in case.plans],
         "evaluations": [evaluation_to_json(e) for e in case.evaluations],
     }

@@ -218,6 +218,18 @@ class FakeConnector:
                 if r.status == 200 and r.method == method
                 and (conversation is None or r.conversation_id == conversation)]
 
+    def chat_view(self, conversation: str) -> list[dict[str, Any]]:
+        """The chat as its person now sees it: each message in its latest version."""
+        shown: dict[str, dict[str, Any]] = {}
+        for request in self.requests:
+            if request.status != 200 or request.conversation_id != conversation:
+                continue
+            if request.method == "POST" and request.activity_id is not None:
+                shown[request.activity_id] = request.body
+            elif request.method == "PUT" and request.activity_id in shown:
+                shown[request.activity_id] = request.body
+        return list(shown.values())
+
     async def wait_for(self, predicate: Callable[[FakeConnector], bool],
                        timeout: float = 10.0) -> None:
         async def _wait() -> None:

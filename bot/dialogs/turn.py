@@ -52,6 +52,9 @@ class Turn:
 @dataclass(frozen=True)
 class Send:
     activity: dict[str, Any]
+    stub: dict[str, Any] | None = None
+    """What replaces the message in the chat after `[privacy] card_minutes`: a card with a
+    case's free text must not linger in Teams' history."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class Update:
 
     activity_id: str
     activity: dict[str, Any]
+    stub: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -102,11 +106,27 @@ class Replies:
     def text(self, text: str) -> None:
         self.items.append(Send(text_activity(text)))
 
-    def card(self, card: dict[str, Any], summary: str | None = None) -> None:
-        self.items.append(Send(card_activity(card, summary)))
+    def card(
+        self,
+        card: dict[str, Any],
+        summary: str | None = None,
+        *,
+        stub: dict[str, Any] | None = None,
+    ) -> None:
+        """`stub`: the card that takes this one's place after a while (it shows free text)."""
+        self.items.append(Send(card_activity(card, summary), card_activity(stub) if stub else None))
 
-    def update(self, activity_id: str, card: dict[str, Any], summary: str | None = None) -> None:
-        self.items.append(Update(activity_id, card_activity(card, summary)))
+    def update(
+        self,
+        activity_id: str,
+        card: dict[str, Any],
+        summary: str | None = None,
+        *,
+        stub: dict[str, Any] | None = None,
+    ) -> None:
+        self.items.append(
+            Update(activity_id, card_activity(card, summary), card_activity(stub) if stub else None)
+        )
 
 
 class TurnHandler(Protocol):

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from bot.domain.case import CaseEvent, EventKind
 from bot.services.context import Services
-from bot.services.messages import outbox_message, text_activity
+from bot.services.messages import outbox_message, stub_update, text_activity
 from bot.services.ports import (
     ConversationRef,
     DeliveryError,
@@ -267,6 +267,16 @@ class DeliveryWorker:
             message.attempts += 1
             message.last_error = None
             still_current = await uow.outbox.finish(message)
+            if message.stub is not None and activity_id is not None:
+                await uow.outbox.enqueue_update(
+                    stub_update(
+                        message.recipient_id,
+                        activity_id,
+                        message.stub,
+                        now,
+                        self._svc.school.privacy.card_minutes,
+                    )
+                )
             if message.kind is MessageKind.ALERT and message.case_id:
                 await uow.events.append(
                     [

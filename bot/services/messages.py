@@ -7,7 +7,7 @@ card or a text is built once here and each host only deserializes it into its ow
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.services.ports import MessageKind, OutboxMessage
@@ -41,6 +41,7 @@ def outbox_message(
     target_key: str | None = None,
     activity_id: str | None = None,
     not_before: datetime | None = None,
+    stub: dict[str, Any] | None = None,
 ) -> OutboxMessage:
     """A message due now (or at `not_before`); `key` makes queueing it twice harmless."""
     return OutboxMessage(
@@ -54,4 +55,24 @@ def outbox_message(
         case_id=case_id,
         target_key=target_key,
         activity_id=activity_id,
+        stub=stub,
+    )
+
+
+def stub_update(
+    recipient_id: str, activity_id: str, stub: dict[str, Any], now: datetime, minutes: int
+) -> OutboxMessage:
+    """The stub that replaces a card with free text in a chat, `minutes` after it arrived.
+
+    Keyed by the message it replaces: a card updated with new free text meanwhile pushes its
+    stub on rather than getting a second one.
+    """
+    return outbox_message(
+        f"stub:{activity_id}",
+        MessageKind.CARD_UPDATE,
+        recipient_id,
+        stub,
+        now,
+        activity_id=activity_id,
+        not_before=now + timedelta(minutes=minutes),
     )

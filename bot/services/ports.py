@@ -95,6 +95,9 @@ class OutboxMessage:
     lease_owner: str | None = None
     school_id: str = ""
     """Set by the outbox as it reads the message back: the sender serves every school."""
+    stub: dict[str, Any] | None = None
+    """What the message is replaced by in the chat `[privacy] card_minutes` after it arrived:
+    a card with a case's free text does not linger in Teams."""
 
 
 class CaseRepository(Protocol):

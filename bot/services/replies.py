@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any, Protocol
 
 from bot.services.context import Services
-from bot.services.messages import outbox_message
+from bot.services.messages import outbox_message, stub_update
 from bot.services.ports import DeliveryError, MessageKind
 from bot.services.ratelimit import RateLimiter
 
@@ -46,6 +46,8 @@ class Outgoing:
     activity: dict[str, Any]
     update_of: str | None = None
     """The message this one replaces in place; None for a new message."""
+    stub: dict[str, Any] | None = None
+    """What replaces it in the chat after `[privacy] card_minutes` (it shows free text)."""
 
 
 class ReplySender:
@@ -74,41 +76,62 @@ class ReplySender:
     ) -> int:
         """Sends in order; returns how many went to the outbox instead."""
         deadline = self._monotonic() + self._budget
+        stubs: list[tuple[str, dict[str, Any]]] = []
+        handed = 0
         for index, item in enumerate(items):
-            retry_after = await self._send(item, channel, deadline)
+            sent, retry_after = await self._send(item, channel, deadline)
             if retry_after is not None:
                 await self._hand_over(items[index:], recipient_id, turn_id, index, retry_after)
-                return len(items) - index
-        return 0
+                handed = len(items) - index
+                break
+            if sent is not None and item.stub is not None:
+                stubs.append((sent, item.stub))
+        if stubs and recipient_id is not None:
+            await self._schedule_stubs(recipient_id, stubs)
+        return handed
 
-    async def _send(self, item: Outgoing, channel: ReplyChannel, deadline: float) -> float | None:
-        """None when sent (or dropped as undeliverable); else seconds the outbox should wait."""
+    async def _schedule_stubs(
+        self, recipient_id: str, stubs: list[tuple[str, dict[str, Any]]]
+    ) -> None:
+        now = self._svc.clock.now()
+        minutes = self._svc.school.privacy.card_minutes
+        async with self._svc.uow() as uow:
+            for activity_id, stub in stubs:
+                await uow.outbox.enqueue_update(
+                    stub_update(recipient_id, activity_id, stub, now, minutes)
+                )
+            await uow.commit()
+
+    async def _send(
+        self, item: Outgoing, channel: ReplyChannel, deadline: float
+    ) -> tuple[str | None, float | None]:
+        """The message's id once sent, or the seconds the outbox should wait before it sends
+        it instead ((None, None): dropped as undeliverable)."""
         delay = FIRST_RETRY_S
         while True:
             left = deadline - self._monotonic()
             if left <= 0 or not await self._limiter.acquire(channel.conversation_id, max_wait=left):
-                return 0.0
+                return None, 0.0
             try:
                 if item.update_of is not None:
                     await channel.update(item.update_of, item.activity)
-                else:
-                    await channel.send(item.activity)
-                return None
+                    return item.update_of, None
+                return await channel.send(item.activity), None
             except DeliveryError as error:
                 if error.status in (403, 404) or error.status is None:
                     # The chat is gone (the outbox opens it anew), or the channel did not
                     # answer at all: a second try would not fit in the turn.
-                    return max(0.0, error.retry_after or 0.0)
+                    return None, max(0.0, error.retry_after or 0.0)
                 if not error.retryable:
                     log.error(
                         "reply to conversation %s refused for good (status %s)",
                         channel.conversation_id,
                         error.status,
                     )
-                    return None
+                    return None, None
                 wait = max(delay, error.retry_after or 0.0)
                 if self._monotonic() + wait > deadline:
-                    return wait
+                    return None, wait
                 log.info(
                     "reply throttled or failed (status %s); retry in %.1fs", error.status, wait
                 )

@@ -83,8 +83,9 @@ class SqlEvents:
             detail = dict(event.detail)
             digest = chain(
                 prev,
-                canonical(school, seq, event.case_id, event.kind.value, event.actor_id,
-                          event.at, detail),
+                canonical(
+                    school, seq, event.case_id, event.kind.value, event.actor_id, event.at, detail
+                ),
             )
             rows.append(
                 {
@@ -117,8 +118,7 @@ class SqlEvents:
             )
         ).all()
         return [
-            CaseEvent(r.case_id, EventKind(r.kind), r.actor_id, r.at, dict(r.detail))
-            for r in rows
+            CaseEvent(r.case_id, EventKind(r.kind), r.actor_id, r.at, dict(r.detail)) for r in rows
         ]
 
 
@@ -141,18 +141,31 @@ def verify_rows(
     expected_seq = 1
     for row in rows:
         if row.seq != expected_seq:
-            yield Break(school_id, expected_seq, row.id,
-                        f"event {expected_seq} is missing (next found: {row.seq})")
+            yield Break(
+                school_id,
+                expected_seq,
+                row.id,
+                f"event {expected_seq} is missing (next found: {row.seq})",
+            )
         if row.prev_hash != prev:
-            yield Break(school_id, row.seq, row.id,
-                        "does not follow the event before it (removed or inserted)")
-        content = canonical(school_id, row.seq, row.case_id, row.kind, row.actor_id, row.at,
-                            dict(row.detail))
+            yield Break(
+                school_id,
+                row.seq,
+                row.id,
+                "does not follow the event before it (removed or inserted)",
+            )
+        content = canonical(
+            school_id, row.seq, row.case_id, row.kind, row.actor_id, row.at, dict(row.detail)
+        )
         if chain(row.prev_hash, content) != row.hash:
             yield Break(school_id, row.seq, row.id, "its content was changed")
         prev = row.hash
         expected_seq = row.seq + 1
     if head is not None and (head.seq != expected_seq - 1 or head.hash != prev):
-        yield Break(school_id, expected_seq, None,
-                    f"the chain ends at event {expected_seq - 1}, its head says {head.seq}"
-                    " (events removed at the end, or the head was changed)")
+        yield Break(
+            school_id,
+            expected_seq,
+            None,
+            f"the chain ends at event {expected_seq - 1}, its head says {head.seq}"
+            " (events removed at the end, or the head was changed)",
+        )

@@ -17,8 +17,17 @@ DONE = frozenset({MessageStatus.SENT, MessageStatus.SUPERSEDED})
 """A message in these states is never sent again: its payload has no use left."""
 OUTCOME = frozenset(
     {
-        "status", "attempts", "activity_id", "conversation_id", "last_error", "sent_at",
-        "next_attempt_at", "failure_reported_at", "recipient_id", "case_id", "target_key",
+        "status",
+        "attempts",
+        "activity_id",
+        "conversation_id",
+        "last_error",
+        "sent_at",
+        "next_attempt_at",
+        "failure_reported_at",
+        "recipient_id",
+        "case_id",
+        "target_key",
     }
 )
 """What a send changes; the rest of the row is the message as it was queued."""
@@ -28,14 +37,23 @@ def payload_where(key: str) -> str:
     return f"outbox.payload:{key}"
 
 
+def stub_where(key: str) -> str:
+    return f"outbox.stub:{key}"
+
+
 class SqlOutbox:
     def __init__(self, scope: Scope) -> None:
         self._s = scope
 
     def _values(self, message: OutboxMessage) -> dict[str, Any]:
-        values = columns(message, leave_out={"payload", "school_id"})
+        values = columns(message, leave_out={"payload", "school_id", "stub"})
         values["school_id"] = message.school_id or self._s.school
         values["payload"] = self._seal(message)
+        values["stub"] = (
+            self._s.keyring.seal_json(message.stub, stub_where(message.key))
+            if message.stub is not None and message.status not in DONE
+            else None
+        )
         return values
 
     def _seal(self, message: OutboxMessage) -> str | None:
@@ -49,7 +67,12 @@ class SqlOutbox:
             if row.payload is not None
             else {}
         )
-        return from_row(OutboxMessage, row, payload=payload)
+        stub = (
+            self._s.keyring.open_json(row.stub, stub_where(row.key))
+            if row.stub is not None
+            else None
+        )
+        return from_row(OutboxMessage, row, payload=payload, stub=stub)
 
     async def enqueue(self, message: OutboxMessage) -> bool:
         return await self.enqueue_many([message]) == 1
@@ -74,6 +97,7 @@ class SqlOutbox:
                 index_elements=["key"],
                 set_={
                     "payload": values["payload"],
+                    "stub": values["stub"],
                     "version": OutboxRow.version + 1,
                     "status": MessageStatus.PENDING.value,
                     "attempts": 0,
@@ -139,6 +163,7 @@ class SqlOutbox:
         values.update(lease_until=None, lease_owner=None)
         if message.status in DONE:
             values["payload"] = None
+            values["stub"] = None
         result = await self._s.session.execute(
             update(OutboxRow)
             .where(

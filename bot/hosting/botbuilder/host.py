@@ -81,7 +81,11 @@ class BotbuilderHost:
         async def run(turn_context: TurnContext) -> None:
             replies = await self._replies(turn, turn_context)
             items = [
-                Outgoing(item.activity, None if isinstance(item, Send) else item.activity_id)
+                Outgoing(
+                    item.activity,
+                    None if isinstance(item, Send) else item.activity_id,
+                    item.stub,
+                )
                 for item in replies.items
             ]
             if items:

@@ -125,6 +125,7 @@ def _new(meta: sa.MetaData) -> dict[str, sa.Table]:
             sa.Column("attempts", sa.Integer, nullable=False),
             sa.Column("version", sa.Integer, nullable=False),
             sa.Column("payload", sa.Text, nullable=True),
+            sa.Column("stub", sa.Text, nullable=True),
             sa.Column("activity_id", sa.String(200), nullable=True),
             sa.Column("conversation_id", sa.String(300), nullable=True),
             sa.Column("last_error", sa.Text, nullable=True),
@@ -489,6 +490,7 @@ def upgrade() -> None:
             row["school_id"] = school
     for row in data["outbox"]:
         row["school_id"] = school
+        row["stub"] = None
         payload = row["payload"]
         row["payload"] = (None if row["status"] in DONE else
                           keyring.seal_json(payload, f"outbox.payload:{row['key']}"))
