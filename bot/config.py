@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.people import Person, Role
-from bot.domain.school import Microsoft365, Privacy, School, SchoolOwner
+from bot.domain.school import Microsoft365, Privacy, Retention, School, SchoolOwner
 from bot.domain.time import SchoolCalendar
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -403,7 +403,16 @@ def parse_school(
         cache_minutes=int(_number(m365, "microsoft365", "cache_minutes", 60, 1, 1440)), **flags
     )
     privacy = _table(data, "privacy", required=False)
+    retention = _table(data, "retention", required=False)
     return School(
+        retention=Retention(
+            days_after_archive=int(
+                _number(retention, "retention", "days_after_archive", 30, 0, 3650)
+            ),
+            draft_hours=int(_number(retention, "retention", "draft_hours", 24, 1, 720)),
+            log_days=int(_number(retention, "retention", "log_days", 180, 1, 3650)),
+            stale_days=int(_number(retention, "retention", "stale_days", 120, 7, 3650)),
+        ),
         id=school_id,
         privacy=Privacy(
             card_minutes=int(_number(privacy, "privacy", "card_minutes", 30, 1, 1440)),

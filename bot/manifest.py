@@ -6,24 +6,23 @@ app. Teams rejects packages with subtle errors only at upload time (wrong icon s
 few characters too long, a malformed GUID), and the admin who uploads it is rarely the person
 who can fix it, so every rule we know Teams enforces is checked here first.
 
-PNG files are inspected with the standard library only: the bot runtime must not depend on an
-imaging library just to package two icons.
+PNG files are inspected with Pillow, which the PDF export needs anyway.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import io
 import json
 import re
-import struct
 import sys
 import zipfile
-import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from PIL import Image
 
 DEFAULT_MANIFEST_DIR = Path(__file__).resolve().parent.parent / "manifest"
 
@@ -50,155 +49,55 @@ _GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 # be compared with the one an admin already uploaded.
 _ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
 class ManifestError(ValueError):
     """Raised with a Norwegian message an admin can act on without reading the code."""
 
 
-@dataclass(frozen=True)
-class PngImage:
-    """Decoded 8-bit PNG, enough to check the icon rules Teams applies."""
-
-    width: int
-    height: int
-    color_type: int
-    # One (r, g, b, a) tuple per pixel, row by row; alpha is 255 for images without alpha.
-    pixels: tuple[tuple[int, int, int, int], ...]
-
-    @property
-    def size(self) -> tuple[int, int]:
-        return (self.width, self.height)
-
-    @property
-    def has_alpha(self) -> bool:
-        return self.color_type in (4, 6)
-
-    def pixel(self, x: int, y: int) -> tuple[int, int, int, int]:
-        return self.pixels[y * self.width + x]
-
-
-def _png_chunks(data: bytes) -> list[tuple[bytes, bytes]]:
-    if not data.startswith(_PNG_SIGNATURE):
+def open_png(data: bytes) -> Image.Image:
+    """The icon decoded by Pillow (fpdf2 needs it anyway), as RGBA: one rule for every mode."""
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (OSError, SyntaxError) as error:
+        raise ManifestError("Filen er ikke et lesbart PNG-bilde.") from error
+    if image.format != "PNG":
         raise ManifestError("Filen er ikke en PNG-fil.")
-    chunks: list[tuple[bytes, bytes]] = []
-    pos = len(_PNG_SIGNATURE)
-    while pos + 8 <= len(data):
-        (length,) = struct.unpack(">I", data[pos : pos + 4])
-        kind = data[pos + 4 : pos + 8]
-        body = data[pos + 8 : pos + 8 + length]
-        if len(body) != length:
-            raise ManifestError("PNG-filen er avkortet.")
-        chunks.append((kind, body))
-        pos += 12 + length
-        if kind == b"IEND":
-            break
-    if not chunks or chunks[0][0] != b"IHDR":
-        raise ManifestError("PNG-filen mangler IHDR-blokk.")
-    return chunks
+    return image
+
+
+def rgba_pixels(image: Image.Image) -> list[tuple[int, int, int, int]]:
+    raw = image.convert("RGBA").tobytes()
+    return [(raw[i], raw[i + 1], raw[i + 2], raw[i + 3]) for i in range(0, len(raw), 4)]
+
+
+def has_alpha(image: Image.Image) -> bool:
+    return image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
 
 
 def png_size(data: bytes) -> tuple[int, int]:
-    """Read width and height from the IHDR chunk without decoding any pixels."""
-    ihdr = _png_chunks(data)[0][1]
-    width, height = struct.unpack(">II", ihdr[:8])
+    width, height = open_png(data).size
     return (int(width), int(height))
 
 
-def _paeth(a: int, b: int, c: int) -> int:
-    p = a + b - c
-    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-    if pa <= pb and pa <= pc:
-        return a
-    return b if pb <= pc else c
-
-
-def decode_png(data: bytes) -> PngImage:
-    """Decode a non-interlaced 8-bit PNG; that covers the icons Teams accepts and we ship."""
-    chunks = _png_chunks(data)
-    ihdr = chunks[0][1]
-    width, height, bit_depth, color_type, _compression, _filter, interlace = struct.unpack(
-        ">IIBBBBB", ihdr[:13]
-    )
-    channels_by_type = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}
-    if bit_depth != 8 or color_type not in channels_by_type or interlace != 0:
-        raise ManifestError(
-            "PNG-ikonet må være 8 bit per kanal og ikke interlaced "
-            f"(fant bitdybde {bit_depth}, fargetype {color_type}, interlace {interlace})."
-        )
-    channels = channels_by_type[color_type]
-    palette: list[tuple[int, int, int]] = []
-    palette_alpha: bytes = b""
-    for kind, body in chunks:
-        if kind == b"PLTE":
-            palette = [(body[i], body[i + 1], body[i + 2]) for i in range(0, len(body) - 2, 3)]
-        elif kind == b"tRNS" and color_type == 3:
-            palette_alpha = body
-    raw = zlib.decompress(b"".join(body for kind, body in chunks if kind == b"IDAT"))
-    stride = width * channels
-    if len(raw) != height * (stride + 1):
-        raise ManifestError("PNG-filen har feil mengde bildedata.")
-
-    rows: list[bytearray] = []
-    previous = bytearray(stride)
-    for y in range(height):
-        start = y * (stride + 1)
-        filter_type = raw[start]
-        row = bytearray(raw[start + 1 : start + 1 + stride])
-        for i in range(stride):
-            left = row[i - channels] if i >= channels else 0
-            up = previous[i]
-            up_left = previous[i - channels] if i >= channels else 0
-            if filter_type == 1:
-                row[i] = (row[i] + left) & 0xFF
-            elif filter_type == 2:
-                row[i] = (row[i] + up) & 0xFF
-            elif filter_type == 3:
-                row[i] = (row[i] + (left + up) // 2) & 0xFF
-            elif filter_type == 4:
-                row[i] = (row[i] + _paeth(left, up, up_left)) & 0xFF
-            elif filter_type != 0:
-                raise ManifestError(f"Ukjent PNG-filtertype {filter_type}.")
-        rows.append(row)
-        previous = row
-
-    pixels: list[tuple[int, int, int, int]] = []
-    for row in rows:
-        for x in range(width):
-            px = row[x * channels : (x + 1) * channels]
-            if color_type == 0:
-                pixels.append((px[0], px[0], px[0], 255))
-            elif color_type == 2:
-                pixels.append((px[0], px[1], px[2], 255))
-            elif color_type == 3:
-                r, g, b = palette[px[0]]
-                a = palette_alpha[px[0]] if px[0] < len(palette_alpha) else 255
-                pixels.append((r, g, b, a))
-            elif color_type == 4:
-                pixels.append((px[0], px[0], px[0], px[1]))
-            else:
-                pixels.append((px[0], px[1], px[2], px[3]))
-    return PngImage(int(width), int(height), int(color_type), tuple(pixels))
-
-
-def outline_problems(image: PngImage) -> list[str]:
+def outline_problems(image: Image.Image) -> list[str]:
     """List why an outline icon breaks Teams' rule "white on a transparent background".
 
     Teams tints the outline icon itself, so any colour other than white and any opaque
     background shows up as a grey or black box in the app bar.
     """
     problems: list[str] = []
-    if not image.has_alpha:
+    if not has_alpha(image):
         problems.append("omrissikonet har ingen alfakanal (gjennomsiktighet)")
         return problems
-    if any(a > 0 and (r, g, b) != (255, 255, 255) for r, g, b, a in image.pixels):
+    rgba = image.convert("RGBA")
+    pixels = rgba_pixels(rgba)
+    if any(a > 0 and (r, g, b) != (255, 255, 255) for r, g, b, a in pixels):
         problems.append("omrissikonet har piksler som ikke er hvite")
-    corners = [(0, 0), (image.width - 1, 0), (0, image.height - 1)]
-    corners.append((image.width - 1, image.height - 1))
-    if any(image.pixel(x, y)[3] != 0 for x, y in corners):
+    width, height = rgba.size
+    corners = [(0, 0), (width - 1, 0), (0, height - 1), (width - 1, height - 1)]
+    if any(rgba.getpixel(corner)[3] != 0 for corner in corners):  # type: ignore[index]
         problems.append("bakgrunnen i omrissikonet er ikke helt gjennomsiktig")
-    if all(a == 0 for *_rgb, a in image.pixels):
+    if all(a == 0 for *_rgb, a in pixels):
         problems.append("omrissikonet er helt tomt")
     return problems
 
@@ -260,6 +159,30 @@ def check_manifest(manifest: dict[str, Any]) -> None:
         raise ManifestError("Manifestet er ugyldig:\n- " + "\n- ".join(errors))
 
 
+PLACEHOLDER_HOST = "example.org"
+
+
+def fill_urls(manifest: dict[str, Any], privacy_url: str | None, terms_url: str | None) -> None:
+    """The school's own pages: Teams shows them to every user who installs the app."""
+    developer = manifest.setdefault("developer", {})
+    if privacy_url:
+        developer["privacyUrl"] = privacy_url
+    if terms_url:
+        developer["termsOfUseUrl"] = terms_url
+    missing = [
+        key
+        for key, option in (("privacyUrl", "privacy_url"), ("termsOfUseUrl", "terms_url"))
+        if PLACEHOLDER_HOST in str(developer.get(key, PLACEHOLDER_HOST))
+        or not str(developer.get(key, "")).startswith("https://")
+    ]
+    if missing:
+        raise ManifestError(
+            "Personvern- og vilkårssiden må være skolens egne: sett [school] privacy_url og "
+            "terms_url i skolens TOML-fil (eller --privacy-url og --terms-url). "
+            f"Mangler: {', '.join(missing)}."
+        )
+
+
 def fill_ids(template: dict[str, Any], app_id: str, bot_id: str) -> dict[str, Any]:
     """Put the school's ids into a copy of the template, leaving the committed file untouched.
 
@@ -290,7 +213,7 @@ def check_icons(color: bytes, outline: bytes) -> None:
             f"Teams krever {OUTLINE_ICON_SIZE[0]}×{OUTLINE_ICON_SIZE[1]}."
         )
     else:
-        errors.extend(f"{OUTLINE_ICON}: {p}." for p in outline_problems(decode_png(outline)))
+        errors.extend(f"{OUTLINE_ICON}: {p}." for p in outline_problems(open_png(outline)))
     if errors:
         raise ManifestError("Ikonene er ugyldige:\n- " + "\n- ".join(errors))
 
@@ -300,6 +223,9 @@ def build_app_package(
     out: Path,
     bot_id: str | None = None,
     manifest_dir: Path = DEFAULT_MANIFEST_DIR,
+    *,
+    privacy_url: str | None = None,
+    terms_url: str | None = None,
 ) -> Path:
     """Write the Teams app package and return its path.
 
@@ -321,6 +247,7 @@ def build_app_package(
         raise ManifestError(f"{MANIFEST_FILE} må inneholde et JSON-objekt.")
 
     manifest = fill_ids(template, app_id, bot_id)
+    fill_urls(manifest, privacy_url, terms_url)
     check_manifest(manifest)
     check_icons(color, outline)
 
@@ -353,9 +280,34 @@ def main(argv: Sequence[str]) -> int:
         default=None,
         help="botens app-ID i Entra ID / Azure Bot (standard: samme som --app-id)",
     )
+    parser.add_argument("--privacy-url", help="skolens personvernerklæring (https)")
+    parser.add_argument("--terms-url", help="skolens vilkår for bruk (https)")
+    parser.add_argument(
+        "--school-config",
+        type=Path,
+        default=None,
+        help="skolens TOML-fil; privacy_url og terms_url hentes derfra (standard: SCHOOL_CONFIG)",
+    )
     args = parser.parse_args(list(argv))
+    privacy_url, terms_url = args.privacy_url, args.terms_url
+    if privacy_url is None or terms_url is None:
+        from bot.config import ConfigError, Settings, load_school
+
+        try:
+            school = load_school(args.school_config or Settings.from_env().school_config)
+        except ConfigError as exc:
+            print(f"Feil: {exc}", file=sys.stderr)
+            return 1
+        privacy_url = privacy_url or school.privacy.privacy_url
+        terms_url = terms_url or school.privacy.terms_url
     try:
-        path = build_app_package(args.app_id, args.out, bot_id=args.bot_id)
+        path = build_app_package(
+            args.app_id,
+            args.out,
+            bot_id=args.bot_id,
+            privacy_url=privacy_url,
+            terms_url=terms_url,
+        )
     except ManifestError as exc:
         print(f"Feil: {exc}", file=sys.stderr)
         return 1

@@ -67,6 +67,8 @@ def test_db_upgrade_reminders_and_export(tmp_path: Path, school: School) -> None
 def test_manifest_and_ask(tmp_path: Path) -> None:
     package = tmp_path / "app.zip"
     built = run("manifest", "--app-id", "9b1c3a2e-0000-4000-8000-000000000001",
+                "--privacy-url", "https://skole.example/personvern",
+                "--terms-url", "https://skole.example/vilkar",
                 "--out", str(package), database=tmp_path / "x.db")
     assert built.returncode == 0, built.stderr
     assert set(zipfile.ZipFile(package).namelist()) == {"manifest.json", "color.png",

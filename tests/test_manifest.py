@@ -17,13 +17,17 @@ from bot.manifest import (
     DEFAULT_MANIFEST_DIR,
     ManifestError,
     build_app_package,
-    decode_png,
     main,
+    open_png,
     outline_problems,
+    rgba_pixels,
     png_size,
 )
 
 APP_ID = "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
+URLS = {"privacy_url": "https://skole.example/personvern",
+        "terms_url": "https://skole.example/vilkar"}
+URL_ARGS = ["--privacy-url", URLS["privacy_url"], "--terms-url", URLS["terms_url"]]
 BOT_ID = "6f1c1e0a-8d3b-4c7e-9a51-2b8f4d1e7c90"
 GUID_RE = re.compile(r"^[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$")
 
@@ -58,7 +62,7 @@ def _template() -> dict[str, Any]:
 
 
 def _build(tmp_path: Path, **kwargs: Any) -> tuple[dict[str, Any], zipfile.ZipFile]:
-    out = build_app_package(APP_ID, tmp_path / "app.zip", **kwargs)
+    out = build_app_package(APP_ID, tmp_path / "app.zip", **kwargs, **URLS)
     archive = zipfile.ZipFile(out)
     manifest: dict[str, Any] = json.loads(archive.read("manifest.json").decode("utf-8"))
     return manifest, archive
@@ -111,8 +115,8 @@ def test_separate_bot_id(tmp_path: Path) -> None:
 
 
 def test_package_is_reproducible(tmp_path: Path) -> None:
-    first = build_app_package(APP_ID, tmp_path / "a.zip")
-    second = build_app_package(APP_ID, tmp_path / "b.zip")
+    first = build_app_package(APP_ID, tmp_path / "a.zip", **URLS)
+    second = build_app_package(APP_ID, tmp_path / "b.zip", **URLS)
     assert first.read_bytes() == second.read_bytes()
 
 
@@ -189,25 +193,27 @@ def test_icon_sizes() -> None:
 
 
 def test_color_icon_is_opaque_and_colourful() -> None:
-    image = decode_png((DEFAULT_MANIFEST_DIR / "color.png").read_bytes())
+    image = open_png((DEFAULT_MANIFEST_DIR / "color.png").read_bytes())
+    pixels = rgba_pixels(image)
     assert image.size == (192, 192)
-    assert all(a == 255 for *_rgb, a in image.pixels)
-    assert len({(r, g, b) for r, g, b, _a in image.pixels}) > 2
+    assert all(a == 255 for *_rgb, a in pixels)
+    assert len({(r, g, b) for r, g, b, _a in pixels}) > 2
 
 
 def test_outline_icon_is_white_on_transparent() -> None:
-    image = decode_png((DEFAULT_MANIFEST_DIR / "outline.png").read_bytes())
+    image = open_png((DEFAULT_MANIFEST_DIR / "outline.png").read_bytes())
+    rgba = image.convert("RGBA")
+    pixels = rgba_pixels(rgba)
     assert image.size == (32, 32)
-    assert image.has_alpha
     assert outline_problems(image) == []
     # Every pixel is pure white; only the opacity varies.
-    assert {(r, g, b) for r, g, b, _a in image.pixels} == {(255, 255, 255)}
+    assert {(r, g, b) for r, g, b, _a in pixels} == {(255, 255, 255)}
     # The background (all four corners and the border) is fully transparent.
-    border = [image.pixel(x, y) for x in range(32) for y in (0, 31)]
-    border += [image.pixel(x, y) for y in range(32) for x in (0, 31)]
+    border = [rgba.getpixel((x, y)) for x in range(32) for y in (0, 31)]
+    border += [rgba.getpixel((x, y)) for y in range(32) for x in (0, 31)]
     assert all(a == 0 for *_rgb, a in border)
     # And there is actually a visible shape.
-    assert sum(1 for *_rgb, a in image.pixels if a == 255) > 30
+    assert sum(1 for *_rgb, a in pixels if a == 255) > 30
 
 
 @pytest.mark.parametrize(
@@ -225,17 +231,17 @@ def test_outline_icon_is_white_on_transparent() -> None:
 def test_bad_app_id_is_refused(tmp_path: Path, bad_id: str) -> None:
     out = tmp_path / "app.zip"
     with pytest.raises(ManifestError, match="App-ID"):
-        build_app_package(bad_id, out)
+        build_app_package(bad_id, out, **URLS)
     assert not out.exists()
 
 
 def test_bad_bot_id_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ManifestError, match="Bot-ID"):
-        build_app_package(APP_ID, tmp_path / "app.zip", bot_id="bot")
+        build_app_package(APP_ID, tmp_path / "app.zip", bot_id="bot", **URLS)
 
 
 def test_ids_are_normalised_to_lower_case(tmp_path: Path) -> None:
-    out = build_app_package(f"  {APP_ID.upper()} ", tmp_path / "app.zip")
+    out = build_app_package(f"  {APP_ID.upper()} ", tmp_path / "app.zip", **URLS)
     manifest = json.loads(zipfile.ZipFile(out).read("manifest.json"))
     assert manifest["id"] == APP_ID
     assert GUID_RE.fullmatch(manifest["bots"][0]["botId"])
@@ -249,7 +255,7 @@ def test_too_long_texts_are_refused(tmp_path: Path) -> None:
     manifest["description"]["full"] = "x" * 4001
     (manifest_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     with pytest.raises(ManifestError) as excinfo:
-        build_app_package(APP_ID, tmp_path / "app.zip", manifest_dir=manifest_dir)
+        build_app_package(APP_ID, tmp_path / "app.zip", manifest_dir=manifest_dir, **URLS)
     message = str(excinfo.value)
     assert "name.short" in message
     assert "description.short" in message
@@ -261,19 +267,19 @@ def test_wrong_icon_size_is_refused(tmp_path: Path) -> None:
     manifest_dir = _copy_manifest_dir(tmp_path)
     _write_png_rgba(manifest_dir / "color.png", 100, 100, (31, 111, 120, 255))
     with pytest.raises(ManifestError, match="192×192"):
-        build_app_package(APP_ID, tmp_path / "app.zip", manifest_dir=manifest_dir)
+        build_app_package(APP_ID, tmp_path / "app.zip", manifest_dir=manifest_dir, **URLS)
 
 
 def test_opaque_outline_is_refused(tmp_path: Path) -> None:
     manifest_dir = _copy_manifest_dir(tmp_path)
     _write_png_rgba(manifest_dir / "outline.png", 32, 32, (0, 0, 0, 255))
     with pytest.raises(ManifestError, match="gjennomsiktig"):
-        build_app_package(APP_ID, tmp_path / "app.zip", manifest_dir=manifest_dir)
+        build_app_package(APP_ID, tmp_path / "app.zip", manifest_dir=manifest_dir, **URLS)
 
 
 def test_main_writes_package(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "dist" / "app.zip"
-    assert main(["--app-id", APP_ID, "--out", str(out), "--bot-id", BOT_ID]) == 0
+    assert main(["--app-id", APP_ID, "--out", str(out), "--bot-id", BOT_ID, *URL_ARGS]) == 0
     manifest = json.loads(zipfile.ZipFile(out).read("manifest.json"))
     assert manifest["id"] == APP_ID
     assert manifest["bots"][0]["botId"] == BOT_ID
@@ -282,7 +288,7 @@ def test_main_writes_package(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 def test_main_reports_bad_app_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "app.zip"
-    assert main(["--app-id", "abc", "--out", str(out)]) == 1
+    assert main(["--app-id", "abc", "--out", str(out), *URL_ARGS]) == 1
     assert "GUID" in capsys.readouterr().err
     assert not out.exists()
 
@@ -292,3 +298,25 @@ def test_main_requires_arguments(capsys: pytest.CaptureFixture[str]) -> None:
         main([])
     assert excinfo.value.code == 2
     assert "--app-id" in capsys.readouterr().err
+
+
+def test_the_schools_own_privacy_and_terms_pages_are_required(tmp_path: Path) -> None:
+    with pytest.raises(ManifestError, match="privacy_url"):
+        build_app_package(APP_ID, tmp_path / "app.zip")
+    assert not (tmp_path / "app.zip").exists()
+    out = build_app_package(APP_ID, tmp_path / "app.zip", **URLS)
+    developer = json.loads(zipfile.ZipFile(out).read("manifest.json"))["developer"]
+    assert developer["privacyUrl"] == URLS["privacy_url"]
+    assert developer["termsOfUseUrl"] == URLS["terms_url"]
+
+
+def test_main_takes_the_pages_from_the_schools_configuration(tmp_path: Path) -> None:
+    config = tmp_path / "skole.toml"
+    text = (DEFAULT_MANIFEST_DIR.parent / "config" / "ellingsrud.toml").read_text("utf-8")
+    config.write_text(text.replace('[school]\n', '[school]\nprivacy_url = '
+                                   '"https://skole.example/p"\nterms_url = '
+                                   '"https://skole.example/v"\n', 1), encoding="utf-8")
+    out = tmp_path / "app.zip"
+    assert main(["--app-id", APP_ID, "--out", str(out), "--school-config", str(config)]) == 0
+    developer = json.loads(zipfile.ZipFile(out).read("manifest.json"))["developer"]
+    assert developer["privacyUrl"] == "https://skole.example/p"

@@ -44,6 +44,21 @@ class Privacy:
 
 
 @dataclass(frozen=True)
+class Retention:
+    """How long the bot keeps what it holds (docs/personvern/lagringstid.md is kept true by a
+    test against these defaults): it is a front end to the archive, not an archive."""
+
+    days_after_archive: int = 30
+    """A closed case whose final package the archive received is purged this long after."""
+    draft_hours: int = 24
+    """An abandoned report form's answers are deleted after this long."""
+    log_days: int = 180
+    """A «logg» note that did not become part of a case is deleted after this long."""
+    stale_days: int = 120
+    """An open case with no activity this long: rektor is asked to close or continue it."""
+
+
+@dataclass(frozen=True)
 class School:
     name: str
     owner: SchoolOwner
@@ -62,6 +77,7 @@ class School:
     id: str = "skole"
     """`[school] id`, or the name of the school's TOML file: what every stored row carries."""
     privacy: Privacy = Privacy()
+    retention: Retention = Retention()
 
 
 class ConfiguredDirectory:
