@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +25,7 @@ from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.repositories import SqlUnitOfWork
 from tests.fakes import FakeClock, FakeStore, FakeUnitOfWork
+from tests.teams import SDKS, Hosts
 
 OSLO = ZoneInfo("Europe/Oslo")
 # A Thursday in term time, 10:00 in Oslo.
@@ -38,6 +39,18 @@ TEACHER_8 = "00000000-0000-0000-0000-0000000000c2"
 MILJO = "00000000-0000-0000-0000-0000000000d1"
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(params=SDKS)
+def sdk(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Each bot SDK in turn: a test (or a module's `pytestmark`) that uses this runs on both
+    hosts, and `running_bot` (tests/teams.py) starts the bot on the one of this run."""
+    chosen: str = request.param
+    before, Hosts.default = Hosts.default, chosen
+    try:
+        yield chosen
+    finally:
+        Hosts.default = before
 
 
 @pytest.fixture(scope="session")

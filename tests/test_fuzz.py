@@ -23,6 +23,8 @@ from tests.fakes import FakeClock
 from tests.samples import form_values
 from tests.teams import activity, installation, invoke, running_bot
 
+pytestmark = pytest.mark.usefixtures("sdk")  # on both hosts (tests/conftest.py)
+
 SEED = 20261201
 CASES = 3000
 

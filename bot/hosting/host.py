@@ -16,6 +16,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.dialogs.turn import TurnHandler
 from bot.hosting.auth import TokenValidator
+from bot.hosting.proactive import Proactive, ProactiveNotifier
 from bot.services.ports import AppInstaller, ConversationRef, Notifier
 from bot.services.replies import ReplySender
 
@@ -45,3 +46,14 @@ class HostParts:
     installer: AppInstaller | None = None
     credentials: Any = None
     """The SDK's outbound credentials, when a test hands in its own."""
+
+    def notifier(self, proactive: Proactive) -> ProactiveNotifier:
+        """The notifier over a host's SDK, for this deployment's app and tenant."""
+        return ProactiveNotifier(
+            proactive,
+            app_id=self.settings.app_id,
+            tenant_id=self.settings.app_tenant_id or None,
+            latest=self.latest,
+            clock_now=self.clock_now,
+            installer=self.installer,
+        )
