@@ -9,8 +9,6 @@ short: one dead serviceUrl must not hold a turn for most of Teams' 15 s.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 
 from bot.services.ports import DeliveryError
 
@@ -21,21 +19,14 @@ READ_TIMEOUT_S = 5.0
 
 
 def retry_after(headers: Mapping[str, str] | None) -> float | None:
-    """Seconds from a Retry-After header (seconds or an HTTP date); None when absent or bad."""
+    """Seconds from a Retry-After header (Teams gives seconds); None when absent or unreadable."""
     value = headers.get("Retry-After") if headers is not None else None
     if value is None:
         return None
     try:
         return max(0.0, float(value))
     except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def answered(status: int, headers: Mapping[str, str] | None) -> DeliveryError:

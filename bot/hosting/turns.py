@@ -62,3 +62,13 @@ class TurnRunner:
             elif turn.kind is TurnKind.MESSAGE:
                 replies.text(APOLOGY)
             return replies
+
+
+def sdk_failed(activity_id: str | None, error: Exception) -> None:
+    """An error the SDK itself raised in a turn (the turn's own are handled in it): ids only."""
+    log.error(
+        "turn failed in the SDK: activity %s: %s",
+        activity_id,
+        type(error).__name__,
+        exc_info=error,
+    )

@@ -9,7 +9,6 @@ conversation (`bot.dialogs`) is the application, through `bot.hosting.turns`.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from aiohttp import web
@@ -22,10 +21,8 @@ from bot.dialogs.turn import InvokeAnswer
 from bot.hosting.agents.notifier import delivery_error
 from bot.hosting.auth import Claims, TokenValidator
 from bot.hosting.inbound import answer, problem, receive
-from bot.hosting.turns import TurnRunner
+from bot.hosting.turns import TurnRunner, sdk_failed
 from bot.services.ports import Notifier
-
-log = logging.getLogger(__name__)
 
 
 class TurnChannel:
@@ -106,11 +103,6 @@ def build_adapter_callbacks(adapter: CloudAdapter) -> None:
     """
 
     async def on_error(context: TurnContext, error: Exception) -> None:
-        log.error(
-            "turn failed in the SDK: activity %s: %s",
-            context.activity.id,
-            type(error).__name__,
-            exc_info=error,
-        )
+        sdk_failed(context.activity.id, error)
 
     adapter.on_turn_error = on_error

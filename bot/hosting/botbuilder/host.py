@@ -6,7 +6,6 @@ All the bot's behaviour is in `bot.dialogs`, and what every host does with a tur
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -18,10 +17,8 @@ from botbuilder.schema import Activity
 from bot.dialogs.turn import InvokeAnswer, Turn
 from bot.hosting.botbuilder.endpoint import handle_messages
 from bot.hosting.botbuilder.notifier import delivery_error, tune_connector
-from bot.hosting.turns import TurnRunner
+from bot.hosting.turns import TurnRunner, sdk_failed
 from bot.services.ports import Notifier
-
-log = logging.getLogger(__name__)
 
 
 class TurnChannel:
@@ -85,11 +82,6 @@ def build_adapter_callbacks(adapter: CloudAdapter) -> None:
     """Errors the SDK itself raises in a turn (ours are handled in the turn): ids only."""
 
     async def on_error(turn_context: TurnContext, error: Exception) -> None:
-        log.error(
-            "turn failed in the SDK: activity %s: %s",
-            turn_context.activity.id,
-            type(error).__name__,
-            exc_info=error,
-        )
+        sdk_failed(turn_context.activity.id, error)
 
     adapter.on_turn_error = on_error
