@@ -45,7 +45,8 @@ class HostParts:
     clock_now: Callable[[], datetime]
     installer: AppInstaller | None = None
     credentials: Any = None
-    """The SDK's outbound credentials, when a test hands in its own."""
+    """The SDK's outbound credentials, when a test hands in its own: a botbuilder
+    `ServiceClientCredentialsFactory`, or an Agents SDK `TokenProvider`."""
 
     def notifier(self, proactive: Proactive) -> ProactiveNotifier:
         """The notifier over a host's SDK, for this deployment's app and tenant."""

@@ -2,8 +2,8 @@
 
 The SDK's `RestChannelServiceClientFactory` asks for a token before every turn (a turn that
 sends nothing, or whose token endpoint is slow, would wait or fail before the conversation
-ran), opens its sessions with aiohttp's 5-minute default timeout, ignores HTTPS_PROXY and the
-school's CA bundle, and builds a user-token client with a token of its own. This factory gives
+ran), opens its sessions with aiohttp's 5-minute default timeout, without HTTPS_PROXY or
+REQUESTS_CA_BUNDLE, and builds a user-token client with a token of its own. This factory gives
 the SDK's own `TeamsConnectorClient` a session from `bot.hosting.http` instead: short connect
 and read timeouts, no retries (aiohttp makes none; ours honour Retry-After), the proxy and CAs,
 and the Bot Framework token fetched only when a request is actually sent, so a failure to get
