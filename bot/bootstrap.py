@@ -163,7 +163,9 @@ def build_validator(settings: Settings) -> TokenValidator | None:
 def build_host(parts: HostParts) -> Host:
     """The SDK is imported here only: the one the deployment runs (`BOT_SDK`)."""
     if parts.settings.bot_sdk == "agents":
-        raise ConfigError("BOT_SDK=agents: the Agents SDK host is not in this build yet.")
+        from bot.hosting.agents.build import build_host as build_agents_host
+
+        return build_agents_host(parts)
     from bot.hosting.botbuilder.build import build_host as build_botbuilder_host
 
     return build_botbuilder_host(parts)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
@@ -21,11 +21,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from bot.config import DEFAULT_SCHOOL_CONFIG, load_school
 from bot.domain.school import ConfiguredDirectory, School
 from bot.services.context import Services
-from storage.crypto import Keyring, parse_key
 from storage.engine import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.repositories import SqlUnitOfWork
 from tests.fakes import FakeClock, FakeStore, FakeUnitOfWork
+from tests.keys import TEST_KEYRING
+from tests.teams import SDKS, Hosts
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -46,11 +47,19 @@ TEACHER_9 = "00000000-0000-0000-0000-0000000000c1"
 TEACHER_8 = "00000000-0000-0000-0000-0000000000c2"
 MILJO = "00000000-0000-0000-0000-0000000000d1"
 
-TEST_KEY = "dHJ5Z2ctc2tvbGUgdGVzdCBrZXkgLSBub3QgcmVhbCE="
-"""A fixed data key for tests (base64 of 32 bytes): never a real school's."""
-TEST_KEYRING = Keyring.of(parse_key(TEST_KEY))
-
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(params=SDKS)
+def sdk(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Each bot SDK in turn: a test (or a module's `pytestmark`) that uses this runs on both
+    hosts, and `running_bot` (tests/teams.py) starts the bot on the one of this run."""
+    chosen: str = request.param
+    before, Hosts.default = Hosts.default, chosen
+    try:
+        yield chosen
+    finally:
+        Hosts.default = before
 
 
 @pytest.fixture(scope="session")

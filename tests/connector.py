@@ -224,9 +224,9 @@ class FakeConnector:
         for request in self.requests:
             if request.status != 200 or request.conversation_id != conversation:
                 continue
-            if request.method == "POST" and request.activity_id is not None:
-                shown[request.activity_id] = request.body
-            elif request.method == "PUT" and request.activity_id in shown:
+            posted = request.method == "POST" and request.activity_id is not None
+            replaced = request.method == "PUT" and request.activity_id in shown
+            if (posted or replaced) and request.activity_id is not None:
                 shown[request.activity_id] = request.body
         return list(shown.values())
 

@@ -15,12 +15,19 @@ from aiohttp.test_utils import TestServer
 from bot.bootstrap import Runtime, build_runtime
 from bot.config import DEFAULT_SCHOOL_CONFIG, Settings
 from bot.hosting.web import RUNTIME, create_app
-from bot.services.ports import Clock
-from tests.conftest import TEST_KEY
+from bot.services.ports import AppInstaller, Clock
 from tests.connector import FakeConnector
+from tests.keys import TEST_KEY
 
 TENANT = "11111111-2222-3333-4444-555555555555"
+SDKS = ("botbuilder", "agents")
 _ids = itertools.count(1)
+
+
+class Hosts:
+    """The SDK `running_bot` runs on when a test names none: the `sdk` fixture sets it."""
+
+    default = "botbuilder"
 
 
 def conversation_id(user_id: str) -> str:
@@ -71,7 +78,8 @@ def installation(user_id: str, *, service_url: str) -> dict[str, Any]:
 
 
 def local_settings(database_url: str, **env: str) -> Settings:
-    return Settings.from_env({"DATABASE_URL": database_url, "DATA_ENCRYPTION_KEY": TEST_KEY,
+    return Settings.from_env({"DATABASE_URL": database_url, "BOT_SDK": Hosts.default,
+                              "DATA_ENCRYPTION_KEY": TEST_KEY,
                               "SCHOOL_CONFIG": str(DEFAULT_SCHOOL_CONFIG), **env})
 
 
@@ -112,14 +120,17 @@ class Harness:
 @asynccontextmanager
 async def running_bot(
     tmp_path: Path, *, clock: Clock | None = None, database_url: str | None = None,
-    background: bool = False, connector: FakeConnector | None = None,
+    background: bool = False, connector: FakeConnector | None = None, sdk: str | None = None,
+    installer: AppInstaller | None = None,
 ) -> AsyncIterator[Harness]:
+    """The bot on `sdk` (botbuilder or agents; by default the `sdk` fixture's, else botbuilder)."""
     connector = connector or FakeConnector()
     if connector.port == 0:
         await connector.start()
     url = database_url or f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
-    settings = local_settings(url)
-    app = create_app(settings, lambda s: build_runtime(s, clock=clock), background=background)
+    settings = local_settings(url, BOT_SDK=sdk or Hosts.default)
+    app = create_app(settings, lambda s: build_runtime(s, clock=clock, installer=installer),
+                     background=background)
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
     session = aiohttp.ClientSession()

@@ -15,8 +15,9 @@ from bot.cards.actions import CASE, DRAFT, VERB, Verb
 from bot.config import REPO_ROOT
 from bot.domain.case import EventKind
 from bot.hosting.web import daily
-from tests.conftest import LEADER_9, REKTOR, T0, TEACHER_8, TEACHER_9, TEST_KEY
+from tests.conftest import LEADER_9, REKTOR, T0, TEACHER_8, TEACHER_9
 from tests.fakes import FakeClock
+from tests.keys import TEST_KEY
 from tests.samples import form_values
 from tests.teams import Harness, installation, running_bot
 

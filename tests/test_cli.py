@@ -16,8 +16,9 @@ from bot.domain.school import School
 from bot.services.reporting import submit_report
 from storage.engine import create_engine
 from storage.migrate import revisions
-from tests.conftest import T0, TEACHER_9, TEST_KEY, TEST_KEYRING
+from tests.conftest import T0, TEACHER_9
 from tests.fakes import FakeClock
+from tests.keys import TEST_KEY, TEST_KEYRING
 from tests.samples import report
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.config import DEFAULT_SCHOOL_CONFIG, ConfigError, Settings, load_school, parse_school
-from tests.conftest import TEST_KEY
+from tests.keys import TEST_KEY
 
 
 def _sample() -> dict[str, Any]:

@@ -18,9 +18,12 @@ from bot.hosting.botbuilder.host import BotbuilderHost
 from bot.hosting.web import RUNTIME, create_app
 from bot.services.reporting import submit_report
 from tests.auth.openid import FakeOpenId
-from tests.conftest import REKTOR, TEACHER_9, TEST_KEY
+from tests.conftest import REKTOR, TEACHER_9
+from tests.keys import TEST_KEY
 from tests.samples import report
 from tests.teams import activity, invoke, running_bot
+
+pytestmark = pytest.mark.usefixtures("sdk")  # on both hosts (tests/conftest.py)
 
 
 @pytest.mark.parametrize(
@@ -52,12 +55,12 @@ async def test_malformed_requests_get_4xx_and_the_bot_keeps_serving(
         assert len(bot.to(TEACHER_9)) == 1
 
 
-async def test_healthz_reports_the_database(tmp_path: Path) -> None:
+async def test_healthz_reports_the_database_and_the_host(tmp_path: Path, sdk: str) -> None:
     async with running_bot(tmp_path) as bot:
         response = await bot.session.get(bot.server.make_url("/healthz"))
         body = await response.json()
         assert response.status == 200
-        assert body == {"status": "ok", "database": "ok", "mode": "local",
+        assert body == {"status": "ok", "database": "ok", "mode": "local", "host": sdk,
                         "school": "Ellingsrud skole"}
         working = bot.runtime.engine
         # A database that does not answer: a PostgreSQL URL on a port where nothing listens.
@@ -71,12 +74,13 @@ async def test_healthz_reports_the_database(tmp_path: Path) -> None:
             bot.runtime.engine = working
 
 
-async def _authenticated_app(tmp_path: Path, openid: FakeOpenId
+async def _authenticated_app(tmp_path: Path, openid: FakeOpenId, sdk: str
                              ) -> tuple[TestServer, aiohttp.ClientSession]:
     """MicrosoftAppId set, keys from a local OpenID provider (tests/auth has the full suite)."""
     settings = Settings.from_env({
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'auth.db'}",
         "SCHOOL_CONFIG": str(DEFAULT_SCHOOL_CONFIG),
+        "BOT_SDK": sdk,
         "MicrosoftAppId": "9b1c3a2e-0000-4000-8000-000000000001",
         "MicrosoftAppPassword": "secret",
         "MicrosoftAppType": "SingleTenant",
@@ -97,11 +101,11 @@ async def _authenticated_app(tmp_path: Path, openid: FakeOpenId
     "Bearer eyJhbGciOiJub25lIn0.eyJpc3MiOiJodHRwczovL2FwaS5ib3RmcmFtZXdvcmsuY29tIn0.",
 ])
 async def test_with_an_app_id_a_request_without_a_valid_token_gets_401(
-    tmp_path: Path, authorization: str | None,
+    tmp_path: Path, authorization: str | None, sdk: str,
 ) -> None:
     openid = FakeOpenId()
     await openid.start()
-    server, session = await _authenticated_app(tmp_path, openid)
+    server, session = await _authenticated_app(tmp_path, openid, sdk)
     try:
         headers = {"Authorization": authorization} if authorization is not None else {}
         response = await session.post(
@@ -119,6 +123,7 @@ async def test_with_an_app_id_a_request_without_a_valid_token_gets_401(
         await openid.stop()
 
 
+@pytest.mark.parametrize("sdk", ["botbuilder"], indirect=True)  # botbuilder's own fault
 async def test_stock_cloud_adapter_answers_500_to_action_execute_and_ours_200(
     tmp_path: Path,
 ) -> None:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from bot.cards.actions import DRAFT, VERB, Verb
 from tests.conftest import LEADER_9, REKTOR, T0, TEACHER_9
 from tests.connector import Failure, FakeConnector
 from tests.fakes import FakeClock
 from tests.samples import form_values
 from tests.teams import Harness, conversation_id, installation, running_bot
+
+pytestmark = pytest.mark.usefixtures("sdk")  # on both hosts (tests/conftest.py)
 
 
 async def _setup(bot: Harness) -> None:

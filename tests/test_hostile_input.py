@@ -20,6 +20,8 @@ from tests.fakes import FakeClock
 from tests.samples import form_values
 from tests.teams import Harness, activity, installation, invoke, running_bot
 
+pytestmark = pytest.mark.usefixtures("sdk")  # on both hosts (tests/conftest.py)
+
 
 def _draft_id(bot: Harness, user: str) -> str:
     card = bot.to(user)[-1].card

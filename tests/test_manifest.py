@@ -20,8 +20,8 @@ from bot.manifest import (
     main,
     open_png,
     outline_problems,
-    rgba_pixels,
     png_size,
+    rgba_pixels,
 )
 
 APP_ID = "1b4e28ba-2fa1-41d2-883f-0016d3cca427"

@@ -20,7 +20,7 @@ def test_the_documents_are_there() -> None:
 def test_the_retention_table_matches_the_defaults_in_the_code() -> None:
     table = (DOCS / "lagringstid.md").read_text(encoding="utf-8")
     found = dict(re.findall(r"\| `\[(?:retention|privacy)\] (\w+)` \| (\d+) \|", table))
-    expected = {**{k: v for k, v in vars(Retention()).items()},
+    expected = {**vars(Retention()),
                 **{k: v for k, v in vars(Privacy()).items() if isinstance(v, int)}}
     assert {k: int(v) for k, v in found.items()} == expected
 

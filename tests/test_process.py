@@ -19,8 +19,9 @@ import aiohttp
 
 from bot.cards.actions import DRAFT, VERB, Verb
 from bot.config import REPO_ROOT
-from tests.conftest import LEADER_9, OSLO, REKTOR, TEACHER_9, TEST_KEY
+from tests.conftest import LEADER_9, OSLO, REKTOR, TEACHER_9
 from tests.connector import FakeConnector
+from tests.keys import TEST_KEY
 from tests.samples import form_values
 from tests.teams import activity, conversation_id, installation
 

@@ -15,8 +15,9 @@ from bot.domain.school import School
 from bot.services.context import Services
 from bot.services.reminders import run_all_due
 from storage.migrate import upgrade
-from tests.conftest import TEST_KEYRING, shared_database
+from tests.conftest import shared_database
 from tests.fakes import FakeClock
+from tests.keys import TEST_KEYRING
 from tests.reminder_load import load_due_reminders
 
 NEEDS_POSTGRES = pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),

@@ -10,6 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.services.context import Services
 from bot.services.ports import DeliveryError, MessageKind, MessageStatus
 from bot.services.ratelimit import RateLimiter
@@ -111,6 +113,7 @@ async def test_replies_share_the_chats_budget_and_wait_for_it(fake_services: Ser
     assert 2.0 <= clock.now < 3.0
 
 
+@pytest.mark.usefixtures("sdk")  # on both hosts (tests/conftest.py)
 async def test_over_http_a_throttled_reply_arrives_after_the_turn(tmp_path: Path) -> None:
     clock = FakeClock(T0)
     async with running_bot(tmp_path, clock=clock) as bot:
@@ -127,6 +130,7 @@ async def test_over_http_a_throttled_reply_arrives_after_the_turn(tmp_path: Path
         assert len(bot.to(TEACHER_9)) == 1  # exactly once
 
 
+@pytest.mark.usefixtures("sdk")  # on both hosts (tests/conftest.py)
 async def test_a_burst_in_one_chat_against_teams_limits_loses_nothing(tmp_path: Path) -> None:
     connector = FakeConnector()
     connector.limits = TeamsLimits()
@@ -147,6 +151,7 @@ def _silent_server() -> tuple[socket.socket, int]:
     return server, port
 
 
+@pytest.mark.usefixtures("sdk")  # on both hosts (tests/conftest.py)
 async def test_a_service_url_that_never_answers_fails_fast(tmp_path: Path) -> None:
     server, port = _silent_server()
     try:

@@ -22,16 +22,9 @@ from bot.services.reporting import DuplicateSubmission
 from storage.engine import session_factory
 from storage.migrate import upgrade
 from storage.repositories import SqlUnitOfWork
-from tests.conftest import (
-    BACKENDS,
-    LEADER_9,
-    REKTOR,
-    T0,
-    TEACHER_9,
-    TEST_KEYRING,
-    unmigrated_engine,
-)
+from tests.conftest import BACKENDS, LEADER_9, REKTOR, T0, TEACHER_9, unmigrated_engine
 from tests.fakes import FakeStore, FakeUnitOfWork
+from tests.keys import TEST_KEYRING
 from tests.samples import report
 
 

@@ -9,6 +9,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot.cards.actions import CASE, DRAFT, VERB, VERSION, Verb
 from bot.domain.case import NO_ACCESS, CaseState, EventKind
 from bot.services.reminders import run_all_due
@@ -17,6 +19,8 @@ from tests.conftest import LEADER_9, MILJO, OSLO, REKTOR, T0, TEACHER_8, TEACHER
 from tests.fakes import FakeClock
 from tests.samples import form_values
 from tests.teams import Harness, conversation_id, installation, running_bot
+
+pytestmark = pytest.mark.usefixtures("sdk")  # on both hosts (tests/conftest.py)
 
 
 async def _setup(bot: Harness) -> str:

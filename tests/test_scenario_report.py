@@ -20,6 +20,8 @@ from tests.fakes import FakeClock
 from tests.samples import form_values
 from tests.teams import TENANT, Harness, conversation_id, installation, running_bot
 
+pytestmark = pytest.mark.usefixtures("sdk")  # on both hosts (tests/conftest.py)
+
 
 async def _install(bot: Harness, *people: str) -> None:
     for person in people:

@@ -24,8 +24,9 @@ from bot.services.ports import ConversationRef, ExportLink, MessageKind, Message
 from bot.services.reporting import submit_report
 from storage.migrate import upgrade
 from storage.repositories import SqlUnitOfWork
-from tests.conftest import BACKENDS, REKTOR, T0, TEACHER_9, TEST_KEYRING, unmigrated_engine
+from tests.conftest import BACKENDS, REKTOR, T0, TEACHER_9, unmigrated_engine
 from tests.fakes import FakeClock
+from tests.keys import TEST_KEYRING
 from tests.samples import report
 
 PUPIL = "ola nordmann|9b"

@@ -23,8 +23,9 @@ from bot.services.reporting import submit_report
 from storage.crypto import Keyring, Tampered, new_key
 from storage.maintenance import KeysMissing, check_keys, rotate, verify_audit
 from storage.migrate import upgrade
-from tests.conftest import BACKENDS, T0, TEACHER_9, TEST_KEYRING, unmigrated_engine
+from tests.conftest import BACKENDS, T0, TEACHER_9, unmigrated_engine
 from tests.fakes import FakeClock
+from tests.keys import TEST_KEYRING
 from tests.samples import report
 
 MARKERS = ("Markørnavn Ølstad", "markørbeskrivelse-7731", "markørsted-4410", "markørlogg-5521")

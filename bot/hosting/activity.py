@@ -185,3 +185,37 @@ def _card_action(value: object) -> tuple[str | None, dict[str, Any]]:
     verb = action.get("verb")
     data = action.get("data")
     return (verb if isinstance(verb, str) else None), (data if isinstance(data, dict) else {})
+
+
+_ADDRESS_TEXT = frozenset(
+    {"type", "id", "name", "channelId", "serviceUrl", "locale", "replyToId", "activityId"}
+)
+_ACCOUNTS = frozenset({"from", "recipient", "user", "bot", "conversation"})
+_ACCOUNT_TEXT = frozenset({"id", "name", "aadObjectId", "conversationType", "tenantId", "tenantID"})
+
+
+def _filled(value: object) -> bool:
+    return isinstance(value, str) and value != ""
+
+
+def addressing(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Who and where of an activity or a stored reference, as any SDK's schema takes them.
+
+    An SDK needs only these to address replies (the conversation reads the `Turn`). Strings
+    that are empty and values of the wrong type are left out rather than refused: the
+    activity passed `parse` already, and a stored reference must stay sendable to.
+    """
+    kept: dict[str, Any] = {k: v for k, v in data.items() if k in _ADDRESS_TEXT and _filled(v)}
+    for key in _ACCOUNTS & data.keys():
+        account = data[key]
+        if not isinstance(account, Mapping):
+            continue
+        clean = {k: v for k, v in account.items() if k in _ACCOUNT_TEXT and _filled(v)}
+        if isinstance(account.get("isGroup"), bool):
+            clean["isGroup"] = account["isGroup"]
+        kept[key] = clean
+    channel_data = data.get("channelData")
+    tenant = channel_data.get("tenant") if isinstance(channel_data, Mapping) else None
+    if isinstance(tenant, Mapping) and _filled(tenant.get("id")):
+        kept["channelData"] = {"tenant": {"id": tenant["id"]}}
+    return kept

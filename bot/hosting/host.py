@@ -16,6 +16,7 @@ from aiohttp import web
 from bot.config import Settings
 from bot.dialogs.turn import TurnHandler
 from bot.hosting.auth import TokenValidator
+from bot.hosting.proactive import Proactive, ProactiveNotifier
 from bot.services.ports import AppInstaller, ConversationRef, Notifier
 from bot.services.replies import ReplySender
 
@@ -44,4 +45,16 @@ class HostParts:
     clock_now: Callable[[], datetime]
     installer: AppInstaller | None = None
     credentials: Any = None
-    """The SDK's outbound credentials, when a test hands in its own."""
+    """The SDK's outbound credentials, when a test hands in its own: a botbuilder
+    `ServiceClientCredentialsFactory`, or an Agents SDK `TokenProvider`."""
+
+    def notifier(self, proactive: Proactive) -> ProactiveNotifier:
+        """The notifier over a host's SDK, for this deployment's app and tenant."""
+        return ProactiveNotifier(
+            proactive,
+            app_id=self.settings.app_id,
+            tenant_id=self.settings.app_tenant_id or None,
+            latest=self.latest,
+            clock_now=self.clock_now,
+            installer=self.installer,
+        )

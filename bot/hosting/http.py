@@ -14,7 +14,7 @@ import json
 import os
 import re
 import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,14 +65,25 @@ def ssl_context() -> ssl.SSLContext:
 
 
 def client_session(
-    timeout_s: float, *, context: ssl.SSLContext | None = None
+    timeout: float | aiohttp.ClientTimeout,
+    *,
+    context: ssl.SSLContext | None = None,
+    base_url: str | None = None,
+    middlewares: Sequence[aiohttp.ClientMiddlewareType] = (),
 ) -> aiohttp.ClientSession:
-    """A session that honours HTTPS_PROXY/NO_PROXY and the school's CAs. Call it in a loop."""
+    """A session that honours HTTPS_PROXY/NO_PROXY and the school's CAs. Call it in a loop.
+
+    A number is the whole request's limit (and the connect's); a `ClientTimeout` says more.
+    """
+    if not isinstance(timeout, aiohttp.ClientTimeout):
+        timeout = aiohttp.ClientTimeout(total=timeout, connect=timeout)
     return aiohttp.ClientSession(
+        base_url=base_url,
         connector=aiohttp.TCPConnector(ssl=context or ssl_context()),
-        timeout=aiohttp.ClientTimeout(total=timeout_s, connect=timeout_s),
+        timeout=timeout,
         trust_env=True,
         raise_for_status=False,
+        middlewares=middlewares,
     )
 
 

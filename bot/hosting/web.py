@@ -78,6 +78,7 @@ async def healthz(request: web.Request) -> web.Response:
         "status": "ok" if database == "ok" else "degraded",
         "database": database,
         "mode": "local" if runtime.settings.local_mode else "authenticated",
+        "host": runtime.host.name,
         "school": runtime.school.name,
     }
     return web.json_response(body, status=200 if database == "ok" else 503)

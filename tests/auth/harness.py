@@ -1,7 +1,8 @@
 """The real app with MicrosoftAppId set, over HTTP, against local Microsoft stand-ins.
 
 Inbound tokens are checked against `FakeOpenId`; replies go to `FakeConnector` with an
-outbound token from `FakeCredentialsFactory` (botbuilder would ask Entra ID for one).
+outbound token from `fake_credentials` (either SDK would ask Entra ID for one), on the host the
+`sdk` fixture chose (botbuilder without it).
 """
 
 from __future__ import annotations
@@ -18,15 +19,17 @@ from bot.bootstrap import Runtime, build_runtime
 from bot.config import DEFAULT_SCHOOL_CONFIG, Settings
 from bot.hosting.auth import TokenValidator
 from bot.hosting.web import RUNTIME, create_app
-from tests.auth.openid import APP_ID, TENANT, FakeCredentialsFactory, FakeOpenId
-from tests.conftest import TEST_KEY
+from tests.auth.openid import APP_ID, TENANT, FakeOpenId, fake_credentials
 from tests.connector import FakeConnector
+from tests.keys import TEST_KEY
+from tests.teams import Hosts
 
 
 def authenticated_settings(tmp_path: Path, openid: FakeOpenId, **env: str) -> Settings:
     return Settings.from_env({
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'auth.db'}",
         "SCHOOL_CONFIG": str(DEFAULT_SCHOOL_CONFIG),
+        "BOT_SDK": Hosts.default,
         "MicrosoftAppId": APP_ID,
         "MicrosoftAppPassword": "secret",
         "MicrosoftAppType": "SingleTenant",
@@ -63,14 +66,15 @@ class AuthenticatedBot:
 
 @asynccontextmanager
 async def authenticated_bot(
-    tmp_path: Path, openid: FakeOpenId, *, validator: TokenValidator | None = None, **env: str
+    tmp_path: Path, openid: FakeOpenId, *, validator: TokenValidator | None = None,
+    connector: FakeConnector | None = None, **env: str
 ) -> AsyncIterator[AuthenticatedBot]:
-    connector = FakeConnector()
+    connector = connector or FakeConnector()
     await connector.start()
     settings = authenticated_settings(tmp_path, openid, **env)
     app = create_app(
         settings,
-        lambda s: build_runtime(s, credentials=FakeCredentialsFactory(), validator=validator),
+        lambda s: build_runtime(s, credentials=fake_credentials(s.bot_sdk), validator=validator),
         background=False,
     )
     server = TestServer(app, host="127.0.0.1")

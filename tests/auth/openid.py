@@ -241,3 +241,20 @@ class FakeCredentialsFactory(ServiceClientCredentialsFactory):
     async def create_credentials(self, app_id: str, oauth_scope: str, login_endpoint: str,
                                  validate_authority: bool) -> AppCredentials:
         return StaticCredentials(app_id, oauth_scope=oauth_scope)
+
+
+class StaticTokens:
+    """The Agents SDK host's outbound token (its `TokenProvider`) without asking Entra ID."""
+
+    def __init__(self) -> None:
+        self.asked: list[tuple[str, list[str]]] = []
+
+    async def get_access_token(self, resource_url: str, scopes: list[str],
+                               force_refresh: bool = False) -> str:
+        self.asked.append((resource_url, list(scopes)))
+        return "outbound-test-token"
+
+
+def fake_credentials(sdk: str) -> FakeCredentialsFactory | StaticTokens:
+    """The fake outbound identity each host takes (`HostParts.credentials`)."""
+    return FakeCredentialsFactory() if sdk == "botbuilder" else StaticTokens()

@@ -24,6 +24,8 @@ from tests.auth.openid import FakeOpenId, Keys, connector_claims, entra_claims, 
 from tests.conftest import TEACHER_9
 from tests.teams import activity
 
+pytestmark = pytest.mark.usefixtures("sdk")  # on both hosts (tests/conftest.py)
+
 
 def _message(bot: AuthenticatedBot, conversation: str, *, channel: str = "msteams",
              text: str = "hjelp") -> dict[str, object]:

@@ -41,3 +41,16 @@ def test_botbuilder_authentication_is_replaced_not_used() -> None:
         for validation in ("JwtTokenValidation", "ChannelValidation", "EmulatorValidation",
                            "JwtTokenExtractor", "SkillValidation"):
             assert validation not in text, f"{path.relative_to(ROOT)} uses {validation}"
+
+
+def test_the_agents_sdk_checks_no_token_of_ours() -> None:
+    """The Agents SDK host takes the claims bot/hosting/auth.py verified: neither its JWT
+    middleware nor its validator (nor its `process`, which runs the middleware's result) is
+    used anywhere."""
+    for path in _files("bot"):
+        text = path.read_text(encoding="utf-8")
+        for validation in ("JwtTokenValidator", "jwt_authorization", "_authorize_request",
+                           "start_agent_process", ".process(request"):
+            assert validation not in text, f"{path.relative_to(ROOT)} uses {validation}"
+        assert not any(name.startswith("microsoft_agents.hosting.core.authorization.jwt")
+                       for name in _imports(path))

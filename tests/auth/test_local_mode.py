@@ -26,6 +26,7 @@ from tests.connector import FakeConnector
 from tests.teams import activity, conversation_id, local_settings
 
 
+@pytest.mark.usefixtures("sdk")  # on both hosts (tests/conftest.py)
 async def test_local_mode_ignores_any_authorization_header(
     tmp_path: Path, keys: Keys, openid: FakeOpenId,
 ) -> None:

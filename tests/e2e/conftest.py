@@ -74,24 +74,26 @@ def node() -> str:
     return found
 
 
-@pytest.fixture(scope="session")
-def artifacts() -> Path:
-    """test-artifacts/e2e/: each run overwrites the screenshots and logs of the last.
+@pytest.fixture
+def artifacts(sdk: str) -> Path:
+    """test-artifacts/e2e/<host>/: each run overwrites the screenshots and logs of the last.
 
     Not emptied, so that two runs in one working tree at once cannot pull it from under each
     other; only an old failure's screenshot is removed, lest it be taken for this run's.
     """
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("FAILED-*.png"):
+    folder = ARTIFACTS / sdk
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("FAILED-*.png"):
         old.unlink(missing_ok=True)
-    return ARTIFACTS
+    return folder
 
 
 @pytest.fixture
-def playground(node: str, tmp_path: Path, artifacts: Path) -> Iterator[Service]:
-    """The Playground in front of a fresh `python -m bot`; both logs kept as artefacts."""
+def playground(node: str, tmp_path: Path, artifacts: Path, sdk: str) -> Iterator[Service]:
+    """The Playground in front of a fresh `python -m bot` on each host (the `sdk` fixture);
+    both logs kept as artefacts."""
     try:
-        with bot_and_playground(node, tmp_path) as (_, playground):
+        with bot_and_playground(node, tmp_path, sdk) as (_, playground):
             yield playground
     finally:
         for log in ("bot.log", "playground.log"):

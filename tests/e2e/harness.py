@@ -130,8 +130,9 @@ def _started(args: list[str], *, cwd: Path, env: Mapping[str, str], log: Path
 
 
 @contextmanager
-def bot_and_playground(node: str, workdir: Path) -> Iterator[tuple[Service, Service]]:
-    """`python -m bot` and the Agents Playground in front of it, started side by side.
+def bot_and_playground(node: str, workdir: Path, sdk: str = "botbuilder"
+                       ) -> Iterator[tuple[Service, Service]]:
+    """`python -m bot` on `sdk` (`BOT_SDK`) and the Agents Playground in front of it.
 
     The bot runs in local mode (no Microsoft credentials, so no token is asked for) on a fresh
     SQLite database; the Playground's mock user is «Lærer Lise» (playground/ config). Both
@@ -140,7 +141,7 @@ def bot_and_playground(node: str, workdir: Path) -> Iterator[tuple[Service, Serv
     bot_port = free_port()
     bot_url = f"http://127.0.0.1:{bot_port}"
     bot_env = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
-    bot_env.update(HOST="127.0.0.1", PORT=str(bot_port), PYTHONUNBUFFERED="1",
+    bot_env.update(HOST="127.0.0.1", PORT=str(bot_port), PYTHONUNBUFFERED="1", BOT_SDK=sdk,
                    DATABASE_URL=f"sqlite+aiosqlite:///{workdir / 'bot.db'}",
                    SCHOOL_CONFIG=str(SCHOOL_CONFIG))
     bot_log = workdir / "bot.log"

@@ -3,7 +3,7 @@
 The bot runs as `python -m bot` in local mode, the Playground's mock user is «Lærer Lise»
 (9. trinn in config/ellingsrud.toml, see playground/.m365agentsplayground.yml), and headless
 Chromium clicks through the Adaptive Cards as the Playground renders them. A screenshot of each
-step goes to test-artifacts/e2e/.
+step goes to test-artifacts/e2e/<host>/; the test runs once per host (BOT_SDK).
 """
 
 from __future__ import annotations

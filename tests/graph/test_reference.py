@@ -14,7 +14,8 @@ from botbuilder.schema import ConversationReference
 from bot.config import DEFAULT_SCHOOL_CONFIG, REPO_ROOT, Settings
 from bot.graph.reference import chat_conversation_ref, chat_reference, teams_bot_id
 from bot.hosting.botbuilder.build import build_adapter
-from bot.hosting.botbuilder.notifier import TeamsNotifier
+from bot.hosting.botbuilder.notifier import BotbuilderProactive
+from bot.hosting.proactive import ProactiveNotifier
 from tests.connector import FakeConnector
 
 APP_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
@@ -102,8 +103,8 @@ async def test_the_notifier_sends_and_updates_in_the_chat(
     connector: FakeConnector, tmp_path: object
 ) -> None:
     settings = Settings.from_env({"SCHOOL_CONFIG": str(DEFAULT_SCHOOL_CONFIG)})
-    notifier = TeamsNotifier(
-        build_adapter(settings),
+    notifier = ProactiveNotifier(
+        BotbuilderProactive(build_adapter(settings), settings.app_id),
         app_id=settings.app_id,
         tenant_id=TENANT,
         latest=lambda: None,

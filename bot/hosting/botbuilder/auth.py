@@ -23,7 +23,7 @@ from botframework.connector.auth import (
 )
 from botframework.connector.skills import BotFrameworkClient
 
-from bot.hosting.auth import TokenValidator, Unauthorized, bearer_token
+from bot.hosting.auth import Claims, TokenValidator, Unauthorized
 
 
 class InboundAuthentication(BotFrameworkAuthentication):
@@ -32,25 +32,30 @@ class InboundAuthentication(BotFrameworkAuthentication):
         self.validator = validator
         """None in local mode: no token is checked, and none is needed."""
 
-    def precheck(self, auth_header: str | None) -> None:
-        """Refuses a request that carries no bearer token before its body is read."""
-        if self.validator is not None:
-            bearer_token(auth_header)
-
     async def authenticate_request(
         self, activity: Activity, auth_header: str
     ) -> AuthenticateRequestResult:
-        """Raises `Unauthorized`/`Forbidden` (bot.hosting.auth); nothing is sent before this."""
-        if self.validator is None:
-            # What botbuilder builds for a request without a header when auth is disabled.
-            identity = ClaimsIdentity({}, True, AuthenticationConstants.ANONYMOUS_AUTH_TYPE)
-            caller_id = None
-        else:
+        """Raises `Unauthorized`/`Forbidden` (bot.hosting.auth); nothing is sent before this.
+
+        The endpoint validates before it calls the adapter (`bot.hosting.inbound`) and hands
+        over `result(claims)`; this is the same check for callers that pass a header.
+        """
+        claims = None
+        if self.validator is not None:
             claims = await self.validator.validate(
                 auth_header or "",
                 channel_id=activity.channel_id or "",
                 service_url=activity.service_url or "",
             )
+        return self.result(claims)
+
+    def result(self, claims: Claims | None) -> AuthenticateRequestResult:
+        """What botbuilder builds for the same claims; anonymous without them (local mode)."""
+        if claims is None:
+            # What botbuilder builds for a request without a header when auth is disabled.
+            identity = ClaimsIdentity({}, True, AuthenticationConstants.ANONYMOUS_AUTH_TYPE)
+            caller_id = None
+        else:
             identity = ClaimsIdentity(dict(claims.values), True)
             # Not a skill (the validator refuses other apps' tokens): the public cloud's caller.
             caller_id = CallerIdConstants.public_azure_channel

@@ -14,8 +14,9 @@ from bot.config import Settings
 from bot.hosting.auth import TokenValidator
 from bot.hosting.botbuilder.auth import InboundAuthentication
 from bot.hosting.botbuilder.host import BotbuilderHost, build_adapter_callbacks
-from bot.hosting.botbuilder.notifier import TeamsNotifier
+from bot.hosting.botbuilder.notifier import BotbuilderProactive
 from bot.hosting.host import HostParts
+from bot.hosting.turns import TurnRunner
 
 
 @dataclass
@@ -54,12 +55,6 @@ def build_adapter(
 def build_host(parts: HostParts) -> BotbuilderHost:
     settings = parts.settings
     adapter = build_adapter(settings, parts.validator, credentials=parts.credentials)
-    notifier = TeamsNotifier(
-        adapter,
-        app_id=settings.app_id,
-        tenant_id=settings.app_tenant_id or None,
-        latest=parts.latest,
-        clock_now=parts.clock_now,
-        installer=parts.installer,
-    )
-    return BotbuilderHost(parts.conversation, parts.sender, adapter=adapter, notifier=notifier)
+    notifier = parts.notifier(BotbuilderProactive(adapter, settings.app_id))
+    runner = TurnRunner(parts.conversation, parts.sender)
+    return BotbuilderHost(runner, adapter=adapter, notifier=notifier)

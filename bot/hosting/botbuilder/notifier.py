@@ -1,15 +1,13 @@
-"""The notifier port over Bot Framework: proactive sends and card updates in personal chats.
+"""The notifier port over Bot Framework: how botbuilder sends, updates and opens a chat.
 
-The SDK's own HTTP retries (msrest: 3 retries on 5xx, none on 429) are switched off for these
-calls: the outbox owns the retry policy, so Retry-After is honoured and attempts are counted.
+Everything else a proactive send needs is `bot.hosting.proactive`, shared with the Agents SDK's
+host. The SDK's own HTTP retries (msrest: 3 retries on 5xx, none on 429) are switched off for
+these calls: the outbox owns the retry policy, so Retry-After is honoured and attempts counted.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -22,22 +20,10 @@ from botbuilder.schema import (
 )
 from msrest.exceptions import ClientRequestError, HttpOperationError
 
-from bot.graph.reference import chat_conversation_ref
-from bot.services.ports import AppInstaller, ConversationRef, Delivered, DeliveryError
-
-log = logging.getLogger(__name__)
-
-RETRYABLE_STATUS = frozenset({408, 412, 429, 500, 502, 503, 504})
-
-
-def _retry_after(headers: Any) -> float | None:
-    value = headers.get("Retry-After") if headers is not None else None
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
+from bot.graph.reference import TEAMS_CHANNEL
+from bot.hosting.failures import CONNECT_TIMEOUT_S, READ_TIMEOUT_S, answered, failed, unreachable
+from bot.hosting.proactive import NewChat, in_turn
+from bot.services.ports import DeliveryError
 
 
 def delivery_error(error: BaseException) -> DeliveryError:
@@ -45,21 +31,10 @@ def delivery_error(error: BaseException) -> DeliveryError:
     if isinstance(error, DeliveryError):
         return error
     if isinstance(error, HttpOperationError) and error.response is not None:
-        status = int(error.response.status_code)
-        return DeliveryError(
-            f"channel answered {status}",
-            retryable=status in RETRYABLE_STATUS or status >= 500,
-            retry_after=_retry_after(error.response.headers),
-            status=status,
-        )
+        return answered(int(error.response.status_code), error.response.headers)
     if isinstance(error, ClientRequestError | ConnectionError | TimeoutError | OSError):
-        return DeliveryError(f"channel unreachable ({type(error).__name__})", retryable=True)
-    return DeliveryError(f"send failed ({type(error).__name__})", retryable=True)
-
-
-CONNECT_TIMEOUT_S = 3.05
-READ_TIMEOUT_S = 5.0
-"""A serviceUrl that does not answer fails fast; Teams itself answers within a second or two."""
+        return unreachable(error)
+    return failed(error)
 
 
 def _prepare(turn_context: TurnContext) -> None:
@@ -85,157 +60,64 @@ def tune_connector(turn_context: TurnContext) -> None:
         connection.timeout = (CONNECT_TIMEOUT_S, READ_TIMEOUT_S)
 
 
-def conversation_ref(turn_context: TurnContext, user_id: str, now: datetime) -> ConversationRef:
-    """The reference of the turn's conversation, as JSON from the schema's own serializer."""
-    reference = TurnContext.get_conversation_reference(turn_context.activity)
+def _reference(stored: Mapping[str, Any]) -> ConversationReference:
+    reference = ConversationReference().deserialize(dict(stored))
+    # A fresh message, not a reply to the activity the reference was taken from.
     reference.activity_id = None
-    activity = turn_context.activity
-    tenant = None
-    if activity.conversation is not None and activity.conversation.tenant_id:
-        tenant = activity.conversation.tenant_id
-    elif isinstance(activity.channel_data, dict):
-        found = activity.channel_data.get("tenant")
-        tenant = found.get("id") if isinstance(found, dict) else None
-    return ConversationRef(
-        user_id=user_id,
-        tenant_id=tenant,
-        service_url=activity.service_url,
-        conversation_id=activity.conversation.id,
-        reference=reference.serialize(),
-        updated_at=now,
-    )
+    return reference
 
 
-class TeamsNotifier:
-    def __init__(
-        self,
-        adapter: CloudAdapter,
-        *,
-        app_id: str,
-        tenant_id: str | None,
-        latest: Callable[[], ConversationRef | None],
-        clock_now: Callable[[], datetime],
-        timeout: float = 30.0,
-        installer: AppInstaller | None = None,
-    ) -> None:
-        self._installer = installer
+class BotbuilderProactive:
+    def __init__(self, adapter: CloudAdapter, app_id: str) -> None:
         self._adapter = adapter
         self._app_id = app_id
-        self._tenant_id = tenant_id
-        self._latest = latest
-        self._now = clock_now
-        self._timeout = timeout
 
-    async def send(
-        self, recipient_id: str, conversation: ConversationRef | None, payload: dict[str, Any]
-    ) -> Delivered:
-        if conversation is None:
-            return await self._create_and_send(recipient_id, payload)
-        activity = Activity().deserialize(payload)
-        reference = ConversationReference().deserialize(conversation.reference)
-        # A fresh message, not a reply to the activity the reference was taken from.
-        reference.activity_id = None
-        sent: dict[str, Any] = {}
+    def failure(self, error: BaseException) -> DeliveryError:
+        return delivery_error(error)
 
-        async def callback(turn_context: TurnContext) -> None:
-            _prepare(turn_context)
-            response = await _captured(sent, turn_context.send_activity(activity))
-            sent["id"] = response.id if response else None
-
-        await self._call(
-            self._adapter.continue_conversation(reference, callback, self._app_id), sent
+    def _continue(self, stored: Mapping[str, Any]) -> Callable[[Any], Any]:
+        reference = _reference(stored)
+        return lambda callback: self._adapter.continue_conversation(
+            reference, callback, self._app_id
         )
-        return Delivered(sent.get("id"))
+
+    async def send(self, reference: Mapping[str, Any], activity: dict[str, Any]) -> str | None:
+        message = Activity().deserialize(activity)
+
+        async def send(turn_context: TurnContext) -> str | None:
+            _prepare(turn_context)
+            response = await turn_context.send_activity(message)
+            return response.id if response else None
+
+        return await in_turn(self._continue(reference), send)
 
     async def update(
-        self, conversation: ConversationRef, activity_id: str, payload: dict[str, Any]
+        self, reference: Mapping[str, Any], activity_id: str, activity: dict[str, Any]
     ) -> None:
-        activity = Activity().deserialize(payload)
-        activity.id = activity_id
-        reference = ConversationReference().deserialize(conversation.reference)
-        reference.activity_id = None
+        update = Activity().deserialize(activity)
+        update.id = activity_id
 
-        outcome: dict[str, Any] = {}
-
-        async def callback(turn_context: TurnContext) -> None:
+        async def replace(turn_context: TurnContext) -> None:
             _prepare(turn_context)
-            await _captured(outcome, turn_context.update_activity(activity))
+            await turn_context.update_activity(update)
 
-        await self._call(
-            self._adapter.continue_conversation(reference, callback, self._app_id), outcome
-        )
+        await in_turn(self._continue(reference), replace)
 
-    async def _create_and_send(self, recipient_id: str, payload: dict[str, Any]) -> Delivered:
-        """No stored conversation: open the 1:1 chat by the user's Entra ID object id.
-
-        Teams answers 403 when the app is not installed for the user; with an installer
-        (Graph) the app is installed for them, and the message goes to the chat that gives.
-        """
-        activity = Activity().deserialize(payload)
-        latest = self._latest()
-        if latest is None:
-            raise DeliveryError("no service URL known yet to open a chat", retryable=True)
-        service_url = latest.service_url
-        tenant = self._tenant_id or latest.tenant_id
+    async def create(self, chat: NewChat) -> str:
         parameters = ConversationParameters(
             is_group=False,
-            bot=ChannelAccount(id=self._app_id or "bot"),
-            members=[ChannelAccount(id=recipient_id, aad_object_id=recipient_id)],
-            tenant_id=tenant,
-            channel_data={"tenant": {"id": tenant}} if tenant else None,
+            bot=ChannelAccount(id=chat.bot_id),
+            members=[ChannelAccount(id=chat.user_id, aad_object_id=chat.user_id)],
+            tenant_id=chat.tenant_id,
+            channel_data={"tenant": {"id": chat.tenant_id}} if chat.tenant_id else None,
         )
-        sent: dict[str, Any] = {}
 
-        async def callback(turn_context: TurnContext) -> None:
-            _prepare(turn_context)
-            sent["ref"] = conversation_ref(turn_context, recipient_id, self._now())
-            response = await _captured(sent, turn_context.send_activity(activity))
-            sent["id"] = response.id if response else None
+        async def created(turn_context: TurnContext) -> str:
+            return str(turn_context.activity.conversation.id)
 
-        try:
-            await self._call(
-                self._adapter.create_conversation(
-                    self._app_id, callback, parameters, "msteams", service_url
-                ),
-                sent,
-            )
-        except DeliveryError as error:
-            if self._installer is None or error.status != 403 or "ref" in sent:
-                raise
-            log.info("app not installed for user %s; installing it through Graph", recipient_id)
-            chat_id = await self._installer.install_and_get_chat(recipient_id)
-            ref = chat_conversation_ref(
-                chat_id=chat_id,
-                service_url=service_url,
-                tenant_id=tenant,
-                bot_app_id=self._app_id,
-                user_id=recipient_id,
-                now=self._now(),
-            )
-            delivered = await self.send(recipient_id, ref, payload)
-            return Delivered(delivered.activity_id, ref)
-        return Delivered(sent.get("id"), sent.get("ref"))
-
-    async def _call(self, operation: Any, outcome: dict[str, Any]) -> None:
-        try:
-            await asyncio.wait_for(operation, self._timeout)
-        except DeliveryError:
-            raise
-        except Exception as error:
-            raise delivery_error(error) from error
-        failure = outcome.get("error")
-        if isinstance(failure, BaseException):
-            raise delivery_error(failure) from failure
-
-
-async def _captured(outcome: dict[str, Any], operation: Any) -> Any:
-    """Runs a send inside a proactive turn and keeps its exception for the caller.
-
-    The adapter hands exceptions raised in a turn to `on_turn_error`, which logs and swallows
-    them; a failed alert must reach the outbox as a failure instead, so it is retried.
-    """
-    try:
-        return await operation
-    except Exception as error:
-        outcome["error"] = error
-        return None
+        return await in_turn(
+            lambda callback: self._adapter.create_conversation(
+                self._app_id, callback, parameters, TEAMS_CHANNEL, chat.service_url
+            ),
+            created,
+        )

@@ -1,0 +1,76 @@
+"""One turn, the same on every host: the conversation answers, `ReplySender` sends its replies.
+
+A host parses nothing and decides nothing here: it hands over the `Turn` (already checked by
+`bot.hosting.inbound`) and a `ReplyChannel` over its SDK's connector for this request, and gets
+back the invoke answer to write into the HTTP response.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from bot.dialogs.turn import InvokeAnswer, Replies, Send, Turn, TurnHandler, TurnKind
+from bot.services.replies import Outgoing, ReplyChannel, ReplySender
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Beklager, noe gikk galt hos meg. Prøv igjen om litt. Haster det, ring rektor."
+
+
+class TurnRunner:
+    def __init__(self, conversation: TurnHandler, sender: ReplySender) -> None:
+        self._conversation = conversation
+        self._sender = sender
+
+    async def run(
+        self, turn: Turn, channel: ReplyChannel, activity_id: str | None
+    ) -> InvokeAnswer | None:
+        """Sends the turn's replies (paced, retried, else queued) and returns its invoke answer.
+
+        Sending never raises: what could not be sent went to the outbox or was logged, and the
+        invoke answer is still given, so Teams shows the refreshed card either way.
+        """
+        replies = await self._replies(turn, activity_id)
+        items = [
+            Outgoing(
+                item.activity, None if isinstance(item, Send) else item.activity_id, item.stub
+            )
+            for item in replies.items
+        ]
+        if items:
+            try:
+                await self._sender.deliver(
+                    items,
+                    channel,
+                    recipient_id=turn.user_id if turn.personal else None,
+                    turn_id=activity_id or uuid.uuid4().hex,
+                )
+            except Exception:
+                log.exception("replies of activity %s failed", activity_id)
+        return replies.invoke
+
+    async def _replies(self, turn: Turn, activity_id: str | None) -> Replies:
+        try:
+            return await self._conversation.handle(turn)
+        except Exception:
+            # A bug, not bad input (that was refused before the turn): ids only in the log.
+            log.exception(
+                "turn failed: activity %s in conversation %s", activity_id, turn.conversation_id
+            )
+            replies = Replies()
+            if turn.kind is TurnKind.CARD_ACTION:
+                replies.invoke = InvokeAnswer.message(APOLOGY)
+            elif turn.kind is TurnKind.MESSAGE:
+                replies.text(APOLOGY)
+            return replies
+
+
+def sdk_failed(activity_id: str | None, error: Exception) -> None:
+    """An error the SDK itself raised in a turn (the turn's own are handled in it): ids only."""
+    log.error(
+        "turn failed in the SDK: activity %s: %s",
+        activity_id,
+        type(error).__name__,
+        exc_info=error,
+    )
