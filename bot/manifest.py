@@ -49,6 +49,7 @@ _GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$")
 # be compared with the one an admin already uploaded.
 _ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
 
+
 class ManifestError(ValueError):
     """Raised with a Norwegian message an admin can act on without reading the code."""
 

@@ -33,9 +33,7 @@ class TurnRunner:
         """
         replies = await self._replies(turn, activity_id)
         items = [
-            Outgoing(
-                item.activity, None if isinstance(item, Send) else item.activity_id, item.stub
-            )
+            Outgoing(item.activity, None if isinstance(item, Send) else item.activity_id, item.stub)
             for item in replies.items
         ]
         if items:
