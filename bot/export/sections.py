@@ -29,13 +29,17 @@ def _yes_no(value: bool) -> str:
     return "Ja" if value else "Nei"
 
 
-def facts(writer: Writer, case: Case, school_name: str) -> None:
+def facts(
+    writer: Writer, case: Case, school_name: str, *, at: datetime, author_id: str | None
+) -> None:
     """Who and what the document is about, at the top of each archived document."""
     report = case.report
     writer.pair("Skole", school_name)
     writer.pair("Sak", case.reference)
     writer.pair("Elev", report.pupil_name)
     writer.pair("Klasse", report.pupil_class)
+    writer.pair("Dato", writer.when(at))
+    writer.pair("Skrevet av", writer.name(author_id))
 
 
 def front(writer: Writer, case: Case, school_name: str, plan_name: str) -> None:
@@ -67,9 +71,12 @@ def front(writer: Writer, case: Case, school_name: str, plan_name: str) -> None:
         writer.pair("Avsluttet", writer.when(case.closed_at))
 
 
-def report(writer: Writer, case: Case) -> None:
+def report(
+    writer: Writer, case: Case, heading: str | None = "1 Melding (delplikt 3 – melde fra)"
+) -> None:
     report = case.report
-    writer.heading("1 Melding (delplikt 3 – melde fra)")
+    if heading:
+        writer.heading(heading)
     writer.pair("Meldt av", f"{writer.name(case.reporter_id)}, {writer.when(case.created_at)}")
     writer.pair("Gjelder", report.category_label)
     signs = [SIGNS.get(s, s) for s in report.signs]
@@ -137,8 +144,11 @@ def _owner(writer: Writer, case: Case) -> None:
         writer.pair("Skal varsles", "Nei")
 
 
-def investigation(writer: Writer, case: Case) -> None:
-    writer.heading("2 Undersøkelse (delplikt 4)")
+def investigation(
+    writer: Writer, case: Case, heading: str | None = "2 Undersøkelse (delplikt 4)"
+) -> None:
+    if heading:
+        writer.heading(heading)
     if case.investigation_started_at:
         writer.pair("Startet", writer.when(case.investigation_started_at))
     found: Investigation | None = case.investigation
@@ -190,11 +200,15 @@ def plan_mark(case: Case, plan: ActivityPlan) -> str:
     return f" (erstattet av versjon {plan.version + 1})"
 
 
-def plan(writer: Writer, case: Case, plan: ActivityPlan) -> None:
-    """One version with the law's five elements (§ 12-4) and the pupil's and parents' views."""
+def plan(writer: Writer, case: Case, plan: ActivityPlan, *, marked: bool = True) -> None:
+    """One version with the law's five elements (§ 12-4) and the pupil's and parents' views.
+
+    `marked` says whether it is the current version: not in an archived document, which must
+    read the same when a later version replaces it.
+    """
     writer.subheading(
         f"Versjon {plan.version}, laget {writer.day(plan.created_at)} "
-        f"av {writer.name(plan.created_by)}{plan_mark(case, plan)}"
+        f"av {writer.name(plan.created_by)}{plan_mark(case, plan) if marked else ''}"
     )
     writer.block("Problemet tiltakene skal løse", plan.problem)
     writer.label("Tiltakene, når de gjennomføres og hvem som er ansvarlig")
