@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import uuid
 import zipfile
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -25,6 +25,8 @@ from bot.archive.message import ArchiveMessage, sha256_hex
 from bot.archive.settings import PUBLIC_TITLE, ArchiveSettings
 from bot.domain.case import Case, CaseEvent
 from bot.export import documents as pdfs
+from bot.export.documents import Letterhead
+from bot.export.layout import SYSTEM
 
 _IDS = uuid.UUID("6f1d2c1e-6b5e-4c1f-9f6e-2a7d3c4b5a69")
 """Namespace of our message ids (uuid5 of fagsystem, case number and document key)."""
@@ -35,19 +37,9 @@ OVERVIEW_TITLE = "Dokumentasjon av aktivitetsplikten"
 
 @dataclass(frozen=True)
 class ArchiveContext:
-    school_name: str
-    name_of: Callable[[str], str]
-    """A staff id to the person's display name."""
-    generated_at: datetime
-    zone: ZoneInfo
+    head: Letterhead
+    """The school, whose names, and when (the documents' date of making and the ZIP's)."""
     settings: ArchiveSettings = field(default_factory=ArchiveSettings)
-    generated_by: str = "Trygg skole"
-
-    @property
-    def letterhead(self) -> pdfs.Letterhead:
-        return pdfs.Letterhead(
-            self.school_name, self.name_of, self.generated_at, self.generated_by, self.zone
-        )
 
 
 @dataclass(frozen=True)
@@ -57,7 +49,7 @@ class DocumentationPack:
 
 
 def _name(context: ArchiveContext, person_id: str | None) -> str:
-    return context.name_of(person_id) if person_id else "Trygg skole"
+    return context.head.name_of(person_id) if person_id else SYSTEM
 
 
 def _pupil(case: Case) -> str:
@@ -66,15 +58,19 @@ def _pupil(case: Case) -> str:
 
 def _rows(case: Case, context: ArchiveContext) -> list[tuple[str, str, str]]:
     return [
-        (d.title, d.at.astimezone(context.zone).strftime("%d.%m.%Y"), _name(context, d.author_id))
-        for d in case_documents(case, context.zone)
+        (
+            d.title,
+            d.at.astimezone(context.head.zone).strftime("%d.%m.%Y"),
+            _name(context, d.author_id),
+        )
+        for d in case_documents(case, context.head.zone)
     ]
 
 
 def _pdf(
     case: Case, events: Sequence[CaseEvent], document: CaseDocument, context: ArchiveContext
 ) -> bytes:
-    head = context.letterhead
+    head = context.head
     match document.kind:
         case Kind.MELDING:
             return pdfs.report_pdf(case, head, title=document.title)
@@ -113,14 +109,14 @@ def _zip(files: Sequence[tuple[str, bytes]], moment: datetime, zone: ZoneInfo) -
 def _folder(case: Case, context: ArchiveContext) -> Folder:
     settings = context.settings
     responsible = settings.saksansvarlig or (
-        context.name_of(case.assignee_id) if case.assignee_id else "Rektor"
+        context.head.name_of(case.assignee_id) if case.assignee_id else "Rektor"
     )
     return Folder(
         case_reference=case.reference,
         title=f"{PUBLIC_TITLE} – {_pupil(case)}",
         pupil_name=case.report.pupil_name,
         created_at=case.created_at,
-        administrativ_enhet=settings.administrativ_enhet or context.school_name,
+        administrativ_enhet=settings.administrativ_enhet or context.head.school_name,
         saksansvarlig=responsible,
     )
 
@@ -145,7 +141,7 @@ def archive_messages(
     """
     messages: list[ArchiveMessage] = []
     folder_needed = not already_sent
-    for document in unsent(case, context.zone, already_sent):
+    for document in unsent(case, context.head.zone, already_sent):
         pdf = _pdf(case, events, document, context)
         record = Record(
             key=document.key,
@@ -164,7 +160,7 @@ def archive_messages(
             record=record,
             folder=_folder(case, context) if folder_needed else None,
             settings=context.settings,
-            zone=context.zone,
+            zone=context.head.zone,
         )
         messages.append(
             ArchiveMessage(
@@ -174,8 +170,8 @@ def archive_messages(
                 filename=f"{case.reference}-{document.key}.zip",
                 zip=_zip(
                     [("arkivmelding.xml", xml), (document.file, pdf)],
-                    context.generated_at,
-                    context.zone,
+                    context.head.generated_at,
+                    context.head.zone,
                 ),
                 creates_folder=folder_needed,
             )
@@ -189,13 +185,13 @@ def documentation_pack(
 ) -> DocumentationPack:
     """Every document of the case and an overview first: each sub-duty with dates and who did
     it, every plan version, every evaluation, the pupil's voice and the audit trail."""
-    documents = case_documents(case, context.zone)
+    documents = case_documents(case, context.head.zone)
     overview = pdfs.overview_pdf(
         case,
         events,
-        context.letterhead,
+        context.head,
         title=OVERVIEW_TITLE,
-        at=context.generated_at,
+        at=context.head.generated_at,
         author_id=None,
         documents=_rows(case, context),
     )
@@ -203,5 +199,5 @@ def documentation_pack(
     files += [(d.file, _pdf(case, events, d, context)) for d in documents]
     return DocumentationPack(
         f"sak-{case.reference}-dokumentasjon.zip",
-        _zip(files, context.generated_at, context.zone),
+        _zip(files, context.head.generated_at, context.head.zone),
     )

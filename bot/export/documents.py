@@ -24,9 +24,11 @@ class Letterhead:
 
     school_name: str
     name_of: Callable[[str], str]
+    """A staff id to the person's display name."""
     generated_at: datetime
-    generated_by: str
     zone: ZoneInfo
+    generated_by: str = "Trygg skole"
+    """Who made the file: the person who exported it, or the bot itself."""
 
 
 def _document(

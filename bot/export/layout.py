@@ -206,24 +206,26 @@ class Writer:
         pdf.ln(2)
 
     def heading(self, text: str) -> None:
+        self._headline(text, size=13, height=7, keep=30, before=4)
         pdf = self.pdf
-        if pdf.will_page_break(30):
-            pdf.add_page()
-        pdf.ln(4)
-        pdf.set_font(FONT, "B", 13)
-        pdf.multi_cell(0, 7, self.safe(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_draw_color(120)
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
         pdf.ln(2.5)
 
     def subheading(self, text: str) -> None:
+        self._headline(text, size=11, height=6, keep=22, before=1.5)
+        self.pdf.ln(0.5)
+
+    def _headline(
+        self, text: str, *, size: float, height: float, keep: float, before: float
+    ) -> None:
+        """A bold line that starts a new page rather than stand alone at the foot of one."""
         pdf = self.pdf
-        if pdf.will_page_break(22):
+        if pdf.will_page_break(keep):
             pdf.add_page()
-        pdf.ln(1.5)
-        pdf.set_font(FONT, "B", 11)
-        pdf.multi_cell(0, 6, self.safe(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(0.5)
+        pdf.ln(before)
+        pdf.set_font(FONT, "B", size)
+        pdf.multi_cell(0, height, self.safe(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def label(self, text: str) -> None:
         """A bold line over what follows (a table, a list)."""

@@ -291,87 +291,57 @@ def _after(writer: Writer, case: Case, moment: datetime) -> str:
 def duties(writer: Writer, case: Case, events: Sequence[CaseEvent]) -> None:
     """Every sub-duty with its date and who carried it out, as Statsforvalteren asks (§ 12-6)."""
     writer.heading("1 Aktivitetsplikten steg for steg (opplæringslova § 12-4)")
-    report = case.report
-    reporter = writer.name(case.reporter_id)
     rows: list[tuple[str, str, str, str]] = []
-    observed = writer.day(report.occurred_on) if report.occurred_on else writer.day(case.created_at)
+
+    def done(duty: str, when: datetime | str, by: str | None, what: str) -> None:
+        shown = when if isinstance(when, str) else writer.when(when)
+        rows.append((duty, shown, writer.name(by), what))
+
+    report = case.report
+    observed = writer.day(report.occurred_on or case.created_at)
     signs = ", ".join(SIGNS.get(s, s).lower() for s in report.signs) or "ingen kjennetegn valgt"
-    rows.append(("Følge med", observed, reporter, f"Kjennetegn: {signs}"))
-    rows.append(
-        (
-            "Gripe inn",
-            observed,
-            reporter,
-            "Grep inn (se meldingen)" if report.intervened else "Grep ikke inn selv",
-        )
-    )
+    done("Følge med", observed, case.reporter_id, f"Kjennetegn: {signs}")
+    intervened = "Grep inn (se meldingen)" if report.intervened else "Grep ikke inn selv"
+    done("Gripe inn", observed, case.reporter_id, intervened)
     told = ", ".join(
-        f"{writer.name(r.person_id)}"
+        writer.name(r.person_id)
         + (f" (bekreftet {writer.when(r.acknowledged_at)})" if r.acknowledged_at else "")
         for r in case.recipients
     )
-    rows.append(
-        (
-            "Melde fra",
-            writer.when(case.created_at),
-            reporter,
-            "Sendt direkte til skoleeier" if case.forwarded_to_owner else f"Til: {told or '–'}",
-        )
-    )
+    to = "Sendt direkte til skoleeier" if case.forwarded_to_owner else f"Til: {told or '–'}"
+    done("Melde fra", case.created_at, case.reporter_id, to)
     if case.owner_notified_at:
-        rows.append(
-            (
-                "Varsle skoleeier",
-                writer.when(case.owner_notified_at),
-                writer.name(case.owner_notified_by),
-                "Alvorlig tilfelle eller § 12-5",
-            )
+        done(
+            "Varsle skoleeier",
+            case.owner_notified_at,
+            case.owner_notified_by,
+            "Alvorlig tilfelle eller § 12-5",
         )
     if case.investigation_started_at:
-        started_by = _actor(events, EventKind.INVESTIGATION_STARTED) or case.assignee_id
         found = case.investigation
-        methods = (
-            ", ".join(method_label(s.method) for s in found.steps) if found and found.steps else "–"
-        )
+        steps = found.steps if found else ()
+        methods = ", ".join(method_label(s.method) for s in steps) or "–"
         state = "avsluttet" if found and found.completed else "pågår"
-        rows.append(
-            (
-                "Undersøke",
-                writer.when(case.investigation_started_at),
-                writer.name(started_by),
-                f"Startet {_after(writer, case, case.investigation_started_at)}; "
-                f"metoder: {methods}; {state}",
-            )
+        done(
+            "Undersøke",
+            case.investigation_started_at,
+            _actor(events, EventKind.INVESTIGATION_STARTED) or case.assignee_id,
+            f"Startet {_after(writer, case, case.investigation_started_at)}; "
+            f"metoder: {methods}; {state}",
         )
-    for found_plan in case.plans:
-        rows.append(
-            (
-                "Sette inn tiltak",
-                writer.when(found_plan.created_at),
-                writer.name(found_plan.created_by),
-                f"Aktivitetsplan versjon {found_plan.version}, {len(found_plan.measures)} "
-                f"tiltak, evalueres {writer.day(found_plan.evaluate_on)}",
-            )
+    for p in case.plans:
+        what = f"Aktivitetsplan versjon {p.version}, {len(p.measures)} tiltak, "
+        done(
+            "Sette inn tiltak",
+            p.created_at,
+            p.created_by,
+            what + f"evalueres {writer.day(p.evaluate_on)}",
         )
-    for found_evaluation in case.evaluations:
-        rows.append(
-            (
-                "Evaluere",
-                writer.when(found_evaluation.at),
-                writer.name(found_evaluation.by),
-                f"Versjon {found_evaluation.plan_version}: "
-                + OUTCOMES.get(found_evaluation.outcome, str(found_evaluation.outcome)).lower(),
-            )
-        )
+    for e in case.evaluations:
+        outcome = OUTCOMES.get(e.outcome, str(e.outcome)).lower()
+        done("Evaluere", e.at, e.by, f"Versjon {e.plan_version}: {outcome}")
     if case.closed_at:
-        rows.append(
-            (
-                "Avslutte",
-                writer.when(case.closed_at),
-                writer.name(_actor(events, EventKind.CLOSED)),
-                "Saken avsluttet",
-            )
-        )
+        done("Avslutte", case.closed_at, _actor(events, EventKind.CLOSED), "Saken avsluttet")
     writer.table((18, 20, 20, 42), ("Delplikt", "Dato", "Hvem", "Hva"), rows)
     if case.state is not CaseState.AVSLUTTET:
         writer.note(f"Saken er ikke avsluttet (status: {STATE_LABELS[case.state]}).")

@@ -8,6 +8,7 @@ import pytest
 
 from bot.archive.build import ArchiveContext
 from bot.domain.school import School
+from bot.export.documents import Letterhead
 from tests.export.cases import OSLO, T0, names, sample_school
 
 ARCHIVED_AT = T0 + timedelta(days=60)
@@ -20,4 +21,4 @@ def school() -> School:
 
 @pytest.fixture
 def context(school: School) -> ArchiveContext:
-    return ArchiveContext(school.name, names(school), ARCHIVED_AT, OSLO)
+    return ArchiveContext(Letterhead(school.name, names(school), ARCHIVED_AT, OSLO))

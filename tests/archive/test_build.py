@@ -190,7 +190,10 @@ def test_a_case_archived_while_open_sends_only_what_was_added_at_closing(
     case, events = full_case(school)
     first = archive_messages(case, events, context)
     close(case, events)
-    later = dataclasses.replace(context, generated_at=context.generated_at + timedelta(days=12))
+    head = dataclasses.replace(
+        context.head, generated_at=context.head.generated_at + timedelta(days=12)
+    )
+    later = dataclasses.replace(context, head=head)
     second = archive_messages(case, events, later, already_sent={m.key for m in first})
     assert [m.key for m in second] == ["evaluering-3", "avslutning"]
     assert not any(m.creates_folder for m in second)

@@ -17,6 +17,7 @@ from bot.archive.build import ArchiveContext, archive_messages
 from bot.archive.message import ArchiveMessage
 from bot.archive.mottak import MottakClient, classify
 from bot.archive.outcome import Received, Rejected, Retry, WrongTenant
+from bot.export.documents import Letterhead
 from tests.archive.conftest import ARCHIVED_AT
 from tests.archive.fake_mottak import TENANT, FakeMottak
 from tests.export.cases import OSLO, full_case, names, sample_school
@@ -34,7 +35,7 @@ def messages() -> tuple[ArchiveMessage, ...]:
     school = sample_school()
     case, events = full_case(school)
     return archive_messages(
-        case, events, ArchiveContext(school.name, names(school), ARCHIVED_AT, OSLO)
+        case, events, ArchiveContext(Letterhead(school.name, names(school), ARCHIVED_AT, OSLO))
     )
 
 

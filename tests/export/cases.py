@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 from pypdf import PdfReader
 
@@ -26,10 +25,9 @@ from bot.domain.routing import route
 from bot.domain.school import ConfiguredDirectory, School, SchoolOwner
 from bot.domain.time import SchoolCalendar
 from bot.export.pdf import case_pdf
+from tests.conftest import OSLO, T0
 from tests.samples import report
 
-OSLO = ZoneInfo("Europe/Oslo")
-T0 = datetime(2026, 11, 26, 10, 0, tzinfo=OSLO)
 REKTOR = "id-rektor"
 LEADER = "id-leder"
 TEACHER = "id-laerer"
