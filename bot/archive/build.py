@@ -121,6 +121,12 @@ def _folder(case: Case, context: ArchiveContext) -> Folder:
     )
 
 
+def filename(case: Case, document: CaseDocument, zone: ZoneInfo) -> str:
+    """`2026-0001-20261202-100000-plan-1.zip`: a case's files sort in the order they must be
+    imported, the one that makes the folder first."""
+    return f"{case.reference}-{document.at.astimezone(zone):%Y%m%d-%H%M%S}-{document.key}.zip"
+
+
 def message_id(case: Case, key: str, settings: ArchiveSettings) -> str:
     return str(uuid.uuid5(_IDS, f"{settings.fagsystem}/{case.reference}/{key}"))
 
@@ -167,7 +173,7 @@ def archive_messages(
                 case_reference=case.reference,
                 key=document.key,
                 message_id=message_id(case, document.key, context.settings),
-                filename=f"{case.reference}-{document.key}.zip",
+                filename=filename(case, document, context.head.zone),
                 zip=_zip(
                     [("arkivmelding.xml", xml), (document.file, pdf)],
                     context.head.generated_at,

@@ -28,7 +28,15 @@ class Kind(StrEnum):
     AVSLUTNING = "avslutning"
 
 
-_ORDER = {kind: i for i, kind in enumerate(Kind)}
+# At the same moment an evaluation comes before the plan version it led to, and the closing
+# evaluation before the closing note.
+_ORDER = {
+    Kind.MELDING: 0,
+    Kind.UNDERSOKELSE: 1,
+    Kind.EVALUERING: 2,
+    Kind.PLAN: 3,
+    Kind.AVSLUTNING: 4,
+}
 
 
 @dataclass(frozen=True)

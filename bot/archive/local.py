@@ -19,10 +19,19 @@ DEFAULT_DIR = Path("data/arkiv")
 
 
 def paths(root: Path, message: ArchiveMessage) -> tuple[Path, Path]:
-    """Where a message's ZIP and manifest go: `2026-0001-plan-2.zip` and
-    `2026-0001-plan-2.manifest.json`."""
+    """Where a message's ZIP and manifest go: `<message file name>.zip` and the same name
+    with `.manifest.json`."""
     stem = message.filename.removesuffix(".zip")
     return root / message.filename, root / f"{stem}.manifest.json"
+
+
+def case_files(root: Path, case_reference: str) -> list[Path]:
+    """A case's files in the folder, a crash's half-written ones too: what the retention purge
+    deletes."""
+    if not root.is_dir():
+        return []
+    found = [*root.glob(f"{case_reference}-*"), *root.glob(f".{case_reference}-*.tmp")]
+    return sorted(p for p in found if p.is_file())
 
 
 def _write(path: Path, data: bytes) -> None:

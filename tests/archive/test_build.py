@@ -38,8 +38,8 @@ FULL_KEYS = [
     "melding",
     "undersokelse-20261201T090000Z",
     "plan-1",
-    "plan-2",
     "evaluering-1",
+    "plan-2",
     "evaluering-2",
 ]
 
@@ -78,8 +78,13 @@ def test_an_open_case_gives_one_valid_message_per_document(
         assert text_of(root, "a:system") == "Trygg skole"
         assert text_of(root, "a:antallFiler") == "1"
         assert list(files) == [f"{message.key}.pdf"]
-        assert message.filename == f"2026-0001-{message.key}.zip"
+        assert message.filename.startswith("2026-0001-") and message.filename.endswith(
+            f"-{message.key}.zip"
+        )
         assert message.sha256 == hashlib.sha256(message.zip).hexdigest().upper()
+    names = [m.filename for m in messages]
+    assert names == sorted(names)  # imported by hand in file order, the folder's first
+    assert names[0] == "2026-0001-20261126-100000-melding.zip"
 
 
 def test_the_folder_names_the_pupil_only_where_it_is_screened(

@@ -53,7 +53,7 @@ async def test_a_message_is_received_with_manifest_first_and_the_zip_second(
         "files": [
             {
                 "contentid": "content1",
-                "filename": "2026-0001-melding.zip",
+                "filename": "2026-0001-20261126-100000-melding.zip",
                 "hash": hashlib.sha256(messages[0].zip).hexdigest().upper(),
                 "alg": "SHA256",
                 "metadata": False,
@@ -220,7 +220,10 @@ async def test_the_fake_refuses_what_mottak_refuses(
     assert status == 400 and "Første del" in body
     wrong_hash = dataclasses.replace(message, zip=message.zip + b"\0")
     status, body = await _post(mottak.url, [manifest, (wrong_hash.zip, package[1])])
-    assert (status, body) == (400, "2026-0001-melding.zip bestod ikke hash validering")
+    assert (status, body) == (
+        400,
+        "2026-0001-20261126-100000-melding.zip bestod ikke hash validering",
+    )
     status, body = await _post(
         mottak.url, [manifest, (package[0], {**package[1], "Content-Id": "x"})]
     )
