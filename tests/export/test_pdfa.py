@@ -12,6 +12,7 @@ import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from pypdf import PdfReader
 
 from bot.domain.school import School
 from bot.export import fonts
@@ -177,3 +178,13 @@ def test_missing_fonts_are_named_with_the_package_to_install(tmp_path: Path) -> 
     assert fonts.missing_fonts() == []
     error = fonts.FontsMissing([tmp_path / "NotoSans-Regular.ttf"])
     assert "fonts-noto-core" in str(error) and "apt-get install" in str(error)
+
+
+def test_page_numbers_survive_text_shaping(school: School) -> None:
+    case, events = full_case(school)
+    case.report = report(pupil_name=ARABIC, description="Eleven skrev «مرحبا» til læreren.")
+    reader = PdfReader(io.BytesIO(export(school, case, events, redacted=False)))
+    pages = len(reader.pages)
+    assert pages >= 2
+    for number, page in enumerate(reader.pages, start=1):
+        assert f"Side {number} av {pages}" in " ".join(page.extract_text().split())
