@@ -7,7 +7,11 @@ STAMP := $(VENV)/.installed-stamp
 # The Agents Playground (npm, for `make dev` and the e2e tests); npm writes this file on install.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: run dev test e2e lint typecheck contracts unit install db-upgrade manifest bench clean
+# Debian packages: the fonts the PDFs embed (never downloaded at run time) and poppler, which
+# the tests render a PDF page with. Installed when missing and run as root; named otherwise.
+DEBS := fonts-noto-core fonts-dejavu-core poppler-utils
+
+.PHONY: run dev test e2e lint typecheck contracts unit install debs db-upgrade manifest bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +19,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+debs:
+	@missing=""; for p in $(DEBS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing$$missing"; apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	else echo "Missing Debian packages:$$missing (apt-get install$$missing); PDF export needs the fonts"; fi
+
+install: $(STAMP) debs
 
 $(NODE_STAMP): package.json package-lock.json
 	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20 or newer (needed only for make dev / make e2e)"; exit 1; }
 	npm ci --no-audit --no-fund
 	touch $(NODE_STAMP)
 
-run: $(STAMP)
+run: $(STAMP) debs
 	$(PY) -m bot
 
 # The bot and the Agents Playground together: click through at http://localhost:56150 as
@@ -44,7 +56,7 @@ typecheck: $(STAMP)
 contracts: $(STAMP)
 	$(VENV)/bin/lint-imports
 
-unit: $(STAMP)
+unit: $(STAMP) debs
 	$(PY) -m pytest
 
 test: lint typecheck contracts unit
