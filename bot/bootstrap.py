@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.archive.outcome import ArchiveTransport
 from bot.config import REPO_ROOT, ConfigError, Settings, load_school
 from bot.dialogs.conversation import Conversation
 from bot.domain.school import ConfiguredDirectory, School
@@ -23,6 +24,7 @@ from bot.hosting.host import Host, HostParts
 from bot.hosting.http import HttpConfigError, ssl_context
 from bot.hosting.runtime import LatestConversation, Runtime
 from bot.knowledge import KnowledgeBase, default_knowledge_base
+from bot.services.archiving import ArchiveHealth, ArchiveSender
 from bot.services.context import Services
 from bot.services.delivery import DeliveryWorker
 from bot.services.ports import (
@@ -94,6 +96,17 @@ def build_keyring(settings: Settings) -> Keyring:
         raise ConfigError(f"Datanøkkelen kan ikke brukes: {error}.") from None
     except OSError as error:
         raise ConfigError(f"Datanøkkelen kan ikke leses: {error.strerror}.") from None
+
+
+def build_archive_transport(settings: Settings) -> ArchiveTransport:
+    """Websak's Mottak WebApi when ARCHIVE_URL is set; else files for manual import."""
+    if settings.archive_url:
+        from bot.archive.mottak import MottakClient
+
+        return MottakClient(settings.archive_url)
+    from bot.archive.local import ArchiveDirectory
+
+    return ArchiveDirectory(settings.archive_dir)
 
 
 def build_graph_parts(settings: Settings, school: School) -> GraphParts:
@@ -255,6 +268,8 @@ def build_runtime(
         limiter,
         lease=timedelta(seconds=settings.outbox_lease_s),
     )
+    health = ArchiveHealth()
+    archive = ArchiveSender(services, build_archive_transport(settings), health)
     return Runtime(
         settings,
         school,
@@ -267,4 +282,6 @@ def build_runtime(
         graph,
         validator,
         keyring,
+        archive,
+        health,
     )

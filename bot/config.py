@@ -19,7 +19,15 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.people import Person, Role
-from bot.domain.school import Microsoft365, Privacy, Retention, School, SchoolOwner
+from bot.domain.school import (
+    ArchiveSettings,
+    Klasse,
+    Microsoft365,
+    Privacy,
+    Retention,
+    School,
+    SchoolOwner,
+)
 from bot.domain.time import SchoolCalendar
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +71,10 @@ class Settings:
     data_key_file: Path | None = None
     """DATA_KEY_FILE: a file of keys, one per line, the current first (default in local mode:
     data/secret.key, made at the first start)."""
+    archive_url: str = ""
+    """ARCHIVE_URL: the Mottak WebApi tenant endpoint (https://<host>/api/<tenant key>); empty:
+    packages are written to `archive_dir` for manual import."""
+    archive_dir: Path = REPO_ROOT / "data" / "arkiv"
     bot_sdk: str = "botbuilder"
     """Which SDK hosts the bot: `botbuilder` (the default) or `agents` (Microsoft 365 Agents)."""
     """This instance's share of Teams' ~50 requests a second per app and tenant."""
@@ -133,8 +145,8 @@ class Settings:
             )
         return cls(
             allow_unauthenticated=allow_text in ("1", "true"),
-            bot_openid_metadata_url=_openid_url(env, "BOT_OPENID_METADATA_URL"),
-            entra_openid_metadata_url=_openid_url(env, "ENTRA_OPENID_METADATA_URL"),
+            bot_openid_metadata_url=_https_url(env, "BOT_OPENID_METADATA_URL"),
+            entra_openid_metadata_url=_https_url(env, "ENTRA_OPENID_METADATA_URL"),
             openid_timeout_s=openid_timeout,
             graph_enabled=graph_enabled,
             graph_base_url=env.get("GRAPH_BASE_URL", "") or "https://graph.microsoft.com/v1.0",
@@ -145,6 +157,8 @@ class Settings:
             outbox_lease_s=lease,
             send_rate_per_s=_positive_int(env, "SEND_RATE_PER_SECOND", 50),
             bot_sdk=_choice(env, "BOT_SDK", BOT_SDKS),
+            archive_url=_https_url(env, "ARCHIVE_URL"),
+            archive_dir=Path(env.get("ARCHIVE_DIR", "") or REPO_ROOT / "data" / "arkiv"),
             data_key=env.get("DATA_ENCRYPTION_KEY", "").strip(),
             data_old_keys=tuple(
                 k.strip() for k in env.get("DATA_OLD_KEYS", "").split(",") if k.strip()
@@ -206,8 +220,8 @@ def check_listening(settings: Settings) -> None:
     )
 
 
-def _openid_url(env: Mapping[str, str], key: str) -> str:
-    """An https URL, or http to this machine only (tests run their own OpenID server)."""
+def _https_url(env: Mapping[str, str], key: str) -> str:
+    """An https URL, or http to this machine only (tests run their own servers)."""
     value = env.get(key, "").strip()
     if not value:
         return ""
@@ -253,6 +267,36 @@ def _number(
     if not low <= value <= high:
         raise ConfigError(f"{where}.{key} må være mellom {low:g} og {high:g}, ikke {value}.")
     return float(value)
+
+
+def _archive(data: Mapping[str, Any], staff: tuple[Person, ...]) -> ArchiveSettings:
+    """`[archive]`: every key optional; without the section the package is still valid."""
+    classes = []
+    raw = data.get("klassifikasjon", [])
+    if not isinstance(raw, list):
+        raise ConfigError("archive.klassifikasjon må være en liste med tabeller.")
+    for index, entry in enumerate(raw, start=1):
+        where = f"archive.klassifikasjon[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where} må være en tabell.")
+        system = _str(entry, where, "system") or ""
+        klasse = _str(entry, where, "klasse") or ""
+        classes.append(Klasse(system, klasse, _str(entry, where, "tittel", required=False)))
+    role = _str(data, "archive", "saksansvarlig_rolle", required=False)
+    responsible = _str(data, "archive", "saksansvarlig", required=False)
+    if role is not None:
+        if role not in ("rektor", "leder"):
+            raise ConfigError("archive.saksansvarlig_rolle må være «rektor» eller «leder».")
+        if role == "rektor" and responsible is None:
+            responsible = next((p.name for p in staff if p.is_rektor), None)
+    return ArchiveSettings(
+        klassifikasjon=tuple(classes),
+        administrativ_enhet=_str(data, "archive", "administrativ_enhet", required=False),
+        saksansvarlig=responsible,
+        journalenhet=_str(data, "archive", "journalenhet", required=False),
+        arkivdel=_str(data, "archive", "arkivdel", required=False),
+        regel=_str(data, "archive", "regel", required=False),
+    )
 
 
 def _url(data: Mapping[str, Any], where: str, key: str) -> str | None:
@@ -405,6 +449,7 @@ def parse_school(
     privacy = _table(data, "privacy", required=False)
     retention = _table(data, "retention", required=False)
     return School(
+        archive=_archive(_table(data, "archive", required=False), staff),
         retention=Retention(
             days_after_archive=int(
                 _number(retention, "retention", "days_after_archive", 30, 0, 3650)

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.crypto import KID_LENGTH, PREFIX, Keyring
 from storage.models import (
+    ArchiveDeliveryRow,
     AuditEventRow,
     AuditHeadRow,
     CaseRow,
@@ -23,14 +24,15 @@ from storage.models import (
 )
 from storage.repositories.audit import Break, verify_rows
 
-SEALED_COLUMNS: tuple[tuple[type, str, str], ...] = (
-    (CaseRow, "sealed", "id"),
-    (ObservationRow, "sealed", "id"),
-    (ReportDraftRow, "values", "draft_id"),
-    (OutboxRow, "payload", "key"),
-    (OutboxRow, "stub", "key"),
+SEALED_COLUMNS: tuple[tuple[type, str, tuple[str, ...]], ...] = (
+    (CaseRow, "sealed", ("id",)),
+    (ObservationRow, "sealed", ("id",)),
+    (ReportDraftRow, "values", ("draft_id",)),
+    (OutboxRow, "payload", ("key",)),
+    (OutboxRow, "stub", ("key",)),
+    (ArchiveDeliveryRow, "reason", ("case_id", "key")),
 )
-"""Every sealed column, with the column its associated data names (see storage.repositories)."""
+"""Every sealed column, with the columns its associated data names (see storage.repositories)."""
 
 
 class KeysMissing(Exception):
@@ -44,14 +46,15 @@ class KeysMissing(Exception):
         self.kids = tuple(kids)
 
 
-def _where(table: type, column: str, row_id: str) -> str:
-    return f"{table.__tablename__}.{column}:{row_id}"  # type: ignore[attr-defined]
+def _where(table: type, column: str, ids: Sequence[object]) -> str:
+    """The associated data a value was sealed with: table, column and the row's id(s)."""
+    return f"{table.__tablename__}.{column}:{'/'.join(str(i) for i in ids)}"  # type: ignore[attr-defined]
 
 
 async def key_ids_in_use(engine: AsyncEngine) -> set[str]:
     found: set[str] = set()
     async with engine.connect() as connection:
-        for table, column, _ in SEALED_COLUMNS:
+        for table, column, _ids in SEALED_COLUMNS:
             col: Column[str] = getattr(table, column)
             kid = func.substr(col, len(PREFIX) + 1, KID_LENGTH)
             rows = await connection.execute(select(kid).where(col.is_not(None)).distinct())
@@ -66,15 +69,14 @@ async def check_keys(engine: AsyncEngine, keyring: Keyring) -> None:
     if missing:
         raise KeysMissing(missing)
     async with engine.connect() as connection:
-        for table, column, id_column in SEALED_COLUMNS:
+        for table, column, id_columns in SEALED_COLUMNS:
             col = getattr(table, column)
+            ids = [getattr(table, c) for c in id_columns]
             row = (
-                await connection.execute(
-                    select(col, getattr(table, id_column)).where(col.is_not(None)).limit(1)
-                )
+                await connection.execute(select(col, *ids).where(col.is_not(None)).limit(1))
             ).first()
             if row is not None:
-                keyring.open(row[0], _where(table, column, row[1]))
+                keyring.open(row[0], _where(table, column, row[1:]))
 
 
 @dataclass(frozen=True)
@@ -88,20 +90,22 @@ async def rotate(engine: AsyncEngine, keyring: Keyring, batch: int = 500) -> Rot
     """Seals again, with the current key, every value sealed with another one."""
     resealed = 0
     async with engine.begin() as connection:
-        for table, column, id_column in SEALED_COLUMNS:
+        for table, column, id_columns in SEALED_COLUMNS:
             col = getattr(table, column)
-            ident = getattr(table, id_column)
+            idents = [getattr(table, c) for c in id_columns]
             current = f"{PREFIX}{keyring.current}.%"
             rows = (
                 await connection.execute(
-                    select(ident, col).where(col.is_not(None), col.not_like(current))
+                    select(col, *idents).where(col.is_not(None), col.not_like(current))
                 )
             ).all()
-            for row_id, value in rows:
-                where = _where(table, column, row_id)
+            for value, *ids in rows:
+                where = _where(table, column, ids)
                 fresh = keyring.seal(keyring.open(value, where), where)
                 await connection.execute(
-                    update(table).where(ident == row_id).values({column: fresh})
+                    update(table)
+                    .where(*(ident == i for ident, i in zip(idents, ids, strict=True)))
+                    .values({column: fresh})
                 )
                 resealed += 1
         pseudonyms = (
@@ -109,7 +113,7 @@ async def rotate(engine: AsyncEngine, keyring: Keyring, batch: int = 500) -> Rot
         ).all()
         for row_id, value in pseudonyms:
             # The log's index follows the current key too (storage.repositories.notes).
-            document = keyring.open_json(value, _where(ObservationRow, "sealed", row_id))
+            document = keyring.open_json(value, _where(ObservationRow, "sealed", [row_id]))
             folded = " ".join(str(document["pupil_name"]).lower().split())
             key = f"{folded}|{''.join(str(document['pupil_class']).lower().split())}"
             await connection.execute(

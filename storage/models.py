@@ -236,10 +236,38 @@ class ObservationRow(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     school_id: Mapped[str] = mapped_column(SCHOOL)
     pupil_key: Mapped[str] = mapped_column(String(64), index=True)
+    case_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    """The case reported about the pupil afterwards: the note is part of it and kept as long."""
     observed_on: Mapped[date] = mapped_column(Date)
     author_id: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
     sealed: Mapped[str] = mapped_column(SEALED)
+
+
+class ArchiveDeliveryRow(Base):
+    """One document of a case on its way to the archive, in the order it must be sent.
+
+    The ZIP is not kept: it is drawn again from the case when it is sent (the same case and
+    `generated_at` give the same bytes), so nothing personal waits here in clear text."""
+
+    __tablename__ = "archive_deliveries"
+    __table_args__ = (Index("ix_archive_deliveries_due", "status", "next_attempt_at"),)
+
+    case_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    school_id: Mapped[str] = mapped_column(SCHOOL, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    attempts: Mapped[int] = mapped_column(Integer)
+    queued_at: Mapped[datetime]
+    generated_at: Mapped[datetime]
+    next_attempt_at: Mapped[datetime]
+    first_failure_at: Mapped[datetime | None]
+    delivered_at: Mapped[datetime | None]
+    receipt: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(SEALED)
+    """The archive's reason for a rejection: it may quote the case's titles."""
+    late_reported_at: Mapped[datetime | None]
 
 
 class ExportLinkRow(Base):
@@ -252,6 +280,8 @@ class ExportLinkRow(Base):
     case_id: Mapped[str] = mapped_column(String(32))
     user_id: Mapped[str] = mapped_column(String(64))
     redacted: Mapped[bool] = mapped_column(Boolean)
+    kind: Mapped[str] = mapped_column(String(10))
+    """`pdf`, or `pack`: the documentation pack (every document as PDF, and an overview)."""
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
 

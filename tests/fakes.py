@@ -17,6 +17,8 @@ from bot.domain.case import Case, CaseEvent, CaseState
 from bot.domain.followup import Observation
 from bot.domain.reminders import Reminder, ReminderStatus
 from bot.services.ports import (
+    ArchiveEntry,
+    ArchiveStatus,
     ConversationRef,
     Delivered,
     DeliveryError,
@@ -57,6 +59,9 @@ class FakeStore:
     observations: list[Observation] = field(default_factory=list)
     export_links: dict[str, ExportLink] = field(default_factory=dict)
     calendar_events: dict[tuple[str, str], str] = field(default_factory=dict)
+    archive: dict[tuple[str, str], ArchiveEntry] = field(default_factory=dict)
+    note_cases: dict[str, str] = field(default_factory=dict)
+    """Observation id → the case it became part of."""
 
 
 class _Cases:
@@ -293,6 +298,39 @@ class _Observations:
         return sorted((o for o in self._w.observations if o.pupil_key == pupil_key),
                       key=lambda o: (o.observed_on, o.created_at), reverse=True)
 
+    async def link(self, pupil_key: str, case_id: str) -> int:
+        linked = 0
+        for o in self._w.observations:
+            if o.pupil_key == pupil_key and o.id not in self._w.note_cases:
+                self._w.note_cases[o.id] = case_id
+                linked += 1
+        return linked
+
+
+class _Archive:
+    def __init__(self, work: FakeStore) -> None:
+        self._w = work
+
+    async def add(self, entries: Sequence[ArchiveEntry]) -> None:
+        for entry in entries:
+            self._w.archive.setdefault((entry.case_id, entry.key), copy.deepcopy(entry))
+
+    async def for_case(self, case_id: str) -> Sequence[ArchiveEntry]:
+        return sorted((copy.deepcopy(e) for (c, _), e in self._w.archive.items()
+                       if c == case_id), key=lambda e: e.position)
+
+    async def due_cases(self, now: datetime, limit: int) -> Sequence[str]:
+        due = {e.case_id for e in self._w.archive.values()
+               if e.status is ArchiveStatus.PENDING and e.next_attempt_at <= now}
+        return sorted(due)[:limit]
+
+    async def pending_cases(self) -> Sequence[str]:
+        return sorted({e.case_id for e in self._w.archive.values() if e.status in (
+            ArchiveStatus.PENDING, ArchiveStatus.REJECTED, ArchiveStatus.WRITTEN)})
+
+    async def save(self, entry: ArchiveEntry) -> None:
+        self._w.archive[(entry.case_id, entry.key)] = copy.deepcopy(entry)
+
 
 class _ExportLinks:
     def __init__(self, work: FakeStore) -> None:
@@ -338,6 +376,7 @@ class FakeUnitOfWork:
         self.observations = _Observations(self._work)
         self.export_links = _ExportLinks(self._work)
         self.calendar_events = _CalendarEvents(self._work)
+        self.archive = _Archive(self._work)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None,
@@ -346,7 +385,8 @@ class FakeUnitOfWork:
 
     async def commit(self) -> None:
         for name in ("cases", "events", "outbox", "conversations", "counters", "drafts",
-                     "reminders", "observations", "export_links", "calendar_events"):
+                     "reminders", "observations", "export_links", "calendar_events",
+                     "archive", "note_cases"):
             setattr(self._store, name, copy.deepcopy(getattr(self._work, name)))
         self.commits += 1
 

@@ -61,7 +61,8 @@ async def test_healthz_reports_the_database_and_the_host(tmp_path: Path, sdk: st
         body = await response.json()
         assert response.status == 200
         assert body == {"status": "ok", "database": "ok", "mode": "local", "host": sdk,
-                        "school": "Ellingsrud skole"}
+                        "school": "Ellingsrud skole", "archive": "directory"}
+
         working = bot.runtime.engine
         # A database that does not answer: a PostgreSQL URL on a port where nothing listens.
         bot.runtime.engine = create_async_engine("postgresql+asyncpg://x@127.0.0.1:9/none")

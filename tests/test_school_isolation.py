@@ -20,7 +20,13 @@ from bot.domain.reminders import Reminder, ReminderKind
 from bot.domain.school import School
 from bot.services.context import Services
 from bot.services.messages import outbox_message
-from bot.services.ports import ConversationRef, ExportLink, MessageKind, MessageStatus
+from bot.services.ports import (
+    ArchiveEntry,
+    ConversationRef,
+    ExportLink,
+    MessageKind,
+    MessageStatus,
+)
 from bot.services.reporting import submit_report
 from storage.migrate import upgrade
 from storage.repositories import SqlUnitOfWork
@@ -48,6 +54,7 @@ async def _fill(svc: Services, tag: str) -> str:
         await uow.export_links.add(ExportLink(f"tok-{tag}", case.id, REKTOR, False,
                                               T0 + timedelta(minutes=10)))
         await uow.calendar_events.put(case.id, REKTOR, f"ev-{tag}", T0)
+        await uow.archive.add([ArchiveEntry(case.id, "melding", 0, T0, T0, T0)])
         await uow.outbox.enqueue(outbox_message(f"n-{tag}", MessageKind.NOTICE, REKTOR,
                                                 {"text": tag}, T0))
         failed = outbox_message(f"f-{tag}", MessageKind.ALERT, REKTOR, {"text": tag}, T0,
@@ -81,9 +88,12 @@ CALLS: dict[str, Any] = {
     "observations.for_pupil": None,
     "export_links.use": lambda u, o: u.export_links.use("tok-b", T0),
     "calendar_events.get": lambda u, o: u.calendar_events.get(o, REKTOR),
+    "archive.for_case": lambda u, o: u.archive.for_case(o),
+    "archive.due_cases": lambda u, o: u.archive.due_cases(T0, 100),
+    "archive.pending_cases": lambda u, o: u.archive.pending_cases(),
 }
 WRITES = {"add", "add_many", "save", "enqueue", "enqueue_many", "enqueue_update", "finish",
-          "upsert", "delete", "open", "purge", "append", "put", "mark", "next_number"}
+          "upsert", "delete", "open", "purge", "append", "put", "mark", "next_number", "link"}
 
 
 def test_every_read_method_is_in_the_isolation_test() -> None:
@@ -126,6 +136,7 @@ async def test_no_repository_method_returns_another_schools_rows(
             counts = await uow.outbox.count_by_status()
             assert sum(counts.values()) == len(await uow.outbox.for_case(case_a)) + 1
             assert await uow.cases.next_number(T0.year) == 2  # each school counts on its own
+            assert await uow.observations.link(PUPIL, case_a) == 1  # its own note only
             # Writes never reach the other school's rows either:
             await uow.drafts.delete(f"{'b':0<32}", TEACHER_9)
             await uow.conversations.delete(REKTOR)

@@ -52,6 +52,12 @@ class Verb(StrEnum):
     EXPORT = "case.export"
     EXPORT_REDACTED = "case.export.redacted"
 
+    ARCHIVE_NOW = "case.archive.now"
+    ARCHIVE_IMPORTED = "case.archive.imported"
+    ARCHIVE_RETRY = "case.archive.retry"
+    ARCHIVE_PACK = "case.archive.pack"
+    MEMBER_REMOVE = "case.member.remove"
+
     LOG_START = "log.start"
     LOG_SAVE = "log.save"
     LOG_VIEW = "log.view"

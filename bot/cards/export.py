@@ -12,9 +12,10 @@ from bot.cards.common import adaptive_card, heading, notice, text
 
 
 def export_link_card(
-    reference: str, url: str, *, redacted: bool, expires_minutes: int
+    reference: str, url: str, *, redacted: bool, expires_minutes: int, pack: bool = False
 ) -> dict[str, Any]:
-    kind = "Sladdet PDF" if redacted else "PDF"
+    """`pack`: the documentation pack (a ZIP with every document and an overview)."""
+    kind = "Dokumentasjonspakke" if pack else "Sladdet PDF" if redacted else "PDF"
     minutes = "1 minutt" if expires_minutes == 1 else f"{expires_minutes} minutter"
     body: list[dict[str, Any]] = [
         heading(f"{kind} av sak {reference}"),

@@ -209,6 +209,18 @@ class CaseFlow:
                 ctx, outcome.case, f"{display_name(ctx.svc.directory, member)} er lagt til i saken."
             )
 
+    async def remove_member(self, ctx: Ctx) -> None:
+        member = str(ctx.data.get(MEMBER) or "")
+        outcome = await followup.remove_member(ctx.svc, self._case_id(ctx), ctx.person, member)
+        if outcome.message or outcome.case is None:
+            ctx.out.text(outcome.message or NO_ACCESS)
+        else:
+            self._show(
+                ctx,
+                outcome.case,
+                f"{display_name(ctx.svc.directory, member)} er fjernet fra saken.",
+            )
+
     async def export(self, ctx: Ctx, *, redacted: bool = False) -> None:
         svc = ctx.svc
         case_id = self._case_id(ctx)

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.cards.actions import CASE, VERB, Verb
+from bot.dialogs.archive import ArchiveFlow
 from bot.dialogs.case import CaseFlow
 from bot.dialogs.context import Ctx
 from bot.dialogs.home import Home
@@ -62,6 +63,7 @@ class Conversation:
             case=CaseFlow(public_url),
             log=self._log,
             questions=self._questions,
+            archive=ArchiveFlow(public_url),
         )
         self._verbs = frozenset(v.value for v in self.routes)
         self._on_conversation = on_conversation

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
-from bot.cards.actions import CASE, DRAFT, PUPIL, SECTION, Verb
+from bot.cards.actions import CASE, DRAFT, MEMBER, PUPIL, SECTION, Verb
 from bot.dialogs.alerts import AlertHandler
+from bot.dialogs.archive import ArchiveFlow
 from bot.dialogs.case import CaseFlow
 from bot.dialogs.context import Ctx
 from bot.dialogs.home import Home
@@ -38,6 +39,7 @@ def routing_table(
     case: CaseFlow,
     log: LogFlow,
     questions: QuestionFlow,
+    archive: ArchiveFlow,
 ) -> Mapping[Verb, Route]:
     table = {
         Verb.HELP: Route(home.help),
@@ -65,6 +67,11 @@ def routing_table(
         Verb.ADD_MEMBER: Route(case.add_member, (CASE,)),
         Verb.EXPORT: Route(case.export, (CASE,)),
         Verb.EXPORT_REDACTED: Route(case.export_redacted, (CASE,)),
+        Verb.MEMBER_REMOVE: Route(case.remove_member, (CASE, MEMBER)),
+        Verb.ARCHIVE_NOW: Route(archive.now, (CASE,)),
+        Verb.ARCHIVE_IMPORTED: Route(archive.imported, (CASE,)),
+        Verb.ARCHIVE_RETRY: Route(archive.again, (CASE,)),
+        Verb.ARCHIVE_PACK: Route(archive.pack, (CASE,)),
         Verb.LOG_START: Route(log.form),
         Verb.LOG_SAVE: Route(log.save),
         Verb.LOG_VIEW: Route(log.view, (PUPIL,)),

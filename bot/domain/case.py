@@ -73,6 +73,14 @@ class EventKind(StrEnum):
     LOG_WRITTEN = "log_written"
     LOG_READ = "log_read"
     MEMBER_REMOVED = "member_removed"
+    ARCHIVE_QUEUED = "archive_queued"
+    ARCHIVED = "archived"
+    """The archive answered 201 for one of the case's documents."""
+    ARCHIVE_WRITTEN = "archive_written"
+    ARCHIVE_REJECTED = "archive_rejected"
+    ARCHIVE_IMPORTED = "archive_imported"
+    PURGED = "purged"
+    """The case's personal data was deleted; its tombstone and trail remain."""
 
 
 @dataclass(frozen=True)

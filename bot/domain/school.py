@@ -44,6 +44,33 @@ class Privacy:
 
 
 @dataclass(frozen=True)
+class Klasse:
+    """One classification of the case folder: the archive's key (klassifikasjonssystem) and
+    the class in it, for example K-kode and a code, or the school's own key."""
+
+    system: str
+    klasse_id: str
+    tittel: str | None = None
+
+
+@dataclass(frozen=True)
+class ArchiveSettings:
+    klassifikasjon: tuple[Klasse, ...] = ()
+    administrativ_enhet: str | None = None
+    """The unit the case belongs to in the archive; None: the school's name."""
+    saksansvarlig: str | None = None
+    """Who answers for the case in the archive (a name, or a role such as «Rektor» resolved to
+    a name by the caller); None: the leader who took the case, else «Rektor»."""
+    journalenhet: str | None = None
+    arkivdel: str | None = None
+    regel: str | None = None
+    """The name of the import rule in the archive's Mottak that sets the archive's defaults."""
+    fagsystem: str = "Trygg skole"
+    """The system named in every referanseEksternNoekkel: the archive recognises the case by it
+    and the case number. Never change it for a school that has archived cases."""
+
+
+@dataclass(frozen=True)
 class Retention:
     """How long the bot keeps what it holds (docs/personvern/lagringstid.md is kept true by a
     test against these defaults): it is a front end to the archive, not an archive."""
@@ -78,6 +105,7 @@ class School:
     """`[school] id`, or the name of the school's TOML file: what every stored row carries."""
     privacy: Privacy = Privacy()
     retention: Retention = Retention()
+    archive: ArchiveSettings = ArchiveSettings()
 
 
 class ConfiguredDirectory:

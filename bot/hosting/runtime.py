@@ -11,6 +11,7 @@ from bot.domain.school import School
 from bot.graph.parts import GraphParts
 from bot.hosting.auth import TokenValidator
 from bot.hosting.host import Host
+from bot.services.archiving import ArchiveHealth, ArchiveSender
 from bot.services.context import Services
 from bot.services.delivery import DeliveryWorker
 from bot.services.ports import ConversationRef, Notifier
@@ -45,3 +46,6 @@ class Runtime:
     """Checks inbound tokens; None in local mode. Its keys are kept fresh by the app."""
     keyring: Keyring | None = None
     """The data key(s): what the migrations and the start-up key check need."""
+    archive: ArchiveSender | None = None
+    """Sends closed (and «Arkiver nå») cases to the archive, document by document."""
+    archive_health: ArchiveHealth = field(default_factory=ArchiveHealth)

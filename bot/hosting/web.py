@@ -32,6 +32,8 @@ RuntimeFactory = Callable[[Settings], Runtime]
 
 ESCALATION_EVERY_S = 30.0
 """How often escalations and reminders are checked: both are due on the minute at most."""
+ARCHIVE_EVERY_S = 2.0
+"""The archive is looked at this often at most: one document per case at a time anyway."""
 BUSY_POLL_S = 0.05
 DRAIN_S = 10.0
 
@@ -52,18 +54,28 @@ async def export(request: web.Request) -> web.Response:
             charset="utf-8",
             text="Lenken er brukt, utløpt eller ukjent. Be om en ny i Teams.",
         )
-    case, events, redacted, person = found
+    case, link = found.case, found.link
     # fpdf costs ~0.35 s to import: loaded on the first export, not at start.
-    from bot.services.export import render_case_pdf
+    from bot.services.export import render_case_pdf, render_pack
 
-    # Rendering takes 0.1–0.3 s of CPU: off the event loop, so other turns are not held up.
-    pdf = await asyncio.to_thread(
-        render_case_pdf, svc, case, events, redacted=redacted, by=person.name
-    )
-    filename = f"aktivitetsplan-{case.reference}{'-sladdet' if redacted else ''}.pdf"
+    # Rendering takes 0.1–0.5 s of CPU: off the event loop, so other turns are not held up.
+    if link.kind == "pack":
+        body = await asyncio.to_thread(render_pack, svc, case, found.events)
+        filename, content_type = f"sak-{case.reference}-dokumentasjon.zip", "application/zip"
+    else:
+        body = await asyncio.to_thread(
+            render_case_pdf,
+            svc,
+            case,
+            found.events,
+            redacted=link.redacted,
+            by=found.person.name,
+        )
+        filename = f"aktivitetsplan-{case.reference}{'-sladdet' if link.redacted else ''}.pdf"
+        content_type = "application/pdf"
     return web.Response(
-        body=pdf,
-        content_type="application/pdf",
+        body=body,
+        content_type=content_type,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "no-store",
@@ -80,6 +92,13 @@ async def healthz(request: web.Request) -> web.Response:
         "mode": "local" if runtime.settings.local_mode else "authenticated",
         "host": runtime.host.name,
         "school": runtime.school.name,
+        "archive": (
+            f"error: {runtime.archive_health.problem}"
+            if runtime.archive_health.problem
+            else "ok"
+            if runtime.settings.archive_url
+            else "directory"
+        ),
     }
     return web.json_response(body, status=200 if database == "ok" else 503)
 
@@ -108,6 +127,7 @@ async def _background(runtime: Runtime, interval: float) -> None:
     ready = runtime.services.outbox_ready
     loop = asyncio.get_running_loop()
     next_escalation = 0.0
+    next_archive = 0.0
     worker = runtime.worker
     while True:
         ready.clear()
@@ -117,6 +137,9 @@ async def _background(runtime: Runtime, interval: float) -> None:
                 next_escalation = loop.time() + ESCALATION_EVERY_S
                 await escalate_unacknowledged(runtime.services)
                 await run_all_due(runtime.services)
+            if runtime.archive is not None and loop.time() >= next_archive:
+                next_archive = loop.time() + ARCHIVE_EVERY_S
+                await runtime.archive.run()
         except Exception:
             log.exception("outbox pass failed; trying again")
         # While sends are under way, look again soon: finished sends make room for more.

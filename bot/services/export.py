@@ -28,3 +28,11 @@ def render_case_pdf(
         redacted=redacted,
         zone=school.calendar.zone,
     )
+
+
+def render_pack(svc: Services, case: Case, events: Sequence[CaseEvent]) -> bytes:
+    """The documentation pack: what the archive gets, and what Statsforvalteren asks for."""
+    from bot.archive.build import documentation_pack
+    from bot.services.archiving import archive_context
+
+    return documentation_pack(case, events, archive_context(svc, svc.clock.now())).zip

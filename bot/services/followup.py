@@ -33,6 +33,7 @@ from bot.domain.people import LEADERSHIP_ROLES, Person
 from bot.domain.reminders import evaluation_reminders
 from bot.domain.routing import Reason
 from bot.services.access import sees
+from bot.services.archiving import queue_documents
 from bot.services.calendar_sync import schedule_sync
 from bot.services.context import Services
 from bot.services.messages import card_activity, outbox_message
@@ -117,6 +118,9 @@ async def _change(
             return FollowUp(case, message=error.message)
         await uow.cases.save(case)
         await _audit(uow, events)
+        if any(e.kind is EventKind.CLOSED for e in events):
+            # Closed: the case goes to the archive (arkivlova), then its personal data goes.
+            await queue_documents(uow, svc, case, events[-1].at)
         if plan_reminders:
             for reminder in evaluation_reminders(case, svc.school.calendar):
                 await uow.reminders.add(reminder)
@@ -258,8 +262,10 @@ def may_export(case: Case, person: Person) -> bool:
 
 
 async def request_export(
-    svc: Services, case_id: str, person: Person, *, redacted: bool
+    svc: Services, case_id: str, person: Person, *, redacted: bool, kind: str = "pdf"
 ) -> ExportLink:
+    """A one-time link: `kind` «pdf» (the case as one PDF) or «pack» (every document and an
+    overview, as the archive and Statsforvalteren get them)."""
     now = svc.clock.now()
     async with svc.uow() as uow:
         case = await uow.cases.get(case_id)
@@ -275,15 +281,22 @@ async def request_export(
             person.aad_object_id,
             redacted,
             now + timedelta(minutes=EXPORT_LINK_MINUTES),
+            kind=kind,
         )
         await uow.export_links.add(link)
         await uow.commit()
     return link
 
 
-async def use_export_link(
-    svc: Services, token: str
-) -> tuple[Case, list[CaseEvent], bool, Person] | None:
+@dataclass(frozen=True)
+class Download:
+    case: Case
+    events: list[CaseEvent]
+    link: ExportLink
+    person: Person
+
+
+async def use_export_link(svc: Services, token: str) -> Download | None:
     """The download: the link works once, for its person, who must still see the case."""
     now = svc.clock.now()
     async with svc.uow() as uow:
@@ -320,14 +333,14 @@ async def use_export_link(
                     EventKind.EXPORTED,
                     link.user_id,
                     now,
-                    {"redacted": str(link.redacted).lower()},
+                    {"redacted": str(link.redacted).lower(), "kind": link.kind},
                 )
             ],
         )
         events = list(await uow.events.for_case(case.id))
         await uow.commit()
     log.info("case %s exported by %s (redacted=%s)", case.id, link.user_id, link.redacted)
-    return case, events, link.redacted, person
+    return Download(case, events, link, person)
 
 
 @dataclass(frozen=True)

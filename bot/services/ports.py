@@ -231,6 +231,10 @@ class Observations(Protocol):
 
     async def for_pupil(self, pupil_key: str) -> Sequence[Observation]: ...
 
+    async def link(self, pupil_key: str, case_id: str) -> int:
+        """The pupil's notes become part of a case reported about them: kept as long as it."""
+        ...
+
 
 @dataclass
 class ExportLink:
@@ -240,6 +244,64 @@ class ExportLink:
     redacted: bool
     expires_at: datetime
     used_at: datetime | None = None
+    kind: str = "pdf"
+    """`pdf` (the case as one PDF) or `pack` (the documentation pack, a ZIP)."""
+
+
+class ArchiveStatus(StrEnum):
+    PENDING = "pending"
+    RECEIVED = "received"
+    """The archive answered 201: never send this document again (Mottak does not de-duplicate)."""
+    REJECTED = "rejected"
+    """The archive refused it (400/422): nothing more of the case goes until someone acts."""
+    WRITTEN = "written"
+    """No archive API: the ZIP lies in ARCHIVE_DIR for manual import."""
+    IMPORTED = "imported"
+    """Rektor confirmed the written package was imported in Websak."""
+    SUPERSEDED = "superseded"
+    """A document replaced before it went (an investigation saved again): its newer version
+    is queued instead."""
+
+
+ARCHIVED = frozenset({ArchiveStatus.RECEIVED, ArchiveStatus.IMPORTED})
+
+
+@dataclass
+class ArchiveEntry:
+    """One document of a case on its way to the archive."""
+
+    case_id: str
+    key: str
+    position: int
+    queued_at: datetime
+    generated_at: datetime
+    """When the document's PDF says it was made: the same ZIP is drawn again at every try."""
+    next_attempt_at: datetime
+    status: ArchiveStatus = ArchiveStatus.PENDING
+    attempts: int = 0
+    first_failure_at: datetime | None = None
+    delivered_at: datetime | None = None
+    receipt: str | None = None
+    reason: str | None = None
+    late_reported_at: datetime | None = None
+
+
+class ArchiveQueue(Protocol):
+    async def add(self, entries: Sequence[ArchiveEntry]) -> None:
+        """Entries already there (same case and key) are left as they are."""
+        ...
+
+    async def for_case(self, case_id: str) -> Sequence[ArchiveEntry]:
+        """In the order they are sent."""
+        ...
+
+    async def due_cases(self, now: datetime, limit: int) -> Sequence[str]:
+        """Cases with a pending document due now."""
+        ...
+
+    async def pending_cases(self) -> Sequence[str]: ...
+
+    async def save(self, entry: ArchiveEntry) -> None: ...
 
 
 class ExportLinks(Protocol):
@@ -280,6 +342,9 @@ class UnitOfWork(Protocol):
 
     @property
     def calendar_events(self) -> CalendarEvents: ...
+
+    @property
+    def archive(self) -> ArchiveQueue: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

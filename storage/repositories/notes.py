@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.domain.followup import Observation
 from storage.mapping import columns, from_row
@@ -29,6 +29,7 @@ class SqlObservations:
             self._s.insert(ObservationRow).values(
                 **columns(observation, leave_out=SEALED),
                 school_id=self._s.school,
+                case_id=None,
                 pupil_key=keyring.pseudonym(observation.pupil_key),
                 sealed=keyring.seal_json(
                     observation_document(observation), sealed_where(observation.id)
@@ -52,3 +53,15 @@ class SqlObservations:
             document = self._s.keyring.open_json(row.sealed, sealed_where(row.id))
             found.append(from_row(Observation, row, pupil_key=pupil_key, **document))
         return found
+
+    async def link(self, pupil_key: str, case_id: str) -> int:
+        result = await self._s.session.execute(
+            update(ObservationRow)
+            .where(
+                ObservationRow.pupil_key == self._s.keyring.pseudonym(pupil_key),
+                ObservationRow.case_id.is_(None),
+                self._s.mine(ObservationRow),
+            )
+            .values(case_id=case_id)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

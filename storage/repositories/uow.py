@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.services.ports import DuplicateSubmission
 from storage.crypto import Keyring
+from storage.repositories.archive import SqlArchive
 from storage.repositories.audit import SqlEvents
 from storage.repositories.base import Scope
 from storage.repositories.cases import SqlCases
@@ -29,6 +30,7 @@ class SqlUnitOfWork:
     observations: SqlObservations
     export_links: SqlExportLinks
     calendar_events: SqlCalendarEvents
+    archive: SqlArchive
 
     def __init__(
         self,
@@ -53,6 +55,7 @@ class SqlUnitOfWork:
         self.observations = SqlObservations(scope)
         self.export_links = SqlExportLinks(scope)
         self.calendar_events = SqlCalendarEvents(scope)
+        self.archive = SqlArchive(scope)
         return self
 
     async def __aexit__(

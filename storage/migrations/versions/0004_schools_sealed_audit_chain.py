@@ -173,6 +173,7 @@ def _new(meta: sa.MetaData) -> dict[str, sa.Table]:
             sa.Column("id", sa.String(32), primary_key=True),
             sa.Column("school_id", school, nullable=False),
             sa.Column("pupil_key", sa.String(64), nullable=False, index=True),
+            sa.Column("case_id", sa.String(32), nullable=True, index=True),
             sa.Column("observed_on", sa.Date, nullable=False),
             sa.Column("author_id", sa.String(64), nullable=False),
             sa.Column("created_at", TZ, nullable=False),
@@ -185,8 +186,27 @@ def _new(meta: sa.MetaData) -> dict[str, sa.Table]:
             sa.Column("case_id", sa.String(32), nullable=False),
             sa.Column("user_id", sa.String(64), nullable=False),
             sa.Column("redacted", sa.Boolean, nullable=False),
+            sa.Column("kind", sa.String(10), nullable=False),
             sa.Column("expires_at", TZ, nullable=False),
             sa.Column("used_at", TZ, nullable=True),
+        ),
+        sa.Table(
+            "archive_deliveries", meta,
+            sa.Column("case_id", sa.String(32), primary_key=True),
+            sa.Column("key", sa.String(80), primary_key=True),
+            sa.Column("school_id", school, nullable=False, index=True),
+            sa.Column("position", sa.Integer, nullable=False),
+            sa.Column("status", sa.String(20), nullable=False),
+            sa.Column("attempts", sa.Integer, nullable=False),
+            sa.Column("queued_at", TZ, nullable=False),
+            sa.Column("generated_at", TZ, nullable=False),
+            sa.Column("next_attempt_at", TZ, nullable=False),
+            sa.Column("first_failure_at", TZ, nullable=True),
+            sa.Column("delivered_at", TZ, nullable=True),
+            sa.Column("receipt", sa.Text, nullable=True),
+            sa.Column("reason", sa.Text, nullable=True),
+            sa.Column("late_reported_at", TZ, nullable=True),
+            sa.Index("ix_archive_deliveries_due", "status", "next_attempt_at"),
         ),
         sa.Table(
             "calendar_events", meta,
@@ -488,6 +508,8 @@ def upgrade() -> None:
                  "calendar_events", "conversations"):
         for row in data[name]:
             row["school_id"] = school
+    for row in data["export_links"]:
+        row["kind"] = "pdf"
     for row in data["outbox"]:
         row["school_id"] = school
         row["stub"] = None
@@ -501,7 +523,7 @@ def upgrade() -> None:
     for row in data["observations"]:
         document = {"pupil_name": row.pop("pupil_name"), "pupil_class": row.pop("pupil_class"),
                     "note": row.pop("note")}
-        row.update(school_id=school,
+        row.update(school_id=school, case_id=None,
                    pupil_key=_pseudonym(keyring, _fold(document["pupil_name"],
                                                        document["pupil_class"])),
                    sealed=keyring.seal_json(document, f"observations.sealed:{row['id']}"))
@@ -538,7 +560,8 @@ def downgrade() -> None:
             for name, rows in data.items()}
     keyring = _need(school, keyring, sum(len(rows) for rows in data.values()))
     _drop_triggers(bind)
-    for name in reversed((*ORDER[:2], "audit_events", "audit_heads", *ORDER[2:])):
+    for name in reversed((*ORDER[:2], "audit_events", "audit_heads", "archive_deliveries",
+                          *ORDER[2:])):
         new[name].drop(bind)
     old = _old(sa.MetaData(naming_convention=NAMING))
     for name in (*ORDER[:2], "case_events", *ORDER[2:]):
