@@ -163,7 +163,14 @@ async def test_bad_input_gets_norwegian_messages_and_loses_nothing(tmp_path: Pat
         assert_valid_card(again.card)
         assert "Fyll inn elevens navn." in again.card_json
         assert "maks 4000" in again.card_json
-        assert "Skolegården" in again.card_json  # what was typed is still there
+        assert "Skolegården" not in again.card_json  # one short card, not the form again
+        fix = again.card["actions"][0]
+        await bot.say(TEACHER_9, value=fix["data"])  # «Rett opp»
+        form = bot.to(TEACHER_9)[-1]
+        assert form.card is not None
+        assert_valid_card(form.card)
+        assert "Skolegården" in form.card_json  # what was typed is still there
+        assert "Fyll inn elevens navn." in form.card_json
 
         # A submit of the wrong shape, a stale card, a card from nowhere:
         await bot.say(TEACHER_9, value=["not", "a", "dict"])

@@ -22,6 +22,9 @@ PUPIL = "pupil"
 """Key of a pupil's log key (name and class, folded) on log cards."""
 MEMBER = "member"
 """Input id of the staff picker that adds someone to a case."""
+FIX = "fix"
+"""Set on «Rett opp»: the form comes back with what was sent and its errors marked. The
+answers themselves travel in the button's data (or wait in the report's draft)."""
 
 
 class Verb(StrEnum):
@@ -61,9 +64,3 @@ class Verb(StrEnum):
     LOG_START = "log.start"
     LOG_SAVE = "log.save"
     LOG_VIEW = "log.view"
-
-
-ALERT_VERBS = frozenset(
-    {Verb.ACKNOWLEDGE, Verb.TAKE, Verb.START_INVESTIGATION, Verb.OWNER_NOTIFIED, Verb.REFRESH}
-)
-"""Universal Actions (Action.Execute): they arrive as `adaptiveCard/action` invokes."""

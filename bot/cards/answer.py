@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any, Final
 
 from bot.cards.actions import SECTION, Verb
-from bot.cards.common import adaptive_card, heading, notice, submit, text
+from bot.cards.common import adaptive_card, heading, notice, show_card, submit, text
 
 ACTION_BUTTONS: dict[str, tuple[str, Verb]] = {
     "start_report": ("Meld fra nå", Verb.START_REPORT),
@@ -46,14 +46,7 @@ def answer_card(
     """The answer with its citation; ``lead`` is a line shown first (a nynorsk lead, a note
     that the text is a translation, or that it is the law and not the plan speaking)."""
     actions: list[dict[str, Any]] = [
-        {
-            "type": "Action.ShowCard",
-            "title": "Les hele punktet",
-            "card": {
-                "type": "AdaptiveCard",
-                "body": [text(section_title, bold=True), *_paragraphs(section_text)],
-            },
-        }
+        show_card("Les hele punktet", [text(section_title, bold=True), *_paragraphs(section_text)])
     ]
     body: list[dict[str, Any]] = []
     if action == "start_report":

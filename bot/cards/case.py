@@ -9,7 +9,6 @@ the obvious one.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,8 +17,11 @@ from typing import Any, Final
 from bot.cards.actions import CASE, MEMBER, VERSION, Verb
 from bot.cards.alert import URGENT_MARKER, RecipientStatus
 from bot.cards.common import (
+    action_set,
     adaptive_card,
+    clip,
     detail,
+    fit_card,
     format_date,
     format_datetime,
     heading,
@@ -27,20 +29,15 @@ from bot.cards.common import (
     notice,
     rich,
     run,
+    section,
+    show_card,
     submit,
     text,
 )
-from bot.cards.followup import STAFF_PICKER_STYLE, evaluation_form
-from bot.cards.inputs import choice_input
-from bot.domain.case import NO_ACCESS, CaseState
-from bot.domain.followup import (
-    LEVELS,
-    METHODS,
-    OUTCOMES,
-    ActivityPlan,
-    Evaluation,
-    Investigation,
-)
+from bot.cards.evaluation import evaluation_form
+from bot.cards.inputs import STAFF_PICKER_STYLE, choice_input
+from bot.domain.case import CaseState
+from bot.domain.followup import LEVELS, METHODS, OUTCOMES, ActivityPlan, Evaluation, Investigation
 from bot.domain.people import UNKNOWN_NAME
 
 MORE_IN_PDF: Final = " … (se PDF for hele teksten)"
@@ -65,8 +62,6 @@ ROOMS: Final = (
     _Room(80, 1, 1),
 )
 """Tried in turn until the card fits; the first fits all but the most extreme cases."""
-CARD_BUDGET: Final = 27_000
-"""Bytes of JSON, as the Bot Framework client sends it; Teams refuses a message near 28 KB."""
 
 
 @dataclass(frozen=True)
@@ -103,28 +98,15 @@ class CaseView:
     names: Mapping[str, str]
 
 
-def no_access_text() -> str:
-    """One wording wherever someone opens a case that is not theirs; it confirms nothing."""
-    return NO_ACCESS
-
-
 # --- pieces ---------------------------------------------------------------------------------
 
 
 def _clip(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[:limit].rstrip() + MORE_IN_PDF
+    return clip(value, limit, MORE_IN_PDF)
 
 
 def _section(title: str) -> dict[str, Any]:
-    return {
-        "type": "TextBlock",
-        "text": title,
-        "weight": "bolder",
-        "size": "medium",
-        "wrap": True,
-        "spacing": "large",
-        "separator": True,
-    }
+    return section(title, size="medium")
 
 
 def _long(label: str, value: str, limit: int) -> list[dict[str, Any]]:
@@ -332,78 +314,44 @@ def _evaluations(view: CaseView, room: _Room) -> list[dict[str, Any]]:
 # --- actions --------------------------------------------------------------------------------
 
 
-def _show_card(title: str, body: list[dict[str, Any]]) -> dict[str, Any]:
-    return {
-        "type": "Action.ShowCard",
-        "title": title,
-        "card": {"type": "AdaptiveCard", "body": body},
-    }
-
-
-def _actions(
-    view: CaseView,
-    *,
-    can_act: bool,
-    can_manage: bool,
-    can_export: bool,
-    staff_choices: Sequence[tuple[str, str]],
-    default_next_evaluation: date,
-    today: date,
-) -> list[dict[str, Any]]:
-    """The next step of the duty first; the domain rejects anything stale anyway."""
+def _next_steps(view: CaseView, default_next_evaluation: date, today: date) -> list[dict[str, Any]]:
+    """The next step of the duty; the domain rejects anything stale anyway."""
     data = {CASE: view.case_id}
     next_version = {CASE: view.case_id, VERSION: str(len(view.plans) + 1)}
-    closed = view.state in (CaseState.AVSLUTTET, CaseState.SKOLEEIER)
-    actions: list[dict[str, Any]] = []
-    if can_act and not closed:
-        if view.state is CaseState.MELDE_FRA:
-            actions.append(
-                submit("Start undersøkelse", Verb.INVESTIGATION_FORM, data, style="positive")
-            )
-        elif view.state is CaseState.UNDERSOKE:
-            actions += [
-                submit("Dokumenter undersøkelsen", Verb.INVESTIGATION_FORM, data),
-                submit("Lag aktivitetsplan", Verb.PLAN_FORM, next_version, style="positive"),
-            ]
-        elif view.state is CaseState.TILTAK and view.plans:
-            form = evaluation_form(
-                view.case_id,
-                plan_version=view.plans[-1].version,
-                default_next=default_next_evaluation,
-                today=today,
-            )
-            actions += [
-                _show_card("Evaluer", form),
-                submit("Juster planen", Verb.PLAN_FORM, next_version),
-            ]
-    if can_manage and not closed:
-        picker = choice_input(
-            MEMBER,
-            "Hvem skal legges til i saken?",
-            staff_choices,
-            value=None,
-            required=True,
-            error_message="Velg en person.",
-            style=STAFF_PICKER_STYLE,
-            placeholder="Velg en ansatt",
-        )
-        add = submit("Legg til", Verb.ADD_MEMBER, data, style="positive")
-        actions.append(
-            _show_card(
-                "Legg til person",
-                [
-                    picker,
-                    text("Personen får se hele saken.", subtle=True, small=True),
-                    {"type": "ActionSet", "actions": [add]},
-                ],
-            )
-        )
-    if can_export:
-        actions += [
-            submit("Eksporter PDF", Verb.EXPORT, data),
-            submit("Eksporter sladdet PDF", Verb.EXPORT_REDACTED, data),
+    if view.state is CaseState.MELDE_FRA:
+        return [submit("Start undersøkelse", Verb.INVESTIGATION_FORM, data, style="positive")]
+    if view.state is CaseState.UNDERSOKE:
+        return [
+            submit("Dokumenter undersøkelsen", Verb.INVESTIGATION_FORM, data),
+            submit("Lag aktivitetsplan", Verb.PLAN_FORM, next_version, style="positive"),
         ]
-    return actions
+    if view.state is CaseState.TILTAK and view.plans:
+        form = evaluation_form(
+            view.case_id,
+            plan_version=view.plans[-1].version,
+            default_next=default_next_evaluation,
+            today=today,
+        )
+        return [show_card("Evaluer", form), submit("Juster planen", Verb.PLAN_FORM, next_version)]
+    return []
+
+
+def _add_person(view: CaseView, staff_choices: Sequence[tuple[str, str]]) -> dict[str, Any]:
+    picker = choice_input(
+        MEMBER,
+        "Hvem skal legges til i saken?",
+        staff_choices,
+        value=None,
+        required=True,
+        error_message="Velg en person.",
+        style=STAFF_PICKER_STYLE,
+        placeholder="Velg en ansatt",
+    )
+    add = submit("Legg til", Verb.ADD_MEMBER, {CASE: view.case_id}, style="positive")
+    return show_card(
+        "Legg til person",
+        [picker, text("Personen får se hele saken.", subtle=True, small=True), action_set(add)],
+    )
 
 
 def case_card(
@@ -419,19 +367,22 @@ def case_card(
     """The case as one card; the caller has checked that the viewer may see it.
 
     `can_act` lets the viewer do the case's next step, `can_manage` add people (rektor and the
-    one who took the case), `can_export` download the PDF.
+    one who took the case), `can_export` download the PDF. The next step comes first.
     """
-    actions = _actions(
-        view,
-        can_act=can_act,
-        can_manage=can_manage,
-        can_export=can_export,
-        staff_choices=staff_choices,
-        default_next_evaluation=default_next_evaluation,
-        today=today,
-    )
-    card: dict[str, Any] = {}
-    for room in ROOMS:
+    closed = view.state in (CaseState.AVSLUTTET, CaseState.SKOLEEIER)
+    actions: list[dict[str, Any]] = []
+    if can_act and not closed:
+        actions += _next_steps(view, default_next_evaluation, today)
+    if can_manage and not closed:
+        actions.append(_add_person(view, staff_choices))
+    if can_export:
+        data = {CASE: view.case_id}
+        actions += [
+            submit("Eksporter PDF", Verb.EXPORT, data),
+            submit("Eksporter sladdet PDF", Verb.EXPORT_REDACTED, data),
+        ]
+
+    def build(room: _Room) -> dict[str, Any]:
         body = (
             _header(view, today)
             + _report(view, room.text)
@@ -440,15 +391,14 @@ def case_card(
             + _plan(view, room)
             + _evaluations(view, room)
         )
-        card = adaptive_card(
+        return adaptive_card(
             body,
             actions,
             fallback_text=f"Sak {view.reference}. Åpne Trygg skole i Teams.",
             full_width=True,
         )
-        if len(json.dumps(card).encode("utf-8")) < CARD_BUDGET:
-            break
-    return card
+
+    return fit_card(build, ROOMS)
 
 
 def member_added_card(case_id: str, reference: str, added_by: str) -> dict[str, Any]:

@@ -38,6 +38,10 @@ def my_cases_card(routed: Sequence[CaseLine], reported: Sequence[CaseLine]) -> d
                 "bekymring for en elev."
             )
         )
+        actions += [
+            submit("Meld fra", Verb.START_REPORT, style="positive"),
+            submit("Hva kan jeg gjøre her?", Verb.HELP),
+        ]
     if routed:
         body.append(text("Saker du har ansvar for", bold=True))
         for line in routed[:20]:

@@ -6,9 +6,10 @@ TextBlocks and facts render Markdown, and a name like `[x](https://…)` must no
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any, Final, Literal, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot.cards.actions import VERB, Verb
@@ -18,6 +19,11 @@ CARD_VERSION = "1.5"
 """Universal Actions (Action.Execute, refresh) need 1.5; Teams renders 1.5 on desktop and phone."""
 
 LOCAL_ZONE = ZoneInfo("Europe/Oslo")
+CARD_BUDGET: Final = 27_000
+"""Bytes of JSON as the Bot Framework client sends it: Teams refuses a message over 40 KB, and
+the tests hold every card under 28 000."""
+
+_Room = TypeVar("_Room")
 
 ContainerStyle = Literal["default", "emphasis", "good", "attention", "warning", "accent"]
 ActionStyle = Literal["default", "positive", "destructive"]
@@ -48,6 +54,22 @@ def adaptive_card(
         card["refresh"] = refresh
     if full_width:
         card["msteams"] = {"width": "Full"}
+    return card
+
+
+def card_size(card: Mapping[str, Any]) -> int:
+    """Bytes as sent: `json.dumps` escapes every æ, ø and å to six bytes."""
+    return len(json.dumps(card).encode("utf-8"))
+
+
+def fit_card(build: Callable[[_Room], dict[str, Any]], rooms: Iterable[_Room]) -> dict[str, Any]:
+    """The first card that fits in a Teams message, trying `rooms` from the most generous
+    (longer texts, more rows); the last one when none does."""
+    card: dict[str, Any] = {}
+    for room in rooms:
+        card = build(room)
+        if card_size(card) < CARD_BUDGET:
+            break
     return card
 
 
@@ -86,6 +108,26 @@ def text(
     return block
 
 
+def section(title: str, *, size: str | None = None) -> dict[str, Any]:
+    """A part of a longer card, set off by a line above it."""
+    block: dict[str, Any] = {
+        "type": "TextBlock",
+        "text": title,
+        "weight": "bolder",
+        "wrap": True,
+        "spacing": "large",
+        "separator": True,
+    }
+    if size is not None:
+        block["size"] = size
+    return block
+
+
+def clip(value: str, limit: int, more: str = " …") -> str:
+    """Typed text cut to `limit` characters, saying so with `more`."""
+    return value if len(value) <= limit else value[:limit].rstrip() + more
+
+
 def bullets(lines: Iterable[str]) -> list[dict[str, Any]]:
     """One TextBlock per line: Markdown lists render differently in Teams desktop and mobile."""
     return [text(f"• {line}", spacing="small") for line in lines]
@@ -121,6 +163,20 @@ def long_detail(label: str, value: str) -> list[dict[str, Any]]:
         text(label, bold=True, spacing="medium"),
         {"type": "RichTextBlock", "inlines": [run(value)], "spacing": "small"},
     ]
+
+
+def action_set(*actions: dict[str, Any]) -> dict[str, Any]:
+    """Buttons inside the body: the way to put a button next to what it acts on."""
+    return {"type": "ActionSet", "actions": list(actions), "spacing": "medium"}
+
+
+def show_card(title: str, body: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """A button that unfolds a part of the card; inputs in it are sent only by its own buttons."""
+    return {
+        "type": "Action.ShowCard",
+        "title": title,
+        "card": {"type": "AdaptiveCard", "body": list(body)},
+    }
 
 
 def notice(

@@ -30,6 +30,7 @@ def help_card(school_name: str, *, welcome: bool = False) -> dict[str, Any]:
         [
             "Melde fra om en bekymring for en elev. Rektor og nærmeste leder får beskjed.",
             "Vise sakene dine og hva som skjer i dem.",
+            "Skrive et kort notat i loggen når du følger med på en elev («logg»).",
             "Svare på spørsmål om rutinene i skolemiljøplanen.",
         ]
     )
@@ -37,10 +38,11 @@ def help_card(school_name: str, *, welcome: bool = False) -> dict[str, Any]:
     actions = [
         submit("Meld fra", Verb.START_REPORT, style="positive"),
         submit("Mine saker", Verb.MY_CASES),
+        submit("Skriv i loggen", Verb.LOG_START),
         submit("Spør om rutinene", Verb.ASK),
     ]
     fallback = (
-        "Trygg skole: melde fra om en bekymring for en elev, se sakene dine, "
-        "spørre om rutinene i skolemiljøplanen."
+        "Trygg skole: melde fra om en bekymring for en elev, se sakene dine, skrive i "
+        "loggen, spørre om rutinene i skolemiljøplanen."
     )
     return adaptive_card(body, actions, fallback_text=fallback)

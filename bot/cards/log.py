@@ -6,15 +6,16 @@ consider a report when they pile up, because the plan's threshold is mistanke, n
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, Final
 
-from bot.cards.actions import PUPIL, Verb
+from bot.cards.actions import FIX, PUPIL, Verb
 from bot.cards.common import (
     adaptive_card,
+    clip,
     detail,
+    fit_card,
     format_date,
     heading,
     notice,
@@ -22,15 +23,15 @@ from bot.cards.common import (
     submit,
     text,
 )
-from bot.cards.inputs import date_input, error_summary, field_error, text_input
+from bot.cards.inputs import error_summary, errors_card, form_inputs
 from bot.domain.followup import (
     MAX_NOTE,
+    OBSERVATION_FORM,
     OBSERVATION_WINDOW_DAYS,
     OBSERVATIONS_BEFORE_SUGGESTING,
     Observation,
 )
 from bot.domain.people import UNKNOWN_NAME
-from bot.domain.report import MAX_CLASS, MAX_NAME
 
 LOG_PRIVACY: Final = (
     "Skriv om denne eleven, ikke navn på andre elever. Kort og konkret: hva du så, ikke hva "
@@ -38,7 +39,6 @@ LOG_PRIVACY: Final = (
 )
 MAX_SHOWN: Final = 30
 """Notes shown on the leader's log card, newest first."""
-CARD_BUDGET: Final = 27_000
 _NOTE_LIMITS: Final = (MAX_NOTE, 500, 250)
 
 
@@ -49,7 +49,8 @@ def observation_form_card(
     today: date,
 ) -> dict[str, Any]:
     """Quick enough to fill in between lessons on a phone."""
-    values = values or {}
+    values = dict(values or {})
+    values["observed_on"] = values.get("observed_on") or today.isoformat()
     errors = errors or {}
     body: list[dict[str, Any]] = [
         heading("Skriv i loggen"),
@@ -61,53 +62,7 @@ def observation_form_card(
     if errors:
         body.append(error_summary(errors))
     body.append(notice([text(LOG_PRIVACY, small=True)], style="emphasis", spacing="small"))
-    body.append(
-        text_input(
-            "pupil_name",
-            "Elevens navn",
-            max_length=MAX_NAME,
-            value=values.get("pupil_name"),
-            required=True,
-            error_message="Skriv elevens navn.",
-            placeholder="Fornavn og etternavn",
-        )
-    )
-    body += field_error(errors, "pupil_name")
-    body.append(
-        text_input(
-            "pupil_class",
-            "Klasse",
-            max_length=MAX_CLASS,
-            value=values.get("pupil_class"),
-            required=True,
-            error_message="Skriv elevens klasse.",
-            placeholder="F.eks. 9B",
-        )
-    )
-    body += field_error(errors, "pupil_class")
-    body.append(
-        date_input(
-            "observed_on",
-            "Dato",
-            value=values.get("observed_on") or today.isoformat(),
-            error_message="Velg en dato som ikke er fram i tid.",
-            maximum=today,
-        )
-    )
-    body += field_error(errors, "observed_on")
-    body.append(
-        text_input(
-            "note",
-            "Hva så eller hørte du?",
-            max_length=MAX_NOTE,
-            value=values.get("note"),
-            required=True,
-            error_message="Skriv kort hva du observerte.",
-            multiline=True,
-            placeholder="F.eks. satt alene i storefri for tredje dag",
-        )
-    )
-    body += field_error(errors, "note")
+    body += form_inputs(OBSERVATION_FORM, values, errors, today=today)
     body.append(
         text(
             "Er du bekymret for eleven nå? Da skal du melde fra – mistanke er nok.",
@@ -121,6 +76,19 @@ def observation_form_card(
         submit("Meld fra i stedet", Verb.START_REPORT, associated_inputs="none"),
     ]
     return adaptive_card(body, actions, fallback_text="Skriv et notat i loggen (følge med).")
+
+
+def observation_errors_card(
+    errors: Mapping[str, str], values: Mapping[str, object]
+) -> dict[str, Any]:
+    """A refused note: what to correct, and «Rett opp» carrying the answers back."""
+    data = {**OBSERVATION_FORM.typed(values), FIX: "1"}
+    return errors_card(
+        OBSERVATION_FORM,
+        errors,
+        unsaved="Notatet er ikke lagret.",
+        fix=submit("Rett opp", Verb.LOG_START, data, style="positive"),
+    )
 
 
 def observation_saved_text(mine_30_days: int) -> str:
@@ -147,9 +115,7 @@ def _entries(
 ) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for observation in observations:
-        note = observation.note
-        if len(note) > limit:
-            note = note[:limit].rstrip() + " …"
+        note = clip(observation.note, limit)
         author = author_names.get(observation.author_id, UNKNOWN_NAME)
         items.append(
             {
@@ -187,17 +153,15 @@ def pupil_log_card(
     if len(newest) > len(shown):
         tail.append(text(f"Viser de {len(shown)} nyeste av {len(newest)}.", subtle=True))
     actions = [submit("Meld fra", Verb.START_REPORT, style="positive")]
-    card: dict[str, Any] = {}
-    for limit in _NOTE_LIMITS:
-        card = adaptive_card(
+    return fit_card(
+        lambda limit: adaptive_card(
             head + _entries(shown, author_names, limit) + tail,
             actions,
             fallback_text="Loggen for en elev (følge med).",
             full_width=True,
-        )
-        if len(json.dumps(card).encode("utf-8")) < CARD_BUDGET:
-            break
-    return card
+        ),
+        _NOTE_LIMITS,
+    )
 
 
 def suggest_report_card(

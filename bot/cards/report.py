@@ -1,8 +1,9 @@
 """The cards a staff member meets when melding fra (plan 8.3): form, review, receipt.
 
-The form's input ids are the `Field` values the parser reads, so a card and the parser can never
-disagree about a name. The receipt is built without the report on purpose: it lingers in a chat
-on a phone, so it carries neither the pupil's name nor what was written.
+The form is drawn from `REPORT_FORM`, the fields the parser checks, so a card and the parser can
+never disagree about a name, a limit or what must be filled in. The receipt is built without
+the report on purpose: it lingers in a chat on a phone, so it carries neither the pupil's name
+nor what was written.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from bot.cards.actions import DRAFT, Verb
+from bot.cards.actions import DRAFT, FIX, Verb
 from bot.cards.common import (
     adaptive_card,
     bullets,
@@ -25,21 +26,10 @@ from bot.cards.common import (
     text,
     yes_no,
 )
-from bot.cards.inputs import (
-    choice_input,
-    date_input,
-    error_summary,
-    field_error,
-    text_input,
-    toggle_input,
-)
+from bot.cards.inputs import error_summary, errors_card, form_inputs
 from bot.domain.report import (
-    CATEGORIES,
-    MAX_CLASS,
-    MAX_NAME,
-    MAX_SHORT,
-    MAX_TEXT,
     PUPIL_INFORMED,
+    REPORT_FORM,
     SIGNS,
     SOURCES,
     Field,
@@ -47,10 +37,6 @@ from bot.domain.report import (
     Report,
 )
 from bot.domain.school import SchoolOwner
-
-INTERVENED_CHOICES: dict[str, str] = {"ja": "Ja", "nei": "Nei"}
-"""The values `Report.to_values` writes for `intervened`, with what the form shows."""
-
 
 PRIVACY_REMINDER = (
     "Ikke skriv navn på andre elever, ikke fødselsnummer, og ikke flere helseopplysninger "
@@ -65,42 +51,6 @@ PUPIL_INFORMED_NOTE = (
 # --- the form -------------------------------------------------------------------------------
 
 
-def _text_input(field: Field, label: str, **options: Any) -> dict[str, Any]:
-    """The report shows a person's own over-long text back in full, so they can shorten it."""
-    return text_input(field.value, label, clip=False, **options)
-
-
-def _choice_input(
-    field: Field,
-    label: str,
-    options: Mapping[str, str],
-    *,
-    expanded: bool,
-    **rest: Any,
-) -> dict[str, Any]:
-    return choice_input(
-        field.value,
-        label,
-        list(options.items()),
-        style="expanded" if expanded else "compact",
-        **rest,
-    )
-
-
-def _toggle(field: Field, label: str, title: str, value: str | None) -> dict[str, Any]:
-    return toggle_input(field.value, label, title, value, error_message="Svar ja eller nei.")
-
-
-def _date_input(value: str | None, today: date) -> dict[str, Any]:
-    return date_input(
-        Field.OCCURRED_ON.value,
-        "Dato",
-        value=value,
-        error_message="Velg en dato som ikke er fram i tid.",
-        maximum=today,
-    )
-
-
 def report_form_card(
     draft_id: str,
     *,
@@ -108,209 +58,25 @@ def report_form_card(
     errors: Mapping[str, str] | None = None,
     today: date,
 ) -> dict[str, Any]:
-    """The form, empty or refilled after an edit or a rejected submission.
+    """The form, empty, or refilled for an edit or to correct what was refused.
 
-    Each server-side error is shown twice: gathered at the top, where a phone user lands, and
-    under its field, where it is fixed.
+    Errors are shown twice: gathered at the top, where a phone user lands, and under their
+    field, where they are fixed.
     """
     values = values or {}
     errors = errors or {}
-
-    def value(field: Field) -> str | None:
-        raw = values.get(field.value)
-        return raw if isinstance(raw, str) else None
-
-    inputs: list[tuple[Field | None, list[dict[str, Any]]]] = [
-        (
-            Field.PUPIL_NAME,
-            [
-                _text_input(
-                    Field.PUPIL_NAME,
-                    "Elevens navn",
-                    max_length=MAX_NAME,
-                    required=True,
-                    error_message="Skriv elevens navn.",
-                    value=value(Field.PUPIL_NAME),
-                    placeholder="Fornavn og etternavn",
-                )
-            ],
-        ),
-        (
-            Field.PUPIL_CLASS,
-            [
-                _text_input(
-                    Field.PUPIL_CLASS,
-                    "Klasse",
-                    max_length=MAX_CLASS,
-                    required=True,
-                    error_message="Skriv elevens klasse.",
-                    value=value(Field.PUPIL_CLASS),
-                    placeholder="F.eks. 9B",
-                )
-            ],
-        ),
-        (
-            Field.CATEGORY,
-            [
-                _choice_input(
-                    Field.CATEGORY,
-                    "Hva gjelder det?",
-                    CATEGORIES,
-                    required=True,
-                    error_message="Velg hva det gjelder.",
-                    value=value(Field.CATEGORY),
-                    expanded=True,
-                )
-            ],
-        ),
-        (
-            Field.SIGNS,
-            [
-                _choice_input(
-                    Field.SIGNS,
-                    "Kjennetegn du har sett (valgfritt)",
-                    SIGNS,
-                    required=False,
-                    error_message="Velg kjennetegn fra listen.",
-                    value=value(Field.SIGNS),
-                    expanded=False,
-                    multi=True,
-                    placeholder="Velg ett eller flere",
-                )
-            ],
-        ),
-        (
-            Field.DESCRIPTION,
-            [
-                _text_input(
-                    Field.DESCRIPTION,
-                    "Hva har du sett eller hørt?",
-                    max_length=MAX_TEXT,
-                    required=True,
-                    error_message="Skriv kort hva du har sett eller hørt.",
-                    value=value(Field.DESCRIPTION),
-                    multiline=True,
-                    placeholder="Skriv kort og konkret hva som skjedde.",
-                )
-            ],
-        ),
-        (
-            Field.PLACE,
-            [
-                _text_input(
-                    Field.PLACE,
-                    "Hvor og når?",
-                    max_length=MAX_SHORT,
-                    required=False,
-                    error_message=f"Skriv høyst {MAX_SHORT} tegn.",
-                    value=value(Field.PLACE),
-                    placeholder="F.eks. skolegården, storefri",
-                )
-            ],
-        ),
-        (Field.OCCURRED_ON, [_date_input(value(Field.OCCURRED_ON), today)]),
-        (
-            Field.SOURCE,
-            [
-                _choice_input(
-                    Field.SOURCE,
-                    "Hvordan fikk du vite det?",
-                    SOURCES,
-                    required=True,
-                    error_message="Velg hvordan du fikk vite om dette.",
-                    value=value(Field.SOURCE),
-                    expanded=True,
-                )
-            ],
-        ),
-        (
-            Field.INTERVENED,
-            [
-                _choice_input(
-                    Field.INTERVENED,
-                    "Grep du inn?",
-                    INTERVENED_CHOICES,
-                    required=True,
-                    error_message="Svar på om du grep inn.",
-                    value=value(Field.INTERVENED),
-                    expanded=True,
-                )
-            ],
-        ),
-        (
-            Field.INTERVENTION,
-            [
-                _text_input(
-                    Field.INTERVENTION,
-                    "Hvis ja: hvordan grep du inn?",
-                    max_length=MAX_TEXT,
-                    required=False,
-                    error_message="Skriv kort hvordan du grep inn.",
-                    value=value(Field.INTERVENTION),
-                    multiline=True,
-                )
-            ],
-        ),
-        (
-            Field.PUPIL_INFORMED,
-            [
-                _choice_input(
-                    Field.PUPIL_INFORMED,
-                    "Vet eleven at rektor får beskjed?",
-                    PUPIL_INFORMED,
-                    required=True,
-                    error_message="Svar på om eleven vet at rektor får beskjed.",
-                    value=value(Field.PUPIL_INFORMED),
-                    expanded=True,
-                ),
-                text(PUPIL_INFORMED_NOTE, subtle=True, small=True, spacing="small"),
-            ],
-        ),
-        (None, [text("Kryss av hvis det passer:", bold=True, spacing="large")]),
-        (
-            Field.STAFF_SUSPECTED,
-            [
-                _toggle(
-                    Field.STAFF_SUSPECTED,
-                    "Gjelder det en ansatt? (§ 12-5)",
-                    "Jeg mistenker at en ansatt krenker eleven",
-                    value(Field.STAFF_SUSPECTED),
-                )
-            ],
-        ),
-        (
-            Field.LEADERSHIP_SUSPECTED,
-            [
-                _toggle(
-                    Field.LEADERSHIP_SUSPECTED,
-                    "Gjelder det skolens ledelse?",
-                    "Mistanken gjelder noen i skolens ledelse",
-                    value(Field.LEADERSHIP_SUSPECTED),
-                )
-            ],
-        ),
-        (
-            Field.SERIOUS,
-            [
-                _toggle(
-                    Field.SERIOUS,
-                    "Alvorlig sak?",
-                    "Saken er spesielt alvorlig",
-                    value(Field.SERIOUS),
-                )
-            ],
-        ),
-    ]
-
     body: list[dict[str, Any]] = [heading("Meld fra om en bekymring")]
     if errors:
         body.append(error_summary(errors, lead="Noe må rettes før du kan gå videre:"))
     body.append(notice([text(PRIVACY_REMINDER, small=True)], style="emphasis", spacing="small"))
-    for field, elements in inputs:
-        body += elements
-        if field is not None and field.value in errors:
-            body += field_error(errors, field.value)
-
+    body += form_inputs(
+        REPORT_FORM.span(Field.PUPIL_NAME, Field.PUPIL_INFORMED), values, errors, today=today
+    )
+    body.append(text(PUPIL_INFORMED_NOTE, subtle=True, small=True, spacing="small"))
+    body.append(text("Kryss av hvis det passer:", bold=True, spacing="large"))
+    body += form_inputs(
+        REPORT_FORM.span(Field.STAFF_SUSPECTED, Field.SERIOUS), values, errors, today=today
+    )
     actions = [
         submit(
             "Se over",
@@ -326,6 +92,16 @@ def report_form_card(
         actions,
         fallback_text="Skjema for å melde fra om en bekymring for en elev.",
         full_width=True,
+    )
+
+
+def report_errors_card(draft_id: str, errors: Mapping[str, str]) -> dict[str, Any]:
+    """A refused «Se over»: what to correct; the answers wait in the draft for «Rett opp»."""
+    return errors_card(
+        REPORT_FORM,
+        errors,
+        unsaved="Meldingen er ikke sendt ennå.",
+        fix=submit("Rett opp", Verb.REPORT_EDIT, {DRAFT: draft_id, FIX: "1"}, style="positive"),
     )
 
 

@@ -16,11 +16,14 @@ from typing import Any
 from bot.cards.actions import CASE, MEMBER, VERB, VERSION
 from bot.cards.alert import RecipientStatus
 from bot.cards.case import CaseView, case_card
+from bot.cards.evaluation import evaluation_errors_card
 from bot.cards.export import export_link_card
-from bot.cards.followup import evaluation_card, investigation_form_card, plan_form_card
+from bot.cards.inputs import sent_back
+from bot.cards.investigation import investigation_errors_card, investigation_form_card
+from bot.cards.plan import plan_errors_card, plan_form_card
 from bot.dialogs.context import Ctx
 from bot.domain.case import NO_ACCESS, STATE_LABELS, AccessDenied, Case
-from bot.domain.followup import Outcome
+from bot.domain.followup import INVESTIGATION_FORM, Outcome, plan_form_for
 from bot.domain.people import Role
 from bot.domain.report import SIGNS, SOURCES
 from bot.domain.routing import Reason
@@ -33,16 +36,12 @@ from bot.services.reporting import act_on_case
 
 log = logging.getLogger(__name__)
 
-FormCard = Callable[[Case, Mapping[str, str]], dict[str, Any]]
+ErrorsCard = Callable[[Case, Mapping[str, str]], dict[str, Any]]
 
 
 def _values(data: Mapping[str, Any]) -> dict[str, object]:
     """The inputs of a submitted form, without the action's own keys."""
     return {k: v for k, v in data.items() if k not in (VERB, CASE, VERSION)}
-
-
-def _text_values(values: Mapping[str, object]) -> dict[str, str]:
-    return {k: v for k, v in values.items() if isinstance(v, str)}
 
 
 def _version(data: Mapping[str, Any]) -> int:
@@ -153,8 +152,15 @@ class CaseFlow:
         if case.recipient(ctx.me) is not None:
             started = await act_on_case(ctx.svc, case.id, ctx.me, Case.start_investigation)
             case = started.case or case
+        # Sent back by «Vis dato og notat for valgte» or «Rett opp», it holds its answers.
+        values, errors = sent_back(INVESTIGATION_FORM, ctx.data, today=ctx.today)
         card = investigation_form_card(
-            case.id, case.reference, current=case.investigation, today=ctx.today
+            case.id,
+            case.reference,
+            current=case.investigation,
+            errors=errors,
+            values=values,
+            today=ctx.today,
         )
         ctx.out.card(card, "Undersøkelse")
 
@@ -165,19 +171,16 @@ class CaseFlow:
             ctx,
             outcome,
             "Undersøkelsen er lagret.",
-            lambda case, errors: investigation_form_card(
-                case.id,
-                case.reference,
-                current=case.investigation,
-                errors=errors,
-                values=_text_values(values),
-                today=ctx.today,
-            ),
+            lambda case, errors: investigation_errors_card(case.id, errors, values),
         )
 
     async def plan_form(self, ctx: Ctx) -> None:
         case = await followup.open_case(ctx.svc, self._case_id(ctx), ctx.person)
-        ctx.out.card(self._plan_form(ctx, case), "Aktivitetsplan")
+        # Sent back by «Legg til et tiltak» or «Rett opp», it holds its answers.
+        spec = plan_form_for(staff_choices(ctx.svc, case))
+        values, errors = sent_back(spec, ctx.data, today=ctx.today)
+        card = self._plan_form(ctx, case, errors=errors, values=values)
+        ctx.out.card(card, "Aktivitetsplan")
 
     async def save_plan(self, ctx: Ctx) -> None:
         version = _version(ctx.data)
@@ -194,9 +197,7 @@ class CaseFlow:
             ctx,
             outcome,
             note,
-            lambda case, errors: self._plan_form(
-                ctx, case, errors=errors, values=_text_values(values), version=version
-            ),
+            lambda case, errors: plan_errors_card(case.id, version, errors, values),
         )
 
     async def add_member(self, ctx: Ctx) -> None:
@@ -269,23 +270,18 @@ class CaseFlow:
             return
         if outcome.errors is not None or outcome.message is not None:
             plan = case.current_plan
-            if outcome.message or plan is None:
+            if outcome.errors is None or plan is None:
                 ctx.out.text(outcome.message or "Ingen plan å evaluere.")
                 return
-            card = evaluation_card(
+            card = evaluation_errors_card(
                 case.id,
-                case.reference,
-                case.report.pupil_name,
-                plan,
-                due_on=case.next_evaluation_on or plan.evaluate_on,
-                overdue_days=0,
+                plan_version=plan.version,
                 default_next=ctx.today + timedelta(weeks=svc.school.evaluation_weeks),
-                names={p: display_name(svc.directory, p) for p in plan.responsible_ids},
-                errors=outcome.errors.messages if outcome.errors else None,
-                values=_text_values(values),
+                errors=outcome.errors.messages,
+                values=values,
                 today=ctx.today,
             )
-            ctx.out.card(card, "Evaluering")
+            ctx.out.card(card, "Rett opp evalueringen")
             return
         last = case.evaluations[-1]
         if last.outcome is Outcome.ADJUST:
@@ -310,12 +306,12 @@ class CaseFlow:
                 else "Evalueringen er lagret.",
             )
 
-    def _after(self, ctx: Ctx, outcome: followup.FollowUp, note: str, form: FormCard) -> None:
+    def _after(self, ctx: Ctx, outcome: followup.FollowUp, note: str, refused: ErrorsCard) -> None:
         case = outcome.case
         if case is None:
             ctx.out.text(NO_ACCESS)
         elif outcome.errors is not None:
-            ctx.out.card(form(case, outcome.errors.messages), "Rett opp skjemaet")
+            ctx.out.card(refused(case, outcome.errors.messages), "Rett opp skjemaet")
         elif outcome.message is not None:
             ctx.out.text(outcome.message)
         else:

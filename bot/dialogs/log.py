@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 from bot.cards.actions import PUPIL, VERB
-from bot.cards.log import observation_form_card, observation_saved_text, pupil_log_card
+from bot.cards.inputs import sent_back
+from bot.cards.log import (
+    observation_errors_card,
+    observation_form_card,
+    observation_saved_text,
+    pupil_log_card,
+)
 from bot.dialogs.context import Ctx
 from bot.domain.case import AccessDenied
+from bot.domain.followup import OBSERVATION_FORM
 from bot.services import followup
 from bot.services.people import display_name
 
 
 class LogFlow:
     async def form(self, ctx: Ctx) -> None:
-        ctx.out.card(observation_form_card(today=ctx.today), "Logg en observasjon")
+        """Empty, or as it was sent when «Rett opp» brings it back."""
+        values, errors = sent_back(OBSERVATION_FORM, ctx.data, today=ctx.today)
+        card = observation_form_card(values=values, errors=errors, today=ctx.today)
+        ctx.out.card(card, "Logg en observasjon")
 
     async def save(self, ctx: Ctx) -> None:
         values = {k: v for k, v in ctx.data.items() if k != VERB}
         logged = await followup.record_observation(ctx.svc, ctx.person, values)
         if logged.errors is not None:
-            card = observation_form_card(
-                values={k: v for k, v in values.items() if isinstance(v, str)},
-                errors=logged.errors.messages,
-                today=ctx.today,
-            )
+            card = observation_errors_card(logged.errors.messages, values)
             ctx.out.card(card, "Rett opp skjemaet")
             return
         ctx.out.text(observation_saved_text(logged.mine))

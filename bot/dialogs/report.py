@@ -1,9 +1,11 @@
 """The report flow: form → review → send.
 
-No dialog stack is kept in memory: the form card carries its draft id and its answers; a checked
-report waits in the database as a draft until «Send». So a card pressed after a restart, on
-another bot instance, or after the chat moved on still does the right thing: the answers are
-not lost, and the draft id makes sure one draft is one case however often it is sent.
+No dialog stack is kept in memory: the form card carries its draft id and its answers; the
+answers wait in the database as a draft until «Send», checked again then. So a card pressed
+after a restart, on another bot instance, or after the chat moved on still does the right thing:
+the answers are not lost, and the draft id makes sure one draft is one case however often it is
+sent. A refused «Se over» keeps the answers in the draft too: the short card naming what to
+correct brings the form back with them («Rett opp»).
 
 A draft belongs to the person the form was made for. Its id is in the card, so a colleague who
 sees the card (or a forged request) has it too: every step checks the owner first, and anyone
@@ -16,15 +18,16 @@ import logging
 import uuid
 from collections.abc import Mapping
 
-from bot.cards.actions import DRAFT
+from bot.cards.actions import DRAFT, FIX
 from bot.cards.report import (
     forwarded_to_owner_card,
     receipt_card,
+    report_errors_card,
     report_form_card,
     report_summary_card,
 )
 from bot.dialogs.context import Ctx
-from bot.domain.report import Field, ReportErrors, parse_report
+from bot.domain.report import REPORT_FORM, Field, ReportErrors, parse_report
 from bot.services.people import display_name
 from bot.services.reporting import DraftProblem, confirm_draft
 
@@ -44,6 +47,10 @@ GONE = (
 def _form_values(data: Mapping[str, object]) -> dict[str, object]:
     """The form's answers from a submit: Action.Submit merges inputs into the action's data."""
     return {key.value: data[key.value] for key in Field if key.value in data}
+
+
+def _as_text(values: Mapping[str, object]) -> dict[str, str]:
+    return {k: v if isinstance(v, str) else str(v) for k, v in values.items() if v is not None}
 
 
 def _already_sent(reference: str) -> str:
@@ -101,13 +108,14 @@ class ReportFlow:
         draft = mine[0]
         values = _form_values(ctx.data)
         parsed = parse_report(values, ctx.today)
+        kept = _as_text(values) if isinstance(parsed, ReportErrors) else parsed.to_values()
+        async with ctx.svc.uow() as uow:
+            await uow.drafts.save(draft, ctx.me, kept, ctx.svc.clock.now())
+            await uow.commit()
         if isinstance(parsed, ReportErrors):
             log.info("report draft %s has %d field errors", draft, len(parsed.messages))
-            self._form(ctx, draft, values, parsed.messages)
+            ctx.out.card(report_errors_card(draft, parsed.messages), "Rett opp meldingen")
             return
-        async with ctx.svc.uow() as uow:
-            await uow.drafts.save(draft, ctx.me, parsed.to_values(), ctx.svc.clock.now())
-            await uow.commit()
         ctx.out.card(report_summary_card(draft, parsed), "Se over meldingen")
 
     async def edit(self, ctx: Ctx) -> None:
@@ -115,7 +123,10 @@ class ReportFlow:
         if mine is None:
             return
         draft, stored = mine
-        self._form(ctx, draft, stored or {}, None)
+        values = stored or {}
+        errors = REPORT_FORM.check(values, today=ctx.today).errors if ctx.data.get(FIX) else None
+        card = report_form_card(draft, values=values, errors=errors or None, today=ctx.today)
+        ctx.out.card(card, FORM_SUMMARY)
 
     async def confirm(self, ctx: Ctx) -> None:
         """«Send til rektor»: the case is saved (and the alerts queued) before the receipt."""
@@ -128,7 +139,8 @@ class ReportFlow:
             ctx.out.text(NOT_YOURS if confirmed.problem is DraftProblem.NOT_YOURS else GONE)
             return
         if confirmed.errors is not None:
-            self._form(ctx, draft, confirmed.values or {}, confirmed.errors.messages)
+            card = report_errors_card(draft, confirmed.errors.messages)
+            ctx.out.card(card, "Rett opp meldingen")
             return
         case = confirmed.case
         assert case is not None
@@ -160,16 +172,3 @@ class ReportFlow:
             "Greit, meldingen ble ikke sendt, og svarene er slettet. Skriv «meld fra» når du "
             "vil starte på nytt."
         )
-
-    def _form(
-        self,
-        ctx: Ctx,
-        draft: str,
-        values: Mapping[str, object],
-        errors: Mapping[str, str] | None,
-    ) -> None:
-        text_values = {
-            k: v if isinstance(v, str) else str(v) for k, v in values.items() if v is not None
-        }
-        card = report_form_card(draft, values=text_values, errors=errors, today=ctx.today)
-        ctx.out.card(card, FORM_SUMMARY)

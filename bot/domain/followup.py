@@ -3,6 +3,9 @@
 The law (§12-4) says what an aktivitetsplan must hold: the problem, the measures, when they are
 carried out, who is responsible, and when they are evaluated. `parse_plan` refuses a plan that
 misses any of the five and says which, in the words a school leader uses.
+
+Each form's fields are declared once here (`INVESTIGATION_FORM`, `plan_form_for`,
+`EVALUATION_FORM`, `OBSERVATION_FORM`); the cards ask with them and the parsers check with them.
 """
 
 from __future__ import annotations
@@ -11,10 +14,33 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Final
+
+from bot.domain.forms import (
+    FORM_ERROR,
+    Checked,
+    Dates,
+    FormField,
+    FormSpec,
+    Kind,
+    When,
+    choices,
+    flag,
+)
+from bot.domain.report import PUPIL_CLASS, PUPIL_NAME
 
 MAX_NOTE = 1000
 MAX_TEXT = 4000
 MEASURE_ROWS = 5
+
+# What the forms ask for. The parsers accept up to MAX_TEXT; the forms ask for less where a
+# long text would not fit a Teams message once the form is refilled (28 KB for the whole card).
+PROBLEM_MAX: Final = 1500
+MEASURE_MAX: Final = 400
+WHEN_MAX: Final = 150
+VIEW_MAX: Final = 1000
+FINDINGS_MAX: Final = 3000
+EVALUATION_NOTE_MAX: Final = 2000
 
 
 class Method(StrEnum):
@@ -126,65 +152,239 @@ class FormErrors:
     messages: dict[str, str] = field(default_factory=dict)
 
 
-def _text(values: Mapping[str, object], key: str) -> str:
-    raw = values.get(key)
-    return raw.strip() if isinstance(raw, str) else ""
+def _errors(checked: Checked) -> FormErrors | None:
+    return FormErrors(dict(checked.errors)) if checked.errors else None
 
 
-def _date(values: Mapping[str, object], key: str) -> date | str | None:
-    text = _text(values, key)
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        return "Datoen må være på formen ÅÅÅÅ-MM-DD."
+# --- investigation (plan 8.4) -----------------------------------------------------------------
+
+METHODS_FIELD: Final = "methods"
+"""The methods used, asked first; a date and a note are then asked for each of them."""
+
+METHOD_NAMES: dict[Method, str] = {
+    Method.PUPIL_TALK: "Samtale med eleven",
+    Method.OTHER_PUPILS: "Samtale med andre elever",
+    Method.PARENTS: "Samtale med foresatte",
+    Method.SOCIOGRAM: "Sosiogram",
+    Method.QUANTITATIVE: "Kvantitative undersøkelser",
+    Method.LOGBOOK: "Loggbok",
+    Method.OBSERVATION: "Observasjoner",
+}
+"""Short names, so that every label of the form is unique and still fits a phone."""
 
 
-def _too_long(
-    errors: dict[str, str], values: Mapping[str, object], key: str, label: str, limit: int
-) -> None:
-    if len(_text(values, key)) > limit:
-        errors[key] = f"{label} er for lang (maks {limit} tegn)."
+def date_id(method: Method) -> str:
+    return f"{method.value}_date"
+
+
+def note_id(method: Method) -> str:
+    return f"{method.value}_note"
+
+
+def _method_fields(method: Method) -> tuple[FormField, FormField]:
+    name = METHOD_NAMES[method]
+    return (
+        FormField(
+            date_id(method),
+            f"{name} – dato",
+            Kind.DATE,
+            required=When(METHODS_FIELD, frozenset({method.value})),
+            missing=f"Skriv når: {METHODS[method].lower()}.",
+            dates=Dates.PAST,
+        ),
+        FormField(
+            note_id(method),
+            f"{name} – kort notat",
+            Kind.LONG_TEXT,
+            max_length=MAX_NOTE,
+            noun=f"notatet om {name.lower()}",
+        ),
+    )
+
+
+_BEFORE_COMPLETING = When(
+    "completed", frozenset({"true"}), "må fylles ut når undersøkelsen er ferdig"
+)
+
+INVESTIGATION_FORM = FormSpec(
+    (
+        FormField(
+            METHODS_FIELD,
+            "Hvilke undersøkelser er gjort?",
+            Kind.MULTI_CHOICE,
+            invalid="Velg undersøkelsene fra listen.",
+            choices=choices(METHODS),
+        ),
+        *(f for method in Method for f in _method_fields(method)),
+        FormField(
+            "findings",
+            "Oppsummering av funn",
+            Kind.LONG_TEXT,
+            required=_BEFORE_COMPLETING,
+            missing="Oppsummer funnene før du avslutter undersøkelsen.",
+            max_length=MAX_TEXT,
+            form_length=FINDINGS_MAX,
+            noun="oppsummeringen",
+            placeholder="Hva opprettholder elevens opplevelse av skolemiljøet?",
+        ),
+        FormField(
+            "best_interest",
+            "Barnets beste-vurdering",
+            Kind.LONG_TEXT,
+            required=_BEFORE_COMPLETING,
+            missing="Skriv barnets beste-vurderingen før du avslutter.",
+            max_length=MAX_TEXT,
+            form_length=FINDINGS_MAX,
+            noun="barnets beste-vurderingen",
+            placeholder="Hva er til elevens beste ut fra det helhetlige bildet? (FNs "
+            "barnekonvensjon art. 3)",
+        ),
+        FormField("completed", "Ferdig?", Kind.TOGGLE, title="Undersøkelsen er ferdig"),
+    )
+)
+
+
+def investigation_answers(values: Mapping[str, object]) -> Mapping[str, object]:
+    """Cards made before the methods were asked first send `<method>_done` per method: the
+    methods then are those marked done or given a date, as they were then."""
+    if METHODS_FIELD in values:
+        return values
+    used = [
+        m.value
+        for m in Method
+        if flag(str(values.get(f"{m.value}_done") or "")) or values.get(date_id(m))
+    ]
+    return {**values, METHODS_FIELD: ",".join(used)}
 
 
 def parse_investigation(
     values: Mapping[str, object], *, today: date, now: datetime, by: str
 ) -> Investigation | FormErrors:
-    """Inputs: `<method>_done` ("true"/"false"), `<method>_date`, `<method>_note`, `findings`,
-    `best_interest`, `completed`."""
-    errors: dict[str, str] = {}
-    steps: list[InvestigationStep] = []
-    for method in Method:
-        done = _text(values, f"{method.value}_done").lower() == "true"
-        when = _date(values, f"{method.value}_date")
-        note_key = f"{method.value}_note"
-        _too_long(errors, values, note_key, "Notatet", MAX_NOTE)
-        if isinstance(when, str):
-            errors[f"{method.value}_date"] = when
-            continue
-        if when is not None and when > today:
-            errors[f"{method.value}_date"] = "Datoen kan ikke være fram i tid."
-            continue
-        if done or when is not None:
-            if when is None:
-                errors[f"{method.value}_date"] = f"Skriv når: {METHODS[method].lower()}."
-                continue
-            steps.append(InvestigationStep(method, when, _text(values, note_key)))
-    _too_long(errors, values, "findings", "Oppsummeringen", MAX_TEXT)
-    _too_long(errors, values, "best_interest", "Barnets beste-vurderingen", MAX_TEXT)
-    completed = _text(values, "completed").lower() == "true"
-    if completed:
-        if not steps:
-            errors["form"] = "Huk av minst én undersøkelse før du avslutter undersøkelsen."
-        if not _text(values, "findings"):
-            errors["findings"] = "Oppsummer funnene før du avslutter undersøkelsen."
-        if not _text(values, "best_interest"):
-            errors["best_interest"] = "Skriv barnets beste-vurderingen før du avslutter."
-    if errors:
-        return FormErrors(errors)
-    return Investigation(
-        tuple(steps), _text(values, "findings"), _text(values, "best_interest"), completed, now, by
+    checked = INVESTIGATION_FORM.check(investigation_answers(values), today=today)
+    used = set(checked.picked(METHODS_FIELD))
+    steps = tuple(
+        InvestigationStep(method, day, checked.text(note_id(method)))
+        for method in Method
+        if method.value in used and (day := checked.day(date_id(method))) is not None
+    )
+    completed = checked.flag("completed")
+    if completed and not used:
+        checked.errors.setdefault(
+            METHODS_FIELD, "Velg minst én undersøkelse før du avslutter undersøkelsen."
+        )
+    return _errors(checked) or Investigation(
+        steps, checked.text("findings"), checked.text("best_interest"), completed, now, by
+    )
+
+
+# --- activity plan (plan 8.5, § 12-4) ---------------------------------------------------------
+
+RESPONSIBLE_RULE: Final = "Ansvarlig må være en ansatt – aldri en elev eller en forelder."
+
+
+def measure_id(row: int, part: str) -> str:
+    """`m<row>_<part>`, part one of description, level, when, responsible."""
+    return f"m{row}_{part}"
+
+
+def _measure_fields(row: int, staff: Sequence[tuple[str, str]]) -> tuple[FormField, ...]:
+    """The first measure must be filled in; another one only once it is described."""
+    described: bool | When = True
+    if row > 1:
+        described = When(measure_id(row, "description"), hint="må fylles ut hvis tiltaket brukes")
+    return (
+        FormField(
+            measure_id(row, "description"),
+            f"Tiltak {row}: hva skal gjøres?",
+            Kind.LONG_TEXT,
+            required=row == 1,
+            missing="Beskriv minst ett tiltak.",
+            max_length=MAX_NOTE,
+            form_length=MEASURE_MAX,
+            noun=f"tiltak {row}",
+            placeholder="Konkret tiltak basert på funnene" if row == 1 else None,
+        ),
+        FormField(
+            measure_id(row, "level"),
+            f"Tiltak {row}: nivå",
+            Kind.CHOICE,
+            invalid="Velg nivå fra listen.",
+            choices=choices(LEVELS),
+            compact=True,
+        ),
+        FormField(
+            measure_id(row, "when"),
+            f"Tiltak {row}: når gjennomføres det?",
+            Kind.TEXT,
+            required=described,
+            missing=f"Skriv når tiltak {row} skal gjennomføres.",
+            max_length=MAX_NOTE,
+            form_length=WHEN_MAX,
+            noun=f"når-feltet for tiltak {row}",
+            placeholder="F.eks. fra 1.12, hvert friminutt" if row == 1 else None,
+        ),
+        FormField(
+            measure_id(row, "responsible"),
+            f"Tiltak {row}: hvem er ansvarlig?",
+            Kind.CHOICE,
+            required=described,
+            missing=f"Velg hvem som er ansvarlig for tiltak {row}.",
+            invalid=RESPONSIBLE_RULE,
+            choices=tuple(staff),
+            placeholder="Velg en ansatt" if row == 1 else None,
+            compact=True,
+        ),
+    )
+
+
+def plan_form_for(staff: Sequence[tuple[str, str]]) -> FormSpec:
+    """The aktivitetsplan's fields; `staff` are (staff id, name) of who can be responsible."""
+    views = (
+        ("pupil_view", "Elevens syn på tiltakene", "elevens syn", "Hva eleven selv mener hjelper"),
+        ("parents_view", "Foresattes syn", "foresattes syn", "Hva foresatte mener om tiltakene"),
+        (
+            "not_followed",
+            "Forslag som ikke er fulgt, og hvorfor",
+            "forslag som ikke er fulgt",
+            "Skolen må begrunne forslag den ikke følger",
+        ),
+    )
+    return FormSpec(
+        (
+            FormField(
+                "problem",
+                "1. Hvilket problem skal tiltakene løse?",
+                Kind.LONG_TEXT,
+                required=True,
+                missing="Beskriv problemet tiltakene skal løse.",
+                max_length=MAX_TEXT,
+                form_length=PROBLEM_MAX,
+                noun="problembeskrivelsen",
+                placeholder="Vær konkret, ut fra funnene i undersøkelsen.",
+            ),
+            *(f for row in range(1, MEASURE_ROWS + 1) for f in _measure_fields(row, staff)),
+            FormField(
+                "evaluate_on",
+                "5. Når skal tiltakene evalueres?",
+                Kind.DATE,
+                required=True,
+                missing="Velg dato for evaluering.",
+                invalid="Evalueringen må være fram i tid.",
+                dates=Dates.FUTURE,
+            ),
+            *(
+                FormField(
+                    key,
+                    label,
+                    Kind.LONG_TEXT,
+                    max_length=MAX_TEXT,
+                    form_length=VIEW_MAX,
+                    noun=noun,
+                    placeholder=placeholder,
+                )
+                for key, label, noun, placeholder in views
+            ),
+        )
     )
 
 
@@ -197,82 +397,97 @@ def parse_plan(
     now: datetime,
     by: str,
 ) -> ActivityPlan | FormErrors:
-    """Inputs: `problem`, `m<i>_level|_description|_when|_responsible` for i in 1..5,
-    `evaluate_on`, `pupil_view`, `parents_view`, `not_followed`."""
-    errors: dict[str, str] = {}
-    missing: list[str] = []
-    problem = _text(values, "problem")
-    if not problem:
-        missing.append("hvilket problem tiltakene skal løse")
-        errors["problem"] = "Beskriv problemet tiltakene skal løse."
-    _too_long(errors, values, "problem", "Problembeskrivelsen", MAX_TEXT)
-    measures: list[Measure] = []
-    lacks_when = lacks_who = False
-    for row in range(1, MEASURE_ROWS + 1):
-        prefix = f"m{row}_"
-        description = _text(values, prefix + "description")
-        if not description:
-            continue
-        _too_long(errors, values, prefix + "description", f"Tiltak {row}", MAX_NOTE)
-        level_text = _text(values, prefix + "level") or Level.INDIVIDUAL.value
-        try:
-            level = Level(level_text)
-        except ValueError:
-            errors[prefix + "level"] = "Velg nivå fra listen."
-            continue
-        when = _text(values, prefix + "when")
-        if not when:
-            lacks_when = True
-            errors[prefix + "when"] = f"Skriv når tiltak {row} skal gjennomføres."
-        responsible = _text(values, prefix + "responsible")
-        if not responsible:
-            lacks_who = True
-            errors[prefix + "responsible"] = f"Velg hvem som er ansvarlig for tiltak {row}."
-        elif responsible not in staff_ids:
-            errors[prefix + "responsible"] = (
-                "Ansvarlig må være en ansatt – aldri en elev eller en forelder."
-            )
-        if when and responsible:
-            measures.append(Measure(level, description, when, responsible))
-    described = any(k.startswith("m") and k.endswith("_description") for k in errors)
-    if not measures and not described and not lacks_when and not lacks_who:
-        missing.append("hvilke tiltak skolen har planlagt")
-        errors["m1_description"] = "Beskriv minst ett tiltak."
-    if lacks_when:
-        missing.append("når tiltakene skal gjennomføres")
-    if lacks_who:
-        missing.append("hvem som er ansvarlig")
-    evaluate_on = _date(values, "evaluate_on")
-    if evaluate_on is None:
-        missing.append("når tiltakene skal evalueres")
-        errors["evaluate_on"] = "Velg dato for evaluering."
-    elif isinstance(evaluate_on, str):
-        errors["evaluate_on"] = evaluate_on
-    elif evaluate_on <= today:
-        errors["evaluate_on"] = "Evalueringen må være fram i tid."
-    for key, label in (
-        ("pupil_view", "Elevens syn"),
-        ("parents_view", "Foresattes syn"),
-        ("not_followed", "Forslag som ikke er fulgt"),
-    ):
-        _too_long(errors, values, key, label, MAX_TEXT)
+    checked = plan_form_for([(s, s) for s in staff_ids]).check(values, today=today)
+    errors = checked.errors
+    measures = tuple(
+        Measure(
+            Level(checked.text(measure_id(row, "level")) or Level.INDIVIDUAL.value),
+            checked.text(measure_id(row, "description")),
+            checked.text(measure_id(row, "when")),
+            checked.text(measure_id(row, "responsible")),
+        )
+        for row in range(1, MEASURE_ROWS + 1)
+        if checked.text(measure_id(row, "description"))
+        and not any(measure_id(row, part) in errors for part in _PARTS)
+    )
+    missing = [
+        element
+        for element, gone in (
+            ("hvilket problem tiltakene skal løse", not checked.text("problem")),
+            ("hvilke tiltak skolen har planlagt", not _described(checked)),
+            ("når tiltakene skal gjennomføres", _lacks(checked, "when")),
+            ("hvem som er ansvarlig", _lacks(checked, "responsible")),
+            ("når tiltakene skal evalueres", not checked.text("evaluate_on")),
+        )
+        if gone
+    ]
     if missing:
-        errors["form"] = (
+        errors[FORM_ERROR] = (
             "Aktivitetsplanen mangler: " + ", ".join(missing) + " (opplæringslova § 12-4)."
         )
-    if errors or not isinstance(evaluate_on, date):
+    evaluate_on = checked.day("evaluate_on")
+    if errors or evaluate_on is None:
         return FormErrors(errors)
     return ActivityPlan(
         version,
-        problem,
-        tuple(measures),
+        checked.text("problem"),
+        measures,
         evaluate_on,
-        _text(values, "pupil_view"),
-        _text(values, "parents_view"),
-        _text(values, "not_followed"),
+        checked.text("pupil_view"),
+        checked.text("parents_view"),
+        checked.text("not_followed"),
         now,
         by,
     )
+
+
+_PARTS: Final = ("description", "level", "when", "responsible")
+
+
+def _described(checked: Checked) -> bool:
+    return any(checked.text(measure_id(row, "description")) for row in range(1, MEASURE_ROWS + 1))
+
+
+def _lacks(checked: Checked, part: str) -> bool:
+    """A described measure without its `part` (when, or who is responsible)."""
+    return any(
+        checked.text(measure_id(row, "description")) and not checked.text(measure_id(row, part))
+        for row in range(1, MEASURE_ROWS + 1)
+    )
+
+
+# --- evaluation (plan 8.7) --------------------------------------------------------------------
+
+EVALUATION_FORM = FormSpec(
+    (
+        FormField(
+            "outcome",
+            "Hva viser evalueringen?",
+            Kind.CHOICE,
+            required=True,
+            missing="Velg videreføre, justere eller avslutte.",
+            choices=choices(OUTCOMES),
+        ),
+        FormField(
+            "note",
+            "Hva viste evalueringen?",
+            Kind.LONG_TEXT,
+            required=True,
+            missing="Skriv kort hva evalueringen viste.",
+            max_length=MAX_TEXT,
+            form_length=EVALUATION_NOTE_MAX,
+            noun="notatet",
+            placeholder="Ved avslutning f.eks. «eleven sier hen har det bra»",
+        ),
+        FormField(
+            "next_evaluation_on",
+            "Neste evaluering (hvis tiltakene videreføres)",
+            Kind.DATE,
+            invalid="Neste evaluering må være fram i tid.",
+            dates=Dates.FUTURE,
+        ),
+    )
+)
 
 
 def parse_evaluation(
@@ -284,32 +499,22 @@ def parse_evaluation(
     by: str,
     default_next: date,
 ) -> Evaluation | FormErrors:
-    """Inputs: `outcome`, `note`, `next_evaluation_on` (for videreføre)."""
-    errors: dict[str, str] = {}
-    try:
-        outcome = Outcome(_text(values, "outcome"))
-    except ValueError:
-        return FormErrors({"outcome": "Velg videreføre, justere eller avslutte."})
-    note = _text(values, "note")
-    _too_long(errors, values, "note", "Notatet", MAX_TEXT)
-    if not note:
-        errors["note"] = (
-            "Skriv en avsluttende evaluering, f.eks. «eleven sier hen har det bra»."
-            if outcome is Outcome.CLOSE
-            else "Skriv kort hva evalueringen viste."
-        )
+    """The next evaluation date counts only when the measures go on (videreføre)."""
+    checked = EVALUATION_FORM.check(values, today=today)
+    errors = checked.errors
+    outcome = Outcome(checked.text("outcome")) if "outcome" not in errors else None
+    if outcome is Outcome.CLOSE and not checked.text("note"):
+        errors["note"] = "Skriv en avsluttende evaluering, f.eks. «eleven sier hen har det bra»."
     next_on: date | None = None
-    if outcome is Outcome.CONTINUE:
-        parsed = _date(values, "next_evaluation_on")
-        if isinstance(parsed, str):
-            errors["next_evaluation_on"] = parsed
-        else:
-            next_on = parsed or default_next
-            if next_on <= today:
-                errors["next_evaluation_on"] = "Neste evaluering må være fram i tid."
-    if errors:
+    if outcome is not Outcome.CONTINUE:
+        errors.pop("next_evaluation_on", None)
+    elif "next_evaluation_on" not in errors:
+        next_on = checked.day("next_evaluation_on") or default_next
+        if next_on <= today:
+            errors["next_evaluation_on"] = EVALUATION_FORM["next_evaluation_on"].rejection
+    if errors or outcome is None:
         return FormErrors(errors)
-    return Evaluation(plan_version, outcome, note, now, by, next_on)
+    return Evaluation(plan_version, outcome, checked.text("note"), now, by, next_on)
 
 
 @dataclass(frozen=True)
@@ -332,28 +537,37 @@ def pupil_key(name: str, pupil_class: str) -> str:
     return f"{folded}|{''.join(pupil_class.lower().split())}"
 
 
+OBSERVATION_FORM = FormSpec(
+    (
+        PUPIL_NAME,
+        PUPIL_CLASS,
+        FormField("observed_on", "Dato", Kind.DATE, dates=Dates.PAST),
+        FormField(
+            "note",
+            "Hva så eller hørte du?",
+            Kind.LONG_TEXT,
+            required=True,
+            missing="Skriv kort hva du observerte.",
+            max_length=MAX_NOTE,
+            noun="observasjonen",
+            placeholder="F.eks. satt alene i storefri for tredje dag",
+        ),
+    )
+)
+
+
 def parse_observation(
     values: Mapping[str, object], *, today: date, now: datetime, by: str, new_id: str
 ) -> Observation | FormErrors:
-    errors: dict[str, str] = {}
-    name, pupil_class, note = (_text(values, k) for k in ("pupil_name", "pupil_class", "note"))
-    if not name:
-        errors["pupil_name"] = "Fyll inn elevens navn."
-    if not pupil_class:
-        errors["pupil_class"] = "Fyll inn klasse."
-    if not note:
-        errors["note"] = "Skriv kort hva du observerte."
-    _too_long(errors, values, "pupil_name", "Navnet", 120)
-    _too_long(errors, values, "note", "Observasjonen", MAX_NOTE)
-    observed = _date(values, "observed_on")
-    if isinstance(observed, str):
-        errors["observed_on"] = observed
-    elif observed is not None and observed > today:
-        errors["observed_on"] = "Datoen kan ikke være fram i tid."
-    if errors:
-        return FormErrors(errors)
-    day = observed if isinstance(observed, date) else today
-    return Observation(new_id, pupil_key(name, pupil_class), name, pupil_class, day, note, by, now)
+    checked = OBSERVATION_FORM.check(values, today=today)
+    problems = _errors(checked)
+    if problems is not None:
+        return problems
+    name, pupil_class = checked.text(PUPIL_NAME.id), checked.text(PUPIL_CLASS.id)
+    day = checked.day("observed_on") or today
+    return Observation(
+        new_id, pupil_key(name, pupil_class), name, pupil_class, day, checked.text("note"), by, now
+    )
 
 
 OBSERVATION_WINDOW_DAYS = 30

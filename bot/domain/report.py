@@ -2,24 +2,23 @@
 
 The fields are parsed from whatever a client sent (an Adaptive Card sends strings, a stale card
 may send fewer or stranger fields), so parsing never raises: it returns the report or a
-Norwegian message per field, and the caller shows them on the same form.
+Norwegian message per field. The form's fields are declared once, in `REPORT_FORM`: the card
+asks with them and `parse_report` checks against them.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from bot.domain.forms import YES_NO, Dates, FormField, FormSpec, Kind, When, choices
+
 MAX_TEXT = 4000
 MAX_SHORT = 200
 MAX_NAME = 120
 MAX_CLASS = 40
-
-# Eleven digits in a row look like a Norwegian national identity number; the form must not hold one.
-_NATIONAL_ID = re.compile(r"(?<!\d)\d{6}\s?\d{5}(?!\d)")
 
 
 class Field(StrEnum):
@@ -147,6 +146,119 @@ def _bool_text(value: bool) -> str:
     return "true" if value else "false"
 
 
+PUPIL_NAME = FormField(
+    Field.PUPIL_NAME,
+    "Elevens navn",
+    Kind.TEXT,
+    required=True,
+    missing="Fyll inn elevens navn.",
+    max_length=MAX_NAME,
+    placeholder="Fornavn og etternavn",
+)
+PUPIL_CLASS = FormField(
+    Field.PUPIL_CLASS,
+    "Klasse",
+    Kind.TEXT,
+    required=True,
+    missing="Fyll inn klasse.",
+    max_length=MAX_CLASS,
+    placeholder="F.eks. 9B",
+)
+"""Who the form is about; the log asks the same way (`bot.domain.followup`)."""
+
+REPORT_FORM = FormSpec(
+    (
+        PUPIL_NAME,
+        PUPIL_CLASS,
+        FormField(
+            Field.CATEGORY,
+            "Hva gjelder det?",
+            Kind.CHOICE,
+            required=True,
+            missing="Velg hva det gjelder.",
+            invalid="Velg hva det gjelder fra listen.",
+            choices=choices(CATEGORIES),
+        ),
+        FormField(
+            Field.SIGNS,
+            "Kjennetegn du har sett (valgfritt)",
+            Kind.MULTI_CHOICE,
+            invalid="Velg kjennetegn fra listen.",
+            choices=choices(SIGNS),
+            placeholder="Velg ett eller flere",
+            compact=True,
+        ),
+        FormField(
+            Field.DESCRIPTION,
+            "Hva har du sett eller hørt?",
+            Kind.LONG_TEXT,
+            required=True,
+            missing="Skriv kort hva du har sett eller hørt.",
+            max_length=MAX_TEXT,
+            noun="hva du har sett eller hørt",
+            placeholder="Skriv kort og konkret hva som skjedde.",
+        ),
+        FormField(
+            Field.PLACE,
+            "Hvor og når?",
+            Kind.TEXT,
+            max_length=MAX_SHORT,
+            noun="sted og tidspunkt",
+            placeholder="F.eks. skolegården, storefri",
+        ),
+        FormField(Field.OCCURRED_ON, "Dato", Kind.DATE, dates=Dates.PAST),
+        FormField(
+            Field.SOURCE,
+            "Hvordan fikk du vite det?",
+            Kind.CHOICE,
+            required=True,
+            missing="Velg hvordan du fikk vite om dette.",
+            invalid="Velg hvordan du fikk vite om dette fra listen.",
+            choices=choices(SOURCES),
+        ),
+        FormField(
+            Field.INTERVENED,
+            "Grep du inn?",
+            Kind.TOGGLE,
+            required=True,
+            missing="Svar på om du grep inn.",
+            invalid="Svar på om du grep inn.",
+            choices=YES_NO,
+        ),
+        FormField(
+            Field.INTERVENTION,
+            "Hvis ja: hvordan grep du inn?",
+            Kind.LONG_TEXT,
+            required=When(Field.INTERVENED, frozenset({"true"})),
+            missing="Skriv kort hvordan du grep inn.",
+            max_length=MAX_TEXT,
+            noun="hvordan du grep inn",
+        ),
+        FormField(
+            Field.PUPIL_INFORMED,
+            "Vet eleven at rektor får beskjed?",
+            Kind.CHOICE,
+            required=True,
+            missing="Svar på om eleven vet at rektor får beskjed.",
+            choices=choices(PUPIL_INFORMED),
+        ),
+        FormField(
+            Field.STAFF_SUSPECTED,
+            "Gjelder det en ansatt? (§ 12-5)",
+            Kind.TOGGLE,
+            title="Jeg mistenker at en ansatt krenker eleven",
+        ),
+        FormField(
+            Field.LEADERSHIP_SUSPECTED,
+            "Gjelder det skolens ledelse?",
+            Kind.TOGGLE,
+            title="Mistanken gjelder noen i skolens ledelse",
+        ),
+        FormField(Field.SERIOUS, "Alvorlig sak?", Kind.TOGGLE, title="Saken er spesielt alvorlig"),
+    )
+)
+
+
 @dataclass(frozen=True)
 class ReportErrors:
     """Norwegian messages per field, in the form's order."""
@@ -157,136 +269,26 @@ class ReportErrors:
         return " ".join(self.messages.values())
 
 
-def _text(values: Mapping[str, object], key: str) -> str | None:
-    raw = values.get(key)
-    if raw is None:
-        return ""
-    if isinstance(raw, bool | int | float):
-        return str(raw)
-    if not isinstance(raw, str):
-        return None
-    return raw.strip()
-
-
-def _flag(raw: str) -> bool | None:
-    lowered = raw.lower()
-    if lowered in {"true", "ja", "yes", "1"}:
-        return True
-    if lowered in {"false", "nei", "no", "0", ""}:
-        return False
-    return None
-
-
 def parse_report(values: Mapping[str, object], today: date) -> Report | ReportErrors:
     """Checks a submitted form the way a careful colleague would, and explains every problem."""
-    errors: dict[str, str] = {}
-    texts: dict[str, str] = {}
-    for key in Field:
-        text = _text(values, key)
-        if text is None:
-            errors[key] = f"Feltet «{key}» har feil format."
-            text = ""
-        texts[key] = text
-
-    def required(key: Field, label: str, limit: int) -> None:
-        value = texts[key]
-        if not value:
-            errors.setdefault(key, f"Fyll inn {label}.")
-        elif len(value) > limit:
-            errors.setdefault(
-                key, f"{label[0].upper()}{label[1:]} er for lang ({len(value)} tegn, maks {limit})."
-            )
-
-    def optional(key: Field, label: str, limit: int) -> None:
-        if len(texts[key]) > limit:
-            errors.setdefault(
-                key,
-                f"{label[0].upper()}{label[1:]} er for lang "
-                f"({len(texts[key])} tegn, maks {limit}).",
-            )
-
-    required(Field.PUPIL_NAME, "elevens navn", MAX_NAME)
-    required(Field.PUPIL_CLASS, "klasse", MAX_CLASS)
-    required(Field.DESCRIPTION, "hva du har sett eller hørt", MAX_TEXT)
-    optional(Field.PLACE, "sted og tidspunkt", MAX_SHORT)
-    optional(Field.INTERVENTION, "hvordan du grep inn", MAX_TEXT)
-
-    for key in (
-        Field.PUPIL_NAME,
-        Field.PUPIL_CLASS,
-        Field.DESCRIPTION,
-        Field.PLACE,
-        Field.INTERVENTION,
-    ):
-        if _NATIONAL_ID.search(texts[key]):
-            errors[key] = "Skriv ikke fødselsnummer. Navn og klasse er nok."
-
-    category = texts[Field.CATEGORY]
-    if not category:
-        errors[Field.CATEGORY] = "Velg hva det gjelder."
-    elif category not in CATEGORIES:
-        errors[Field.CATEGORY] = "Velg hva det gjelder fra listen."
-
-    signs = tuple(s for s in (p.strip() for p in texts[Field.SIGNS].split(",")) if s)
-    if any(s not in SIGNS for s in signs):
-        errors[Field.SIGNS] = "Velg kjennetegn fra listen."
-
-    source_text = texts[Field.SOURCE]
-    source: Source | None = None
-    if not source_text:
-        errors[Field.SOURCE] = "Velg hvordan du fikk vite om dette."
-    else:
-        try:
-            source = Source(source_text)
-        except ValueError:
-            errors[Field.SOURCE] = "Velg hvordan du fikk vite om dette fra listen."
-
-    intervened = _flag(texts[Field.INTERVENED])
-    if not texts[Field.INTERVENED] or intervened is None:
-        errors[Field.INTERVENED] = "Svar på om du grep inn."
-    elif intervened and not texts[Field.INTERVENTION]:
-        errors[Field.INTERVENTION] = "Skriv kort hvordan du grep inn."
-
-    informed: PupilInformed | None = None
-    try:
-        informed = PupilInformed(texts[Field.PUPIL_INFORMED])
-    except ValueError:
-        errors[Field.PUPIL_INFORMED] = "Svar på om eleven vet at rektor får beskjed."
-
-    occurred_on: date | None = None
-    if texts[Field.OCCURRED_ON]:
-        try:
-            occurred_on = date.fromisoformat(texts[Field.OCCURRED_ON][:10])
-        except ValueError:
-            errors[Field.OCCURRED_ON] = "Datoen må være på formen ÅÅÅÅ-MM-DD."
-        else:
-            if occurred_on > today:
-                errors[Field.OCCURRED_ON] = "Datoen kan ikke være fram i tid."
-
-    flags: dict[Field, bool] = {}
-    for key in (Field.STAFF_SUSPECTED, Field.LEADERSHIP_SUSPECTED, Field.SERIOUS):
-        flag = _flag(texts[key])
-        if flag is None:
-            errors[key] = "Svar ja eller nei."
-            flag = False
-        flags[key] = flag
-
-    if errors or source is None or informed is None or intervened is None:
-        ordered = {key.value: errors[key] for key in Field if key in errors}
-        return ReportErrors(ordered or {"form": "Skjemaet er ufullstendig."})
+    checked = REPORT_FORM.check(values, today=today)
+    if checked.errors:
+        return ReportErrors(checked.errors)
+    intervened = checked.flag(Field.INTERVENED)
+    leadership = checked.flag(Field.LEADERSHIP_SUSPECTED)
     return Report(
-        pupil_name=texts[Field.PUPIL_NAME],
-        pupil_class=texts[Field.PUPIL_CLASS],
-        category=category,
-        signs=signs,
-        description=texts[Field.DESCRIPTION],
-        place=texts[Field.PLACE],
-        occurred_on=occurred_on,
-        source=source,
+        pupil_name=checked.text(Field.PUPIL_NAME),
+        pupil_class=checked.text(Field.PUPIL_CLASS),
+        category=checked.text(Field.CATEGORY),
+        signs=checked.picked(Field.SIGNS),
+        description=checked.text(Field.DESCRIPTION),
+        place=checked.text(Field.PLACE),
+        occurred_on=checked.day(Field.OCCURRED_ON),
+        source=Source(checked.text(Field.SOURCE)),
         intervened=intervened,
-        intervention=texts[Field.INTERVENTION] if intervened else "",
-        pupil_informed=informed,
-        staff_suspected=flags[Field.STAFF_SUSPECTED] or flags[Field.LEADERSHIP_SUSPECTED],
-        leadership_suspected=flags[Field.LEADERSHIP_SUSPECTED],
-        serious=flags[Field.SERIOUS],
+        intervention=checked.text(Field.INTERVENTION) if intervened else "",
+        pupil_informed=PupilInformed(checked.text(Field.PUPIL_INFORMED)),
+        staff_suspected=checked.flag(Field.STAFF_SUSPECTED) or leadership,
+        leadership_suspected=leadership,
+        serious=checked.flag(Field.SERIOUS),
     )

@@ -1,4 +1,4 @@
-"""Sample data and every card variant, shared by the card tests."""
+"""Sample data and every variant of every card, shared by the card tests and the routing test."""
 
 from __future__ import annotations
 
@@ -7,35 +7,59 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.cards.alert import AlertView, RecipientStatus, alert_card
+from bot.cards.answer import answer_card, section_card, unsure_card
+from bot.cards.case import CaseView, case_card, member_added_card
+from bot.cards.cases import CaseLine, my_cases_card
+from bot.cards.evaluation import evaluation_errors_card
+from bot.cards.export import export_link_card
+from bot.cards.followup import (
+    evaluation_card,
+    evaluation_overdue_rektor_card,
+    investigation_reminder_card,
+)
 from bot.cards.help import help_card
+from bot.cards.investigation import investigation_errors_card, investigation_form_card
+from bot.cards.log import (
+    observation_errors_card,
+    observation_form_card,
+    pupil_log_card,
+    suggest_report_card,
+)
+from bot.cards.plan import plan_errors_card, plan_form_card
 from bot.cards.report import (
     forwarded_to_owner_card,
     receipt_card,
+    report_errors_card,
     report_form_card,
     report_summary_card,
 )
-from bot.domain.report import (
-    MAX_CLASS,
-    MAX_NAME,
-    MAX_SHORT,
-    MAX_TEXT,
-    SIGNS,
-    PupilInformed,
-    Report,
-    Source,
-)
+from bot.domain import followup
+from bot.domain.case import STATE_LABELS, CaseState
+from bot.domain.report import MAX_CLASS, MAX_NAME, MAX_SHORT, MAX_TEXT, SIGNS, PupilInformed, Report
 from bot.domain.school import SchoolOwner
+from tests.conftest import LEADER_9 as LEADER_ID
+from tests.conftest import REKTOR as REKTOR_ID
+from tests.conftest import TEACHER_9 as TEACHER_ID
+from tests.samples import report as form_report
 
 TODAY = date(2026, 11, 26)
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 DRAFT_ID = "draft-7f3a"
 CASE_ID = "case-42"
 REFERENCE = "2026-0042"
-REKTOR_ID = "aad-rektor"
-LEADER_ID = "aad-leder"
+STAFF: tuple[tuple[str, str], ...] = (
+    (LEADER_ID, "Lars Leder"),
+    (TEACHER_ID, "Tone Lærer"),
+    ("aad-miljo", "Mia Miljøarbeider"),
+)
+NAMES = dict(STAFF)
+AUTHORS = {"aad-kari": "Kari Lærer", "aad-tone": "Tone Lærer"}
 
 PUPIL_NAME = "Ola Nordmann"
 DESCRIPTION = "Ola satt alene hele storefri og ble kalt stygge ting ved sykkelstativet."
 INTERVENTION = "Jeg gikk bort og snakket med elevene som var der."
+SNEAKY = "[klikk her](https://example.invalid) **fet**"
+"""Markdown a person might type: it must never render as a link."""
 
 OWNER = SchoolOwner(
     name="Utdanningsetaten (UDA)",
@@ -49,33 +73,36 @@ REPORTED_AT = datetime(2026, 11, 26, 8, 15, tzinfo=UTC)  # 09:15 in Oslo (winter
 ACKED_AT = datetime(2026, 11, 26, 8, 20, tzinfo=UTC)  # 09:20 in Oslo
 
 
+def filled(limit: int) -> str:
+    """Norwegian text at its limit: æ, ø and å are escaped to six bytes each in JSON."""
+    sentence = "På skolegården så jeg at elevene ærtet og dyttet. "
+    return (sentence * (limit // len(sentence) + 1))[:limit]
+
+
+def many_staff(count: int) -> tuple[tuple[str, str], ...]:
+    """Staff with real-looking Entra object ids, the worst case for a card's size."""
+    return tuple(
+        (f"{i:08d}-8f2c-4d3e-9a1b-2c3d4e5f6a7b", f"Ansatt Østbø-Ærlandsen {i}")
+        for i in range(count)
+    )
+
+
+# --- the report -------------------------------------------------------------------------------
+
+
 def report(**changes: Any) -> Report:
-    base = Report(
-        pupil_name=PUPIL_NAME,
-        pupil_class="9B",
+    base = form_report(
         category="krenkelser",
-        signs=("kvier_seg", "relasjoner"),
         description=DESCRIPTION,
         place="Sykkelstativet, storefri",
-        occurred_on=date(2026, 11, 25),
-        source=Source.OWN,
-        intervened=True,
         intervention=INTERVENTION,
         pupil_informed=PupilInformed.NOT_YET,
-        staff_suspected=False,
-        leadership_suspected=False,
-        serious=False,
     )
     return replace(base, **changes)
 
 
 def longest_report() -> Report:
-    """Every text at its limit, with Norwegian letters (escaped to six bytes each in JSON)."""
-
-    def filled(limit: int) -> str:
-        sentence = "På skolegården så jeg at elevene ærtet og dyttet. "
-        return (sentence * (limit // len(sentence) + 1))[:limit]
-
+    """Every text at its limit, with Norwegian letters."""
     return report(
         pupil_name=filled(MAX_NAME),
         pupil_class=filled(MAX_CLASS),
@@ -86,6 +113,9 @@ def longest_report() -> Report:
         staff_suspected=True,
         serious=True,
     )
+
+
+# --- the alert --------------------------------------------------------------------------------
 
 
 def recipients(
@@ -100,15 +130,21 @@ def recipients(
 RECIPIENT_IDS = (REKTOR_ID, LEADER_ID)
 
 
+SEEN_BY_BOTH: dict[str, Any] = {
+    "case_id": CASE_ID,
+    "reference": REFERENCE,
+    "pupil_name": PUPIL_NAME,
+    "pupil_class": "9B",
+    "category_label": "Krenkelser eller mobbing",
+    "reported_at": REPORTED_AT,
+    "reporter_name": "Kari Lærer",
+}
+"""What the alert and the case card both show of the same case."""
+
+
 def view(**changes: Any) -> AlertView:
     base = AlertView(
-        case_id=CASE_ID,
-        reference=REFERENCE,
-        pupil_name=PUPIL_NAME,
-        pupil_class="9B",
-        category_label="Krenkelser eller mobbing",
-        reported_at=REPORTED_AT,
-        reporter_name="Kari Lærer",
+        **SEEN_BY_BOTH,
         urgent=False,
         serious=False,
         owner_must_be_notified=False,
@@ -132,20 +168,161 @@ def alert(alert_view: AlertView | None = None, *, viewer_id: str = REKTOR_ID) ->
     )
 
 
-def all_cards() -> dict[str, dict[str, Any]]:
-    """Every variant of every card this package builds."""
+# --- the follow-up ----------------------------------------------------------------------------
+
+
+def investigation(**changes: Any) -> followup.Investigation:
+    base = followup.Investigation(
+        steps=(
+            followup.InvestigationStep(
+                followup.Method.PUPIL_TALK, date(2026, 11, 27), "Ola sier han gruer seg."
+            ),
+            followup.InvestigationStep(followup.Method.PARENTS, date(2026, 11, 30), ""),
+        ),
+        findings="Ola står ofte alene i friminuttene.",
+        best_interest="Det er til Olas beste at voksne er tett på i friminuttene.",
+        completed=True,
+        updated_at=NOW,
+        updated_by=LEADER_ID,
+    )
+    return replace(base, **changes)
+
+
+def longest_investigation() -> followup.Investigation:
+    return investigation(
+        steps=tuple(
+            followup.InvestigationStep(m, date(2026, 11, 20), filled(followup.MAX_NOTE))
+            for m in followup.Method
+        ),
+        findings=filled(4000),
+        best_interest=filled(4000),
+    )
+
+
+def plan(version: int = 1, **changes: Any) -> followup.ActivityPlan:
+    base = followup.ActivityPlan(
+        version=version,
+        problem="Ola blir holdt utenfor i friminuttene.",
+        measures=(
+            followup.Measure(
+                followup.Level.INDIVIDUAL,
+                "Voksen følger Ola i storefri.",
+                "Fra 1.12, hvert friminutt",
+                LEADER_ID,
+            ),
+            followup.Measure(
+                followup.Level.CLASS, "Klassemøte om inkludering.", "Hver fredag", TEACHER_ID
+            ),
+        ),
+        evaluate_on=date(2026, 12, 21),
+        pupil_view="Ola vil gjerne ha en voksen i nærheten.",
+        parents_view="Foresatte ønsker ukentlig kontakt.",
+        not_followed="Bytte klasse: ikke fulgt, det løser ikke problemet.",
+        created_at=NOW,
+        created_by=LEADER_ID,
+    )
+    return replace(base, **changes)
+
+
+def longest_plan(version: int = 1, responsible: str = LEADER_ID) -> followup.ActivityPlan:
+    """Every text at what the form allows (the form asks for less than the parser accepts)."""
+    return plan(
+        version,
+        problem=filled(followup.PROBLEM_MAX),
+        measures=tuple(
+            followup.Measure(
+                followup.Level.SCHOOL,
+                filled(followup.MEASURE_MAX),
+                filled(followup.WHEN_MAX),
+                responsible,
+            )
+            for _ in range(followup.MEASURE_ROWS)
+        ),
+        pupil_view=filled(followup.VIEW_MAX),
+        parents_view=filled(followup.VIEW_MAX),
+        not_followed=filled(followup.VIEW_MAX),
+    )
+
+
+def evaluation(**changes: Any) -> followup.Evaluation:
+    base = followup.Evaluation(
+        plan_version=1,
+        outcome=followup.Outcome.CONTINUE,
+        note="Ola sier det har blitt litt bedre.",
+        at=NOW,
+        by=LEADER_ID,
+        next_evaluation_on=date(2027, 1, 11),
+    )
+    return replace(base, **changes)
+
+
+def case_view(state: CaseState = CaseState.MELDE_FRA, **changes: Any) -> CaseView:
+    """A case in `state`, with the documentation that state has."""
+    followup: dict[str, Any] = {}
+    if state in (CaseState.UNDERSOKE, CaseState.TILTAK, CaseState.AVSLUTTET):
+        followup["investigation"] = investigation()
+    if state in (CaseState.TILTAK, CaseState.AVSLUTTET):
+        followup["plans"] = (plan(1, problem="Første versjon av problemet."), plan(2))
+        followup["evaluations"] = (evaluation(),)
+        followup["next_evaluation_on"] = date(2026, 12, 21) if state is CaseState.TILTAK else None
+    base = CaseView(
+        **SEEN_BY_BOTH,
+        state=state,
+        state_label=STATE_LABELS[state],
+        description=DESCRIPTION,
+        signs=(SIGNS["kvier_seg"], SIGNS["relasjoner"]),
+        source_label="Jeg har selv sett eller hørt det",
+        intervention=INTERVENTION,
+        urgent=False,
+        serious=False,
+        owner_notified_text=None,
+        recipients=(
+            RecipientStatus("Rita Rektor", "Rektor", ACKED_AT),
+            RecipientStatus("Lars Leder", "Nærmeste leder", None),
+        ),
+        assignee_name="Lars Leder",
+        member_names=(),
+        investigation=None,
+        plans=(),
+        evaluations=(),
+        next_evaluation_on=None,
+        names=NAMES,
+    )
+    return replace(base, **{**followup, **changes})
+
+
+def observation(
+    day: int, note: str = "Satt alene i storefri.", **changes: Any
+) -> followup.Observation:
+    fields: dict[str, Any] = {
+        "id": f"obs-{day}",
+        "pupil_key": followup.pupil_key(PUPIL_NAME, "9B"),
+        "pupil_name": PUPIL_NAME,
+        "pupil_class": "9B",
+        "observed_on": date(2026, 11, day),
+        "note": note,
+        "author_id": "aad-kari",
+        "created_at": datetime(2026, 11, day, 12, 0, tzinfo=UTC),
+    }
+    fields.update(changes)
+    return followup.Observation(**fields)
+
+
+# --- every variant ----------------------------------------------------------------------------
+
+FIELD_ERRORS = {"pupil_name": "Fyll inn elevens navn.", "form": "Skjemaet er ufullstendig."}
+
+
+def _report_cards() -> dict[str, dict[str, Any]]:
     values = report().to_values()
-    errors = {"pupil_name": "Fyll inn elevens navn.", "form": "Skjemaet er ufullstendig."}
-    urgent = {"urgent": True, "serious": True, "owner_must_be_notified": True}
     return {
-        "help": help_card("Tøyen skole"),
-        "help-welcome": help_card("Tøyen skole", welcome=True),
         "form-empty": report_form_card(DRAFT_ID, today=TODAY),
         "form-values": report_form_card(DRAFT_ID, values=values, today=TODAY),
-        "form-errors": report_form_card(DRAFT_ID, values=values, errors=errors, today=TODAY),
+        "form-errors": report_form_card(DRAFT_ID, values=values, errors=FIELD_ERRORS, today=TODAY),
         "form-longest": report_form_card(
-            DRAFT_ID, values=longest_report().to_values(), errors=errors, today=TODAY
+            DRAFT_ID, values=longest_report().to_values(), errors=FIELD_ERRORS, today=TODAY
         ),
+        "fix-report": report_errors_card(DRAFT_ID, FIELD_ERRORS),
         "summary": report_summary_card(DRAFT_ID, report()),
         "summary-minimal": report_summary_card(
             DRAFT_ID,
@@ -156,38 +333,31 @@ def all_cards() -> dict[str, dict[str, Any]]:
             DRAFT_ID, report(staff_suspected=True, leadership_suspected=True)
         ),
         "summary-longest": report_summary_card(DRAFT_ID, longest_report()),
-        "receipt": receipt_card(
-            reference=REFERENCE,
-            recipient_names=("Rita Rektor", "Lars Leder"),
-            reporter_is_rektor=False,
-            urgent=False,
-            pupil_informed=PupilInformed.NOT_YET,
-        ),
-        "receipt-urgent": receipt_card(
-            reference=REFERENCE,
-            recipient_names=("Rita Rektor", "Lars Leder"),
-            reporter_is_rektor=False,
-            urgent=True,
-            pupil_informed=PupilInformed.YES,
-        ),
-        "receipt-rektor": receipt_card(
-            reference=REFERENCE,
-            recipient_names=("Rita Rektor",),
-            reporter_is_rektor=True,
-            urgent=True,
-            pupil_informed=PupilInformed.NO,
-        ),
-        "receipt-nobody": receipt_card(
-            reference=REFERENCE,
-            recipient_names=(),
-            reporter_is_rektor=False,
-            urgent=False,
-            pupil_informed=PupilInformed.YES,
-        ),
+        **{
+            f"receipt-{name}": receipt_card(
+                reference=REFERENCE,
+                recipient_names=names,
+                reporter_is_rektor=rektor,
+                urgent=urgent,
+                pupil_informed=informed,
+            )
+            for name, names, rektor, urgent, informed in (
+                ("plain", ("Rita Rektor", "Lars Leder"), False, False, PupilInformed.NOT_YET),
+                ("urgent", ("Rita Rektor", "Lars Leder"), False, True, PupilInformed.YES),
+                ("rektor", ("Rita Rektor",), True, True, PupilInformed.NO),
+                ("nobody", (), False, False, PupilInformed.YES),
+            )
+        },
         "owner": forwarded_to_owner_card(reference=REFERENCE, owner=OWNER),
         "owner-no-contact": forwarded_to_owner_card(
             reference=REFERENCE, owner=OWNER_WITHOUT_CONTACT
         ),
+    }
+
+
+def _alert_cards() -> dict[str, dict[str, Any]]:
+    urgent = {"urgent": True, "serious": True, "owner_must_be_notified": True}
+    return {
         "alert-rektor": alert(),
         "alert-leader": alert(viewer_id=LEADER_ID),
         "alert-urgent-rektor": alert(view(**urgent)),
@@ -213,4 +383,157 @@ def all_cards() -> dict[str, dict[str, Any]]:
             )
         ),
         "alert-escalated": alert(view(escalated=True)),
+    }
+
+
+def _followup_cards() -> dict[str, dict[str, Any]]:
+    chosen = {"methods": "samtale_elev,foresatte", "samtale_elev_date": "2026-11-25"}
+    errors = {"foresatte_date": "Skriv når: samtale med foresatte.", "form": "Noe mangler."}
+    plan_errors = {"m1_when": "Skriv når tiltak 1 skal gjennomføres.", "form": "Noe mangler."}
+    plan_form: dict[str, Any] = {
+        "version": 2,
+        "staff_choices": STAFF,
+        "default_evaluate_on": date(2026, 12, 21),
+        "today": TODAY,
+    }
+    return {
+        "investigation-empty": investigation_form_card(
+            CASE_ID, REFERENCE, current=None, today=TODAY
+        ),
+        "investigation-current": investigation_form_card(
+            CASE_ID, REFERENCE, current=investigation(), today=TODAY
+        ),
+        "investigation-chosen": investigation_form_card(
+            CASE_ID, REFERENCE, current=None, values=chosen, errors=errors, today=TODAY
+        ),
+        "investigation-longest": investigation_form_card(
+            CASE_ID, REFERENCE, current=longest_investigation(), today=TODAY
+        ),
+        "fix-investigation": investigation_errors_card(CASE_ID, errors, chosen),
+        "plan-new": plan_form_card(CASE_ID, REFERENCE, previous=None, **plan_form),
+        "plan-adjust": plan_form_card(CASE_ID, REFERENCE, previous=plan(1), **plan_form),
+        "plan-longest": plan_form_card(
+            CASE_ID,
+            REFERENCE,
+            previous=longest_plan(responsible=LEADER_ID),
+            errors=plan_errors,
+            **plan_form,
+        ),
+        "fix-plan": plan_errors_card(CASE_ID, 2, plan_errors, {"problem": "Ola er alene."}),
+        "evaluation": evaluation_card(
+            CASE_ID,
+            REFERENCE,
+            PUPIL_NAME,
+            plan(2),
+            due_on=TODAY,
+            overdue_days=0,
+            default_next=date(2026, 12, 17),
+            names=NAMES,
+            today=TODAY,
+        ),
+        "fix-evaluation": evaluation_errors_card(
+            CASE_ID,
+            plan_version=2,
+            default_next=date(2026, 12, 17),
+            errors={"note": "Skriv kort hva evalueringen viste."},
+            values={"outcome": "avslutte"},
+            today=TODAY,
+        ),
+        "reminder-evaluation-rektor": evaluation_overdue_rektor_card(
+            CASE_ID, REFERENCE, PUPIL_NAME, TODAY, 4, ["Lars Leder"]
+        ),
+        **{
+            f"reminder-investigation-{who}": investigation_reminder_card(
+                CASE_ID, REFERENCE, PUPIL_NAME, REPORTED_AT, school_days=2, to_rektor=rektor
+            )
+            for who, rektor in (("leader", False), ("rektor", True))
+        },
+    }
+
+
+def case(
+    view: CaseView | None = None,
+    *,
+    can_act: bool = True,
+    can_manage: bool = False,
+    can_export: bool = False,
+    staff_choices: tuple[tuple[str, str], ...] = STAFF,
+) -> dict[str, Any]:
+    """The case card as `view` shows it, for a viewer allowed what the flags say."""
+    return case_card(
+        view or case_view(),
+        can_act=can_act,
+        can_manage=can_manage,
+        can_export=can_export,
+        staff_choices=staff_choices,
+        default_next_evaluation=date(2026, 12, 17),
+        today=TODAY,
+    )
+
+
+def _case_cards() -> dict[str, dict[str, Any]]:
+    cards = {
+        f"case-{state.value}-{'all' if allowed else 'none'}": case(
+            case_view(state), can_act=allowed, can_manage=allowed, can_export=allowed
+        )
+        for state in CaseState
+        for allowed in (True, False)
+    }
+    cards["case-member-added"] = member_added_card(CASE_ID, REFERENCE, "Rita Rektor")
+    line = CaseLine(CASE_ID, REFERENCE, "Undersøkes", REPORTED_AT, PUPIL_NAME, True)
+    cards["cases-mine"] = my_cases_card([line], [replace(line, pupil=None)])
+    cards["cases-empty"] = my_cases_card([], [])
+    for redacted in (False, True):
+        cards[f"export-{redacted}"] = export_link_card(
+            REFERENCE, "https://trygg.example.no/export/abc", redacted=redacted, expires_minutes=10
+        )
+    return cards
+
+
+def _log_cards() -> dict[str, dict[str, Any]]:
+    values = {"pupil_name": PUPIL_NAME, "pupil_class": "", "note": ""}
+    errors = {"pupil_class": "Fyll inn klasse.", "note": "Skriv kort hva du observerte."}
+    notes = [observation(day) for day in (3, 10, 20)]
+    return {
+        "log-form": observation_form_card(today=TODAY),
+        "log-form-errors": observation_form_card(values=values, errors=errors, today=TODAY),
+        "fix-log": observation_errors_card(errors, values),
+        "log-view": pupil_log_card(PUPIL_NAME, "9B", notes, AUTHORS),
+        "log-view-empty": pupil_log_card(PUPIL_NAME, "9B", [], {}),
+        "log-suggest": suggest_report_card(
+            PUPIL_NAME, "9B", followup.pupil_key(PUPIL_NAME, "9B"), 3
+        ),
+    }
+
+
+def _answer_cards() -> dict[str, dict[str, Any]]:
+    section = {
+        "citation": "Skolemiljøplanen 8.3 Melde fra",
+        "section_title": "8.3 Melde fra",
+        "section_text": "Alle som jobber på skolen skal melde fra til rektor.",
+    }
+    cards = {
+        f"answer-{action}": answer_card(summary="Meld fra til rektor.", action=action, **section)
+        for action in ("start_report", "my_cases", None)
+    }
+    cards["answer-section"] = section_card(action="start_report", **section)
+    cards["answer-unsure"] = unsure_card(
+        message="Jeg er ikke sikker.",
+        ask_name="Avdelingsleder Berit",
+        closest=[("8.4", "Skolemiljøplanen 8.4 Undersøke")],
+    )
+    return cards
+
+
+def all_cards() -> dict[str, dict[str, Any]]:
+    """Every variant of every card the bot builds, by kind (the name up to the first dash)."""
+    return {
+        "help-plain": help_card("Tøyen skole"),
+        "help-welcome": help_card("Tøyen skole", welcome=True),
+        **_report_cards(),
+        **_alert_cards(),
+        **_followup_cards(),
+        **_case_cards(),
+        **_log_cards(),
+        **_answer_cards(),
     }

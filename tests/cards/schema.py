@@ -245,3 +245,32 @@ def texts(card: dict[str, Any]) -> list[str]:
 
 def find_action(card: dict[str, Any], verb: Verb) -> dict[str, Any] | None:
     return next((a for a in actions(card) if action_verb(a) == verb.value), None)
+
+
+def checked(card: dict[str, Any], *, max_bytes: int = MAX_CARD_BYTES) -> dict[str, Any]:
+    """Valid, and as Teams receives it (JSON, not the Python objects)."""
+    assert_valid_card(card, max_bytes=max_bytes)
+    loaded: dict[str, Any] = json.loads(json.dumps(card))
+    return loaded
+
+
+def shown(card: dict[str, Any]) -> str:
+    """Every visible text of a valid card, one per line."""
+    assert_valid_card(card)
+    return "\n".join(texts(card))
+
+
+def by_id(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {element["id"]: element for element in inputs(card)}
+
+
+def submitted(card: dict[str, Any], **answers: str) -> dict[str, str]:
+    """What a client sends: every input's value (prefilled or answered), as strings."""
+    return {e["id"]: str(answers.get(e["id"], e.get("value", ""))) for e in inputs(card)}
+
+
+def typed_text_only_in_runs(card: dict[str, Any], typed: str) -> None:
+    """Text a person typed is shown only through TextRuns, which never render Markdown."""
+    holders = [n for _, n in iter_nodes(card) if typed in str(n.get("text", ""))]
+    assert holders, "the typed text is not shown"
+    assert all(n["type"] == "TextRun" for n in holders), holders

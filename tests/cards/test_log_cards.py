@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from datetime import timedelta
 
 import pytest
 
-from bot.cards.actions import CASE, PUPIL, VERB, Verb
+from bot.cards.actions import CASE, FIX, PUPIL, VERB, Verb
 from bot.cards.export import export_link_card
 from bot.cards.log import (
     LOG_PRIVACY,
     MAX_SHOWN,
+    observation_errors_card,
     observation_form_card,
     observation_saved_text,
     pupil_log_card,
@@ -19,61 +19,18 @@ from bot.cards.log import (
 )
 from bot.domain.followup import MAX_NOTE, FormErrors, Observation, parse_observation, pupil_key
 from bot.domain.report import MAX_CLASS, MAX_NAME
+from tests.cards.samples import AUTHORS, NOW, SNEAKY, TODAY, filled, observation
 from tests.cards.schema import (
     MAX_CARD_BYTES,
     actions,
-    assert_valid_card,
+    by_id,
     card_bytes,
+    checked,
     find_action,
     inputs,
-    iter_nodes,
-    texts,
+    shown,
+    typed_text_only_in_runs,
 )
-
-TODAY = date(2026, 11, 26)
-NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-SNEAKY = "[klikk her](https://example.invalid) **fet**"
-AUTHORS = {"aad-kari": "Kari Lærer", "aad-tone": "Tone Lærer"}
-
-
-def filled(limit: int) -> str:
-    sentence = "På skolegården så jeg at elevene ærtet og dyttet. "
-    return (sentence * (limit // len(sentence) + 1))[:limit]
-
-
-def checked(card: dict[str, Any]) -> dict[str, Any]:
-    assert_valid_card(card)
-    return card
-
-
-def shown(card: dict[str, Any]) -> str:
-    return "\n".join(texts(card))
-
-
-def by_id(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {element["id"]: element for element in inputs(card)}
-
-
-def observation(day: int, note: str = "Satt alene i storefri.", **changes: Any) -> Observation:
-    fields: dict[str, Any] = {
-        "id": f"obs-{day}",
-        "pupil_key": pupil_key("Ola Nordmann", "9B"),
-        "pupil_name": "Ola Nordmann",
-        "pupil_class": "9B",
-        "observed_on": date(2026, 11, day),
-        "note": note,
-        "author_id": "aad-kari",
-        "created_at": datetime(2026, 11, day, 12, 0, tzinfo=UTC),
-    }
-    fields.update(changes)
-    return Observation(**fields)
-
-
-def typed_text_only_in_runs(card: dict[str, Any], typed: str) -> None:
-    holders = [n for _, n in iter_nodes(card) if typed in str(n.get("text", ""))]
-    assert holders
-    assert all(n["type"] == "TextRun" for n in holders)
-
 
 # --- the form -------------------------------------------------------------------------------
 
@@ -127,6 +84,17 @@ def test_form_shows_errors_and_keeps_the_values() -> None:
     assert elements["pupil_name"]["value"] == "Ola"
     assert elements["observed_on"]["value"] == "2026-11-20"
     assert "value" not in elements["note"]
+
+
+def test_a_refused_note_gets_one_short_card_that_brings_the_answers_back() -> None:
+    values = {"pupil_name": "Ola", "pupil_class": "", "note": "Satt alene."}
+    result = parse_observation(values, today=TODAY, now=NOW, by="aad-kari", new_id="x")
+    assert isinstance(result, FormErrors)
+    card = checked(observation_errors_card(result.messages, values))
+    assert inputs(card) == []
+    assert "Klasse: Fyll inn klasse." in shown(card)
+    (fix,) = actions(card)
+    assert fix["data"] == {VERB: Verb.LOG_START, FIX: "1", **values}
 
 
 def test_longest_form_fits() -> None:

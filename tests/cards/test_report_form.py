@@ -3,8 +3,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.cards.actions import DRAFT, VERB, Verb
-from bot.cards.report import INTERVENED_CHOICES, report_form_card
+from bot.cards.actions import DRAFT, FIX, VERB, Verb
+from bot.cards.report import report_errors_card, report_form_card
+from bot.domain.forms import YES_NO
 from bot.domain.report import (
     CATEGORIES,
     MAX_TEXT,
@@ -12,10 +13,11 @@ from bot.domain.report import (
     SIGNS,
     SOURCES,
     Field,
+    ReportErrors,
     parse_report,
 )
 from tests.cards.samples import DRAFT_ID, TODAY, report
-from tests.cards.schema import assert_valid_card, inputs, texts
+from tests.cards.schema import by_id, checked, inputs, shown, texts
 
 REQUIRED = {
     Field.PUPIL_NAME,
@@ -30,15 +32,7 @@ TOGGLES = {Field.STAFF_SUSPECTED, Field.LEADERSHIP_SUSPECTED, Field.SERIOUS}
 
 
 def form(**kwargs: Any) -> dict[str, Any]:
-    card = report_form_card(DRAFT_ID, today=TODAY, **kwargs)
-    assert_valid_card(card)
-    # Inspect what Teams receives, not the Python objects.
-    loaded: dict[str, Any] = json.loads(json.dumps(card))
-    return loaded
-
-
-def by_id(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {element["id"]: element for element in inputs(card)}
+    return checked(report_form_card(DRAFT_ID, today=TODAY, **kwargs))
 
 
 def choice_values(element: dict[str, Any]) -> list[str]:
@@ -64,10 +58,34 @@ def test_choices_come_from_the_domain() -> None:
     assert choice_values(elements[Field.SIGNS]) == list(SIGNS)
     assert elements[Field.SIGNS]["isMultiSelect"] is True
     assert choice_values(elements[Field.SOURCE]) == [str(s) for s in SOURCES]
-    assert choice_values(elements[Field.INTERVENED]) == list(INTERVENED_CHOICES)
+    assert choice_values(elements[Field.INTERVENED]) == [value for value, _ in YES_NO]
     assert choice_values(elements[Field.PUPIL_INFORMED]) == [str(p) for p in PUPIL_INFORMED]
     titles = [c["title"] for c in elements[Field.CATEGORY]["choices"]]
     assert titles == list(CATEGORIES.values())
+
+
+def test_the_intervention_is_marked_as_needed_when_the_answer_is_yes() -> None:
+    intervention = by_id(form())[Field.INTERVENTION]
+    assert intervention["label"] == "Hvis ja: hvordan grep du inn? (må fylles ut)"
+    assert intervention["isRequired"] is False  # Teams cannot make it depend on «Ja»
+    refused = parse_report({**report().to_values(), Field.INTERVENTION: ""}, TODAY)
+    assert isinstance(refused, ReportErrors)
+    assert refused.messages == {Field.INTERVENTION: "Skriv kort hvordan du grep inn."}
+    assert intervention["errorMessage"] == "Skriv høyst 4000 tegn."
+
+
+def test_a_refused_report_gets_one_short_card_naming_the_fields() -> None:
+    refused = parse_report({**report().to_values(), Field.INTERVENTION: "", "category": ""}, TODAY)
+    assert isinstance(refused, ReportErrors)
+    card = checked(report_errors_card(DRAFT_ID, refused.messages))
+    assert inputs(card) == []
+    text = shown(card)
+    assert "Hva gjelder det? Velg hva det gjelder." in text
+    assert "Hvis ja: hvordan grep du inn? Skriv kort hvordan du grep inn." in text
+    assert "Meldingen er ikke sendt ennå." in text
+    (fix,) = card["actions"]
+    assert fix["title"] == "Rett opp"
+    assert fix["data"] == {VERB: Verb.REPORT_EDIT, DRAFT: DRAFT_ID, FIX: "1"}
 
 
 def test_text_limits_and_kinds() -> None:
