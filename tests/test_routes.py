@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from bot.cards.actions import VERB, Verb
+from bot.dialogs.archive import ArchiveFlow
 from bot.dialogs.case import CaseFlow
 from bot.dialogs.home import Home
 from bot.dialogs.log import LogFlow
@@ -39,6 +40,7 @@ def table() -> Mapping[Verb, Route]:
         case=CaseFlow("http://127.0.0.1:3978"),
         log=LogFlow(),
         questions=QuestionFlow(default_knowledge_base()),
+        archive=ArchiveFlow("http://127.0.0.1:3978"),
     )
 
 

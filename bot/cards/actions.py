@@ -22,6 +22,8 @@ PUPIL = "pupil"
 """Key of a pupil's log key (name and class, folded) on log cards."""
 MEMBER = "member"
 """Input id of the staff picker that adds someone to a case."""
+LEAVING = "leaving"
+"""Input id of the picker of the member taken off a case (one card has both pickers)."""
 FIX = "fix"
 """Set on «Rett opp»: the form comes back with what was sent and its errors marked. The
 answers themselves travel in the button's data (or wait in the report's draft)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Final
 
-from bot.cards.actions import CASE, MEMBER, VERSION, Verb
+from bot.cards.actions import CASE, LEAVING, MEMBER, VERSION, Verb
 from bot.cards.alert import URGENT_MARKER, RecipientStatus
 from bot.cards.common import (
     action_set,
@@ -96,6 +96,10 @@ class CaseView:
     evaluations: tuple[Evaluation, ...]
     next_evaluation_on: date | None
     names: Mapping[str, str]
+    members: tuple[tuple[str, str], ...] = ()
+    """(id, name) of the people added to the case: rektor or its leader may take them off."""
+    archive_text: str | None = None
+    """«Arkivert (mottatt av Websak) 04.12.2026 kl. 10:15», «Sendes til arkivet», …"""
 
 
 # --- pieces ---------------------------------------------------------------------------------
@@ -200,6 +204,8 @@ def _people(view: CaseView) -> list[dict[str, Any]]:
         items.append(detail("Skoleeier", view.owner_notified_text))
     if view.member_names:
         items.append(detail("Lagt til i saken", ", ".join(view.member_names)))
+    if view.archive_text:
+        items.append(detail("Arkiv", view.archive_text))
     return items
 
 
@@ -354,6 +360,55 @@ def _add_person(view: CaseView, staff_choices: Sequence[tuple[str, str]]) -> dic
     )
 
 
+def _remove_person(view: CaseView) -> dict[str, Any]:
+    picker = choice_input(
+        LEAVING,
+        "Hvem skal ikke lenger være med i saken?",
+        list(view.members),
+        value=None,
+        required=True,
+        error_message="Velg en person.",
+        style="compact",
+        placeholder="Velg en person",
+    )
+    remove = submit("Fjern", Verb.MEMBER_REMOVE, {CASE: view.case_id}, style="destructive")
+    return show_card(
+        "Fjern fra saken",
+        [
+            picker,
+            text(
+                "Personen mister tilgangen straks; kortene i chatten lukkes.",
+                subtle=True,
+                small=True,
+            ),
+            action_set(remove),
+        ],
+    )
+
+
+def _archive_and_export(view: CaseView, *, can_archive: bool) -> dict[str, Any]:
+    data = {CASE: view.case_id}
+    buttons = [
+        submit("Eksporter PDF", Verb.EXPORT, data),
+        submit("Eksporter sladdet PDF", Verb.EXPORT_REDACTED, data),
+        submit("Dokumentasjonspakke (zip)", Verb.ARCHIVE_PACK, data),
+    ]
+    if can_archive:
+        buttons.append(submit("Arkiver nå", Verb.ARCHIVE_NOW, data))
+    return show_card(
+        "Eksport og arkiv",
+        [
+            text(
+                "Dokumentasjonspakken har alle dokumentene i saken og en oversikt over "
+                "delpliktene, slik arkivet og Statsforvalteren får dem.",
+                subtle=True,
+                small=True,
+            ),
+            action_set(*buttons),
+        ],
+    )
+
+
 def case_card(
     view: CaseView,
     *,
@@ -363,11 +418,13 @@ def case_card(
     staff_choices: Sequence[tuple[str, str]],
     default_next_evaluation: date,
     today: date,
+    can_archive: bool = False,
 ) -> dict[str, Any]:
     """The case as one card; the caller has checked that the viewer may see it.
 
-    `can_act` lets the viewer do the case's next step, `can_manage` add people (rektor and the
-    one who took the case), `can_export` download the PDF. The next step comes first.
+    `can_act` lets the viewer do the case's next step, `can_manage` add and take off people
+    (rektor and the one who took the case), `can_export` download the PDF and the pack,
+    `can_archive` (rektor) send it to the archive now. The next step comes first.
     """
     closed = view.state in (CaseState.AVSLUTTET, CaseState.SKOLEEIER)
     actions: list[dict[str, Any]] = []
@@ -375,12 +432,10 @@ def case_card(
         actions += _next_steps(view, default_next_evaluation, today)
     if can_manage and not closed:
         actions.append(_add_person(view, staff_choices))
+    if can_manage and view.members:
+        actions.append(_remove_person(view))
     if can_export:
-        data = {CASE: view.case_id}
-        actions += [
-            submit("Eksporter PDF", Verb.EXPORT, data),
-            submit("Eksporter sladdet PDF", Verb.EXPORT_REDACTED, data),
-        ]
+        actions.append(_archive_and_export(view, can_archive=can_archive))
 
     def build(room: _Room) -> dict[str, Any]:
         body = (

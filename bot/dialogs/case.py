@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from bot.cards.actions import CASE, MEMBER, VERB, VERSION
+from bot.cards.actions import CASE, LEAVING, MEMBER, VERB, VERSION
 from bot.cards.alert import RecipientStatus
 from bot.cards.case import CaseView, case_card
 from bot.cards.evaluation import evaluation_errors_card
@@ -30,6 +30,7 @@ from bot.domain.routing import Reason
 from bot.services import followup
 from bot.services.access import sees
 from bot.services.alerts import ROLE_LABELS
+from bot.services.archiving import ArchiveState, state_of
 from bot.services.context import Services
 from bot.services.people import display_name
 from bot.services.reporting import act_on_case
@@ -74,7 +75,20 @@ def staff_choices(svc: Services, case: Case | None = None) -> list[tuple[str, st
     return sorted(((p.aad_object_id, p.name) for p in staff), key=lambda choice: choice[1])
 
 
-def case_view(svc: Services, case: Case) -> CaseView:
+def archive_text(svc: Services, state: ArchiveState) -> str | None:
+    if state.queued == 0:
+        return None
+    if state.rejected:
+        return "Avvist av arkivet – rektor har fått begrunnelsen og kan sende saken på nytt"
+    if state.done and state.last_at is not None:
+        local = state.last_at.astimezone(svc.school.calendar.zone)
+        return f"Arkivert (mottatt av Websak) {local:%d.%m.%Y kl. %H:%M}"
+    if state.written:
+        return "Ligger klar for import i Websak (rektor bekrefter når den er importert)"
+    return f"Sendes til arkivet ({state.received} av {state.queued} dokumenter mottatt)"
+
+
+def case_view(svc: Services, case: Case, archive: ArchiveState | None = None) -> CaseView:
     def name(person_id: str | None) -> str:
         return display_name(svc.directory, person_id)
 
@@ -116,6 +130,8 @@ def case_view(svc: Services, case: Case) -> CaseView:
         evaluations=tuple(case.evaluations),
         next_evaluation_on=case.next_evaluation_on,
         names={p: name(p) for p in people},
+        members=tuple((m, name(m)) for m in case.members),
+        archive_text=archive_text(svc, archive) if archive else None,
     )
 
 
@@ -127,17 +143,20 @@ class CaseFlow:
     def _case_id(ctx: Ctx) -> str:
         return str(ctx.data[CASE])
 
-    def _show(self, ctx: Ctx, case: Case, note: str | None = None) -> None:
+    async def _show(self, ctx: Ctx, case: Case, note: str | None = None) -> None:
         if note:
             ctx.out.text(note)
         svc = ctx.svc
+        async with svc.uow() as uow:
+            archive = state_of(await uow.archive.for_case(case.id))
         recipient = case.recipient(ctx.me)
+        is_rektor = recipient is not None and recipient.reason is Reason.REKTOR
         card = case_card(
-            case_view(svc, case),
+            case_view(svc, case, archive),
             can_act=sees(svc, case, ctx.me),
-            can_manage=case.assignee_id == ctx.me
-            or (recipient is not None and recipient.reason is Reason.REKTOR),
+            can_manage=case.assignee_id == ctx.me or is_rektor,
             can_export=followup.may_export(case, ctx.person),
+            can_archive=is_rektor and not archive.done,
             staff_choices=staff_choices(svc),
             default_next_evaluation=ctx.today + timedelta(weeks=svc.school.evaluation_weeks),
             today=ctx.today,
@@ -145,7 +164,7 @@ class CaseFlow:
         ctx.out.card(card, f"Sak {case.reference}")
 
     async def open(self, ctx: Ctx) -> None:
-        self._show(ctx, await followup.open_case(ctx.svc, self._case_id(ctx), ctx.person))
+        await self._show(ctx, await followup.open_case(ctx.svc, self._case_id(ctx), ctx.person))
 
     async def investigation_form(self, ctx: Ctx) -> None:
         case = await followup.open_case(ctx.svc, self._case_id(ctx), ctx.person)
@@ -167,7 +186,7 @@ class CaseFlow:
     async def save_investigation(self, ctx: Ctx) -> None:
         values = _values(ctx.data)
         outcome = await followup.save_investigation(ctx.svc, self._case_id(ctx), ctx.person, values)
-        self._after(
+        await self._after(
             ctx,
             outcome,
             "Undersøkelsen er lagret.",
@@ -193,7 +212,7 @@ class CaseFlow:
             if saved
             else "Lagret."
         )
-        self._after(
+        await self._after(
             ctx,
             outcome,
             note,
@@ -206,17 +225,17 @@ class CaseFlow:
         if outcome.message or outcome.case is None:
             ctx.out.text(outcome.message or NO_ACCESS)
         else:
-            self._show(
+            await self._show(
                 ctx, outcome.case, f"{display_name(ctx.svc.directory, member)} er lagt til i saken."
             )
 
     async def remove_member(self, ctx: Ctx) -> None:
-        member = str(ctx.data.get(MEMBER) or "")
+        member = str(ctx.data.get(LEAVING) or "")
         outcome = await followup.remove_member(ctx.svc, self._case_id(ctx), ctx.person, member)
         if outcome.message or outcome.case is None:
             ctx.out.text(outcome.message or NO_ACCESS)
         else:
-            self._show(
+            await self._show(
                 ctx,
                 outcome.case,
                 f"{display_name(ctx.svc.directory, member)} er fjernet fra saken.",
@@ -291,14 +310,14 @@ class CaseFlow:
             )
             ctx.out.card(self._plan_form(ctx, case), "Aktivitetsplan")
         elif last.outcome is Outcome.CLOSE:
-            self._show(
+            await self._show(
                 ctx,
                 case,
                 "Saken er avsluttet. Husk å arkivere den i Vigilo/Websak («Eksporter PDF»).",
             )
         else:
             next_on = case.next_evaluation_on
-            self._show(
+            await self._show(
                 ctx,
                 case,
                 f"Evalueringen er lagret. Neste evaluering: {next_on:%d.%m.%Y}."
@@ -306,7 +325,9 @@ class CaseFlow:
                 else "Evalueringen er lagret.",
             )
 
-    def _after(self, ctx: Ctx, outcome: followup.FollowUp, note: str, refused: ErrorsCard) -> None:
+    async def _after(
+        self, ctx: Ctx, outcome: followup.FollowUp, note: str, refused: ErrorsCard
+    ) -> None:
         case = outcome.case
         if case is None:
             ctx.out.text(NO_ACCESS)
@@ -315,7 +336,7 @@ class CaseFlow:
         elif outcome.message is not None:
             ctx.out.text(outcome.message)
         else:
-            self._show(ctx, case, note)
+            await self._show(ctx, case, note)
 
 
 def refused(ctx: Ctx, error: AccessDenied) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
-from bot.cards.actions import CASE, DRAFT, MEMBER, PUPIL, SECTION, Verb
+from bot.cards.actions import CASE, DRAFT, PUPIL, SECTION, Verb
 from bot.dialogs.alerts import AlertHandler
 from bot.dialogs.archive import ArchiveFlow
 from bot.dialogs.case import CaseFlow
@@ -67,7 +67,7 @@ def routing_table(
         Verb.ADD_MEMBER: Route(case.add_member, (CASE,)),
         Verb.EXPORT: Route(case.export, (CASE,)),
         Verb.EXPORT_REDACTED: Route(case.export_redacted, (CASE,)),
-        Verb.MEMBER_REMOVE: Route(case.remove_member, (CASE, MEMBER)),
+        Verb.MEMBER_REMOVE: Route(case.remove_member, (CASE,)),
         Verb.ARCHIVE_NOW: Route(archive.now, (CASE,)),
         Verb.ARCHIVE_IMPORTED: Route(archive.imported, (CASE,)),
         Verb.ARCHIVE_RETRY: Route(archive.again, (CASE,)),

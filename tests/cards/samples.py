@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.cards.alert import AlertView, RecipientStatus, alert_card
 from bot.cards.answer import answer_card, section_card, unsure_card
+from bot.cards.archive import archive_rejected_card, archive_written_card
 from bot.cards.case import CaseView, case_card, member_added_card
 from bot.cards.cases import CaseLine, my_cases_card
 from bot.cards.evaluation import evaluation_errors_card
@@ -458,6 +459,7 @@ def case(
     can_manage: bool = False,
     can_export: bool = False,
     staff_choices: tuple[tuple[str, str], ...] = STAFF,
+    can_archive: bool = False,
 ) -> dict[str, Any]:
     """The case card as `view` shows it, for a viewer allowed what the flags say."""
     return case_card(
@@ -468,6 +470,7 @@ def case(
         staff_choices=staff_choices,
         default_next_evaluation=date(2026, 12, 17),
         today=TODAY,
+        can_archive=can_archive,
     )
 
 
@@ -479,7 +482,18 @@ def _case_cards() -> dict[str, dict[str, Any]]:
         for state in CaseState
         for allowed in (True, False)
     }
+    cards["case-rektor-members-archive"] = case(
+        replace(case_view(CaseState.TILTAK), members=(("aad-miljo", "Miljø Mia"),),
+                member_names=("Miljø Mia",), archive_text="Sendes til arkivet (1 av 3 "
+                "dokumenter mottatt)"),
+        can_act=True, can_manage=True, can_export=True, can_archive=True)
     cards["case-member-added"] = member_added_card(CASE_ID, REFERENCE, "Rita Rektor")
+    cards["archive-rejected"] = archive_rejected_card(
+        CASE_ID, REFERENCE, "Ugyldig klassifikasjon: K-kode «B31» finnes ikke.")
+    cards["archive-written"] = archive_written_card(CASE_ID, REFERENCE, 3)
+    cards["export-pack"] = export_link_card(
+        REFERENCE, "https://trygg.example.no/export/abc", redacted=False, expires_minutes=10,
+        pack=True)
     line = CaseLine(CASE_ID, REFERENCE, "Undersøkes", REPORTED_AT, PUPIL_NAME, True)
     cards["cases-mine"] = my_cases_card([line], [replace(line, pupil=None)])
     cards["cases-empty"] = my_cases_card([], [])

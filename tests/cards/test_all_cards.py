@@ -57,6 +57,7 @@ def test_all_variants_are_covered() -> None:
         "receipt",
         "owner",
         "alert",
+        "archive",
         "investigation",
         "plan",
         "evaluation",

@@ -60,7 +60,7 @@ STEP_VERBS = {
     Verb.PLAN_FORM,
     Verb.EVALUATION_SAVE,
 }
-EXPORTS = [Verb.EXPORT.value, Verb.EXPORT_REDACTED.value]
+EXPORTS = [Verb.EXPORT.value, Verb.EXPORT_REDACTED.value, Verb.ARCHIVE_PACK.value]
 
 
 def card(case_view: CaseView | None = None, **allowed: Any) -> dict[str, Any]:
@@ -334,11 +334,16 @@ def test_closed_cases_offer_only_the_export(state: CaseState) -> None:
     assert "actions" not in card(view(state), can_manage=True)
     built = card(view(state), can_manage=True, can_export=True)
     assert verbs(built) == EXPORTS
-    assert titles(built) == ["Eksporter PDF", "Eksporter sladdet PDF"]
-    assert [a["data"] for a in built["actions"]] == [
+    assert titles(built) == ["Eksport og arkiv"]
+    [show] = built["actions"]
+    buttons = [a for e in show["card"]["body"] if e["type"] == "ActionSet" for a in e["actions"]]
+    assert [a["data"] for a in buttons] == [
         {VERB: Verb.EXPORT, CASE: CASE_ID},
         {VERB: Verb.EXPORT_REDACTED, CASE: CASE_ID},
+        {VERB: Verb.ARCHIVE_PACK, CASE: CASE_ID},
     ]
+    archiving = card(view(state), can_export=True, can_archive=True)
+    assert verbs(archiving) == [*EXPORTS, Verb.ARCHIVE_NOW.value]
 
 
 def test_managers_can_add_a_person() -> None:
@@ -363,13 +368,11 @@ def test_someone_who_can_only_export_gets_only_the_export() -> None:
 
 def test_everything_allowed_in_tiltak() -> None:
     built = card(view(CaseState.TILTAK), can_manage=True, can_export=True)
-    assert titles(built) == [
-        "Evaluer",
-        "Juster planen",
-        "Legg til person",
-        "Eksporter PDF",
-        "Eksporter sladdet PDF",
-    ]
+    assert titles(built) == ["Evaluer", "Juster planen", "Legg til person", "Eksport og arkiv"]
+    with_members = card(replace(view(CaseState.TILTAK), members=(("m1", "Miljø Mia"),)),
+                        can_manage=True, can_export=True)
+    assert titles(with_members) == ["Evaluer", "Juster planen", "Legg til person",
+                                    "Fjern fra saken", "Eksport og arkiv"]
 
 
 def test_input_ids_are_unique_with_every_form_on_the_card() -> None:
