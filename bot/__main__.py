@@ -6,6 +6,8 @@ python -m bot manifest --app-id ID --out app.zip
 python -m bot ask "spørsmål"       answer a question from the school's plan
 python -m bot export 2026-0001 --out sak.pdf [--redacted]
 python -m bot reminders run-due [--now ...]
+python -m bot archive 2026-0001 [--out pakke.zip] | --pending   hand a case to the archive
+python -m bot purge [--dry-run] [--now ...]   delete what the retention rules say is due
 python -m bot rotate-key [--new]   seal every value again with the current data key
 python -m bot audit verify [--school ID]   check the audit trail's hash chain
 """
@@ -192,6 +194,103 @@ async def _db_upgrade(settings: Settings, *, quiet: bool = False) -> int:
     return 0
 
 
+async def _archive(settings: Settings, args: list[str]) -> int:
+    from bot.bootstrap import build_archive_transport
+    from bot.domain.case import CaseEvent, EventKind
+    from bot.services.archiving import ArchiveHealth, ArchiveSender, queue_documents, state_of
+
+    parser = argparse.ArgumentParser(prog="python -m bot archive")
+    parser.add_argument("case", nargs="?", help="case number (2026-0001) or case id")
+    parser.add_argument("--out", type=Path, help="write the documentation pack here instead")
+    parser.add_argument("--pending", action="store_true", help="list what waits for the archive")
+    options = parser.parse_args(args)
+    if not options.pending and not options.case:
+        parser.error("give a case number, or --pending")
+    async with _database(settings) as opened:
+        svc = opened.services
+        if options.pending:
+            async with svc.uow() as uow:
+                waiting = await uow.archive.pending_cases()
+                lines = []
+                for case_id in waiting:
+                    case = await uow.cases.get(case_id)
+                    entries = await uow.archive.for_case(case_id)
+                    counts: dict[str, int] = {}
+                    for entry in entries:
+                        counts[entry.status.value] = counts.get(entry.status.value, 0) + 1
+                    reference = case.reference if case else case_id
+                    lines.append(
+                        f"{reference}: "
+                        + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+                    )
+            print("\n".join(lines) if lines else "Ingenting venter på arkivet.")
+            return 0
+        case = await _find_case(svc, options.case)
+        if case is None:
+            print(f"Finner ikke sak {options.case}.", file=sys.stderr)
+            return 1
+        if options.out is not None:
+            from bot.services.export import render_pack
+
+            async with svc.uow() as uow:
+                await uow.events.append(
+                    [
+                        CaseEvent(
+                            case.id, EventKind.EXPORTED, "cli", svc.clock.now(), {"kind": "pack"}
+                        )
+                    ]
+                )
+                events = list(await uow.events.for_case(case.id))
+                await uow.commit()
+            pack = await asyncio.to_thread(render_pack, svc, case, events)
+            options.out.write_bytes(pack)
+            print(
+                f"Dokumentasjonspakken for sak {case.reference} er skrevet til {options.out} "
+                f"({len(pack)} byte)."
+            )
+            return 0
+        async with svc.uow() as uow:
+            queued = await queue_documents(uow, svc, case, svc.clock.now())
+            await uow.commit()
+        sender = ArchiveSender(svc, build_archive_transport(settings), ArchiveHealth())
+        delivered = await sender.run()
+        async with svc.uow() as uow:
+            state = state_of(await uow.archive.for_case(case.id))
+        print(
+            f"Sak {case.reference}: {queued} nye dokumenter i kø; {delivered} levert nå; "
+            f"{state.received} av {state.queued} mottatt av arkivet"
+            + (f", {state.written} skrevet til {settings.archive_dir}" if state.written else "")
+            + (f", {state.rejected} avvist" if state.rejected else "")
+            + "."
+        )
+        return 1 if state.rejected else 0
+
+
+async def _purge(settings: Settings, args: list[str]) -> int:
+    from bot.archive.local import delete_case_files
+    from bot.services.retention import purge
+    from storage.maintenance import compact
+
+    parser = argparse.ArgumentParser(prog="python -m bot purge")
+    parser.add_argument("--dry-run", action="store_true", help="list what would go; change nothing")
+    parser.add_argument("--now", help="ISO 8601 time with zone (default: now)")
+    options = parser.parse_args(args)
+    now = _parse_now(options.now)
+    async with _database(settings, _FixedClock(now) if now else None) as opened:
+        done = await purge(
+            opened.services,
+            dry_run=options.dry_run,
+            delete_files=lambda ref: delete_case_files(settings.archive_dir, ref),
+        )
+        if not options.dry_run:
+            await compact(opened.engine)
+    heading = "Ville slettet:" if options.dry_run else "Slettet:"
+    print(heading if done else "Ingenting å slette.")
+    for item in done:
+        print(f"- {item.line()}")
+    return 0
+
+
 async def _rotate_key(settings: Settings, args: list[str]) -> int:
     import base64
 
@@ -279,6 +378,10 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_reminders(settings, args[2:]))
         if command == "export":
             return asyncio.run(_export(settings, args[1:]))
+        if command == "archive":
+            return asyncio.run(_archive(settings, args[1:]))
+        if command == "purge":
+            return asyncio.run(_purge(settings, args[1:]))
         if command == "rotate-key":
             return asyncio.run(_rotate_key(settings, args[1:]))
         if command == "audit" and args[1:2] == ["verify"]:

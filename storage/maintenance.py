@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Column, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -157,3 +158,18 @@ async def verify_audit(engine: AsyncEngine, school_id: str | None = None) -> lis
             if found is not None:
                 breaks.append(found)
     return breaks
+
+
+async def compact(engine: AsyncEngine) -> None:
+    """After a purge: on SQLite the WAL is checkpointed and truncated, so pages that held the
+    deleted data do not linger in it (the file's own freed pages were overwritten already,
+    `secure_delete`). PostgreSQL needs nothing here: its rows are deleted or updated."""
+    if engine.dialect.name != "sqlite":
+        return
+    async with engine.connect() as connection:
+        # On the driver's connection, outside any transaction: a checkpoint inside one (every
+        # transaction here is BEGIN IMMEDIATE) fails with "database table is locked".
+        raw = await connection.get_raw_connection()
+        driver: Any = raw.driver_connection
+        cursor = await driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        await cursor.close()

@@ -62,6 +62,8 @@ class FakeStore:
     archive: dict[tuple[str, str], ArchiveEntry] = field(default_factory=dict)
     note_cases: dict[str, str] = field(default_factory=dict)
     """Observation id → the case it became part of."""
+    tombstones: dict[str, datetime] = field(default_factory=dict)
+    """Purged case id → when: its Case is gone, as the sealed document is in SQL."""
 
 
 class _Cases:
@@ -112,6 +114,16 @@ class _Cases:
             copy.deepcopy(c) for c in self._w.cases.values()
             if c.state is CaseState.MELDE_FRA and c.escalated_at is None and c.unacknowledged
         ]
+
+    async def open_cases(self) -> Sequence[Case]:
+        return [copy.deepcopy(c) for c in self._w.cases.values() if c.closed_at is None]
+
+    async def closed_unpurged(self) -> Sequence[Case]:
+        return [copy.deepcopy(c) for c in self._w.cases.values() if c.closed_at is not None]
+
+    async def purge(self, case_id: str, now: datetime) -> None:
+        if self._w.cases.pop(case_id, None) is not None:
+            self._w.tombstones[case_id] = now
 
 
 class _Events:
@@ -195,6 +207,16 @@ class _Outbox:
         return [copy.deepcopy(m) for m in sorted(self._w.outbox.values(),
                                                  key=lambda m: (m.created_at, m.key))
                 if m.case_id == case_id]
+
+    async def forget_for_case(self, case_id: str) -> int:
+        forgotten = 0
+        for message in self._w.outbox.values():
+            if message.case_id == case_id and (message.payload or message.stub):
+                message.payload, message.stub = {}, None
+                if message.status is MessageStatus.PENDING:
+                    message.status = MessageStatus.SUPERSEDED
+                forgotten += 1
+        return forgotten
 
 
 class _Conversations:
@@ -286,6 +308,12 @@ class _Reminders:
                                                  key=lambda r: (r.due_at, r.key))
                 if r.case_id == case_id]
 
+    async def delete_for_case(self, case_id: str) -> int:
+        gone = [k for k, r in self._w.reminders.items() if r.case_id == case_id]
+        for key in gone:
+            del self._w.reminders[key]
+        return len(gone)
+
 
 class _Observations:
     def __init__(self, work: FakeStore) -> None:
@@ -297,6 +325,18 @@ class _Observations:
     async def for_pupil(self, pupil_key: str) -> Sequence[Observation]:
         return sorted((o for o in self._w.observations if o.pupil_key == pupil_key),
                       key=lambda o: (o.observed_on, o.created_at), reverse=True)
+
+    async def purge(self, before: datetime) -> int:
+        gone = [o for o in self._w.observations
+                if o.created_at < before and o.id not in self._w.note_cases]
+        self._w.observations = [o for o in self._w.observations if o not in gone]
+        return len(gone)
+
+    async def delete_for_case(self, case_id: str) -> int:
+        ids = {i for i, c in self._w.note_cases.items() if c == case_id}
+        before = len(self._w.observations)
+        self._w.observations = [o for o in self._w.observations if o.id not in ids]
+        return before - len(self._w.observations)
 
     async def link(self, pupil_key: str, case_id: str) -> int:
         linked = 0
@@ -331,6 +371,11 @@ class _Archive:
     async def save(self, entry: ArchiveEntry) -> None:
         self._w.archive[(entry.case_id, entry.key)] = copy.deepcopy(entry)
 
+    async def forget_for_case(self, case_id: str) -> None:
+        for (case, _), entry in self._w.archive.items():
+            if case == case_id:
+                entry.reason = None
+
 
 class _ExportLinks:
     def __init__(self, work: FakeStore) -> None:
@@ -346,6 +391,12 @@ class _ExportLinks:
         link.used_at = now
         return copy.deepcopy(link)
 
+    async def delete_for_case(self, case_id: str) -> int:
+        gone = [t for t, link in self._w.export_links.items() if link.case_id == case_id]
+        for token in gone:
+            del self._w.export_links[token]
+        return len(gone)
+
 
 class _CalendarEvents:
     def __init__(self, work: FakeStore) -> None:
@@ -356,6 +407,12 @@ class _CalendarEvents:
 
     async def put(self, case_id: str, user_id: str, event_id: str, now: datetime) -> None:
         self._w.calendar_events[(case_id, user_id)] = event_id
+
+    async def delete_for_case(self, case_id: str) -> int:
+        gone = [k for k in self._w.calendar_events if k[0] == case_id]
+        for key in gone:
+            del self._w.calendar_events[key]
+        return len(gone)
 
 
 class FakeUnitOfWork:
@@ -386,7 +443,7 @@ class FakeUnitOfWork:
     async def commit(self) -> None:
         for name in ("cases", "events", "outbox", "conversations", "counters", "drafts",
                      "reminders", "observations", "export_links", "calendar_events",
-                     "archive", "note_cases"):
+                     "archive", "note_cases", "tombstones"):
             setattr(self._store, name, copy.deepcopy(getattr(self._work, name)))
         self.commits += 1
 

@@ -121,14 +121,14 @@ class Harness:
 async def running_bot(
     tmp_path: Path, *, clock: Clock | None = None, database_url: str | None = None,
     background: bool = False, connector: FakeConnector | None = None, sdk: str | None = None,
-    installer: AppInstaller | None = None,
+    installer: AppInstaller | None = None, env: dict[str, str] | None = None,
 ) -> AsyncIterator[Harness]:
     """The bot on `sdk` (botbuilder or agents; by default the `sdk` fixture's, else botbuilder)."""
     connector = connector or FakeConnector()
     if connector.port == 0:
         await connector.start()
     url = database_url or f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
-    settings = local_settings(url, BOT_SDK=sdk or Hosts.default)
+    settings = local_settings(url, BOT_SDK=sdk or Hosts.default, **(env or {}))
     app = create_app(settings, lambda s: build_runtime(s, clock=clock, installer=installer),
                      background=background)
     server = TestServer(app, host="127.0.0.1")

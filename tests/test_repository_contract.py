@@ -272,3 +272,19 @@ async def test_times_come_back_zone_aware(uow: UnitOfWorkFactory, school: School
         loaded = await u.cases.get(case.id)
         assert loaded is not None and loaded.created_at.tzinfo is not None
         assert loaded.created_at == T0
+
+
+async def test_a_purged_case_is_a_tombstone(uow: UnitOfWorkFactory, school: School) -> None:
+    case, _ = _case(school)
+    case.closed_at = T0
+    async with uow() as u:
+        await u.cases.add(case)
+        await u.commit()
+    async with uow() as u:
+        assert [c.id for c in await u.cases.closed_unpurged()] == [case.id]
+        await u.cases.purge(case.id, T0)
+        await u.commit()
+    async with uow() as u:
+        assert await u.cases.get(case.id) is None
+        assert await u.cases.closed_unpurged() == []
+        assert await u.cases.routed_to(REKTOR) == []

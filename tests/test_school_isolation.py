@@ -73,6 +73,8 @@ CALLS: dict[str, Any] = {
     "cases.routed_to": lambda u, o: u.cases.routed_to(REKTOR),
     "cases.reported_by": lambda u, o: u.cases.reported_by(TEACHER_9),
     "cases.awaiting_acknowledgement": lambda u, o: u.cases.awaiting_acknowledgement(),
+    "cases.open_cases": lambda u, o: u.cases.open_cases(),
+    "cases.closed_unpurged": lambda u, o: u.cases.closed_unpurged(),
     "events.for_case": lambda u, o: u.events.for_case(o),
     "outbox.get": lambda u, o: u.outbox.get("n-b"),
     "outbox.claim_due": lambda u, o: u.outbox.claim_due(T0, "x", T0, 100),
@@ -93,7 +95,8 @@ CALLS: dict[str, Any] = {
     "archive.pending_cases": lambda u, o: u.archive.pending_cases(),
 }
 WRITES = {"add", "add_many", "save", "enqueue", "enqueue_many", "enqueue_update", "finish",
-          "upsert", "delete", "open", "purge", "append", "put", "mark", "next_number", "link"}
+          "upsert", "delete", "open", "purge", "append", "put", "mark", "next_number", "link",
+          "delete_for_case", "forget_for_case"}
 
 
 def test_every_read_method_is_in_the_isolation_test() -> None:
@@ -142,6 +145,13 @@ async def test_no_repository_method_returns_another_schools_rows(
             await uow.conversations.delete(REKTOR)
             await uow.drafts.purge(T0 + timedelta(days=1))
             await uow.events.append([CaseEvent(case_b, EventKind.VIEWED, REKTOR, T0)])
+            for repository in (uow.reminders, uow.export_links, uow.calendar_events,
+                               uow.observations):
+                await repository.delete_for_case(case_b)
+            await uow.outbox.forget_for_case(case_b)
+            await uow.archive.forget_for_case(case_b)
+            await uow.cases.purge(case_b, T0)
+            await uow.observations.purge(T0 + timedelta(days=1))
             await uow.commit()
         async with b.uow() as uow:
             assert await uow.drafts.owner(f"{'b':0<32}") == TEACHER_9
@@ -150,3 +160,7 @@ async def test_no_repository_method_returns_another_schools_rows(
             assert await uow.export_links.use("tok-b", T0) is not None
             keys = [r.key for r in await uow.reminders.claim_due(T0, 100)]
             assert "r-b" in keys and "r-a" not in keys
+            assert await uow.cases.get(case_b) is not None  # not purged from school A
+            assert await uow.calendar_events.get(case_b, REKTOR) == "ev-b"
+            assert [n.note for n in await uow.observations.for_pupil(PUPIL)] == ["notat b"]
+            assert (await uow.outbox.get("n-b")) is not None

@@ -25,6 +25,14 @@ def paths(root: Path, message: ArchiveMessage) -> tuple[Path, Path]:
     return root / message.filename, root / f"{stem}.manifest.json"
 
 
+def delete_case_files(root: Path, case_reference: str) -> int:
+    """The retention purge's part here: the packages hold the case in clear text."""
+    files = case_files(root, case_reference)
+    for path in files:
+        path.unlink(missing_ok=True)
+    return len(files)
+
+
 def case_files(root: Path, case_reference: str) -> list[Path]:
     """A case's files in the folder, a crash's half-written ones too: what the retention purge
     deletes."""

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 
+from bot.archive.local import delete_case_files
 from bot.config import Settings
 from bot.hosting.runtime import Runtime
 from bot.services.calendar_sync import wait_for_syncs
@@ -20,8 +21,9 @@ from bot.services.followup import use_export_link
 from bot.services.integrity import report_broken_audit
 from bot.services.reminders import run_all_due
 from bot.services.reporting import escalate_unacknowledged
+from bot.services.retention import purge
 from storage.engine import ping
-from storage.maintenance import check_keys, verify_audit
+from storage.maintenance import check_keys, compact, verify_audit
 from storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
@@ -108,9 +110,12 @@ DAILY_S = 24 * 3600.0
 
 async def daily(runtime: Runtime) -> None:
     """Once at start and then once a day: the audit trail's chain is verified (and rektor
-    told of a break)."""
+    told of a break), and what the retention rules say is deleted, is."""
     for found in await verify_audit(runtime.engine, runtime.school.id):
         await report_broken_audit(runtime.services, found.seq, found.problem)
+    archive_dir = runtime.settings.archive_dir
+    await purge(runtime.services, delete_files=lambda ref: delete_case_files(archive_dir, ref))
+    await compact(runtime.engine)
 
 
 async def _daily_forever(runtime: Runtime) -> None:

@@ -125,6 +125,18 @@ class CaseRepository(Protocol):
         """Open cases no recipient has acknowledged and that were not escalated yet."""
         ...
 
+    async def open_cases(self) -> Sequence[Case]:
+        """Every case not closed (and not purged): what the stale-case reminder looks at."""
+        ...
+
+    async def closed_unpurged(self) -> Sequence[Case]:
+        """Closed cases whose personal data is still here: what the purge looks at."""
+        ...
+
+    async def purge(self, case_id: str, now: datetime) -> None:
+        """The case becomes a tombstone: its sealed document goes, its columns stay."""
+        ...
+
 
 class EventLog(Protocol):
     async def append(self, events: Sequence[CaseEvent]) -> None: ...
@@ -162,6 +174,10 @@ class Outbox(Protocol):
     async def failed_unreported(self) -> Sequence[OutboxMessage]: ...
 
     async def for_case(self, case_id: str) -> Sequence[OutboxMessage]: ...
+
+    async def forget_for_case(self, case_id: str) -> int:
+        """Empties the payloads still held for a case's messages (unsent ones are dropped)."""
+        ...
 
 
 class Conversations(Protocol):
@@ -225,6 +241,8 @@ class Reminders(Protocol):
 
     async def for_case(self, case_id: str) -> Sequence[Reminder]: ...
 
+    async def delete_for_case(self, case_id: str) -> int: ...
+
 
 class Observations(Protocol):
     async def add(self, observation: Observation) -> None: ...
@@ -234,6 +252,12 @@ class Observations(Protocol):
     async def link(self, pupil_key: str, case_id: str) -> int:
         """The pupil's notes become part of a case reported about them: kept as long as it."""
         ...
+
+    async def purge(self, before: datetime) -> int:
+        """Notes written before `before` that did not become part of a case."""
+        ...
+
+    async def delete_for_case(self, case_id: str) -> int: ...
 
 
 @dataclass
@@ -303,6 +327,10 @@ class ArchiveQueue(Protocol):
 
     async def save(self, entry: ArchiveEntry) -> None: ...
 
+    async def forget_for_case(self, case_id: str) -> None:
+        """The archive's reasons (they may quote the case) go with the case's personal data."""
+        ...
+
 
 class ExportLinks(Protocol):
     async def add(self, link: ExportLink) -> None: ...
@@ -310,6 +338,8 @@ class ExportLinks(Protocol):
     async def use(self, token: str, now: datetime) -> ExportLink | None:
         """Marks the link used; None when unknown, used already or expired."""
         ...
+
+    async def delete_for_case(self, case_id: str) -> int: ...
 
 
 class UnitOfWork(Protocol):
@@ -430,6 +460,8 @@ class CalendarEvents(Protocol):
     async def get(self, case_id: str, user_id: str) -> str | None: ...
 
     async def put(self, case_id: str, user_id: str, event_id: str, now: datetime) -> None: ...
+
+    async def delete_for_case(self, case_id: str) -> int: ...
 
 
 @dataclass(frozen=True)

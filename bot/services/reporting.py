@@ -14,6 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from bot.domain.case import NO_ACCESS, Case, CaseEvent, CaseRecipient, DomainError, EventKind
+from bot.domain.followup import pupil_key
 from bot.domain.people import Person
 from bot.domain.reminders import ReminderRules, investigation_reminders
 from bot.domain.report import Report, ReportErrors, parse_report
@@ -150,6 +151,8 @@ async def _store_report(
         await uow.cases.add(case)
         # The draft goes in the same breath: a case and its draft never both exist.
         await uow.drafts.delete(submission_id, reporter.aad_object_id)
+        # «Logg» notes about the pupil become part of the case, and stay as long as it does.
+        await uow.observations.link(pupil_key(report.pupil_name, report.pupil_class), case.id)
         alerts = []
         for recipient in case.recipients:
             if recipient.person_id == reporter.aad_object_id:

@@ -108,3 +108,10 @@ class SqlArchive:
             )
             .values(**values)
         )
+
+    async def forget_for_case(self, case_id: str) -> None:
+        await self._s.session.execute(
+            update(ArchiveDeliveryRow)
+            .where(ArchiveDeliveryRow.case_id == case_id, self._s.mine(ArchiveDeliveryRow))
+            .values(reason=None)
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -177,3 +178,24 @@ class SqlCases:
             )
         )
         return [case for case in cases if case.recipients]
+
+    async def open_cases(self) -> Sequence[Case]:
+        return await self._many(
+            select(CaseRow)
+            .where(CaseRow.closed_at.is_(None), CaseRow.purged_at.is_(None))
+            .order_by(CaseRow.created_at)
+        )
+
+    async def closed_unpurged(self) -> Sequence[Case]:
+        return await self._many(
+            select(CaseRow)
+            .where(CaseRow.closed_at.is_not(None), CaseRow.purged_at.is_(None))
+            .order_by(CaseRow.closed_at)
+        )
+
+    async def purge(self, case_id: str, now: datetime) -> None:
+        await self._s.session.execute(
+            update(CaseRow)
+            .where(CaseRow.id == case_id, self._s.mine(CaseRow))
+            .values(sealed=None, purged_at=now)
+        )

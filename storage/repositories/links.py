@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from bot.services.ports import ExportLink
 from storage.mapping import columns, from_row
@@ -38,6 +38,14 @@ class SqlExportLinks:
         assert row is not None
         return from_row(ExportLink, row)
 
+    async def delete_for_case(self, case_id: str) -> int:
+        result = await self._s.session.execute(
+            delete(ExportLinkRow).where(
+                ExportLinkRow.case_id == case_id, self._s.mine(ExportLinkRow)
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
 
 class SqlCalendarEvents:
     def __init__(self, scope: Scope) -> None:
@@ -70,3 +78,11 @@ class SqlCalendarEvents:
                 set_={"event_id": event_id, "updated_at": now},
             )
         )
+
+    async def delete_for_case(self, case_id: str) -> int:
+        result = await self._s.session.execute(
+            delete(CalendarEventRow).where(
+                CalendarEventRow.case_id == case_id, self._s.mine(CalendarEventRow)
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

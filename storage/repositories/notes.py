@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from bot.domain.followup import Observation
 from storage.mapping import columns, from_row
@@ -63,5 +64,23 @@ class SqlObservations:
                 self._s.mine(ObservationRow),
             )
             .values(case_id=case_id)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def purge(self, before: datetime) -> int:
+        result = await self._s.session.execute(
+            delete(ObservationRow).where(
+                ObservationRow.created_at < before,
+                ObservationRow.case_id.is_(None),
+                self._s.mine(ObservationRow),
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def delete_for_case(self, case_id: str) -> int:
+        result = await self._s.session.execute(
+            delete(ObservationRow).where(
+                ObservationRow.case_id == case_id, self._s.mine(ObservationRow)
+            )
         )
         return int(result.rowcount)  # type: ignore[attr-defined]

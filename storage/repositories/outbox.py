@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import case, func, or_, select, update
 
 from bot.services.ports import MessageStatus, OutboxMessage
 from storage.mapping import columns, from_row, only
@@ -223,3 +223,25 @@ class SqlOutbox:
             )
         )
         return {str(status): int(count) for status, count in rows}
+
+    async def forget_for_case(self, case_id: str) -> int:
+        result = await self._s.session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.case_id == case_id,
+                or_(OutboxRow.payload.is_not(None), OutboxRow.stub.is_not(None)),
+                self._s.mine(OutboxRow),
+            )
+            .values(
+                payload=None,
+                stub=None,
+                status=case(
+                    (
+                        OutboxRow.status == MessageStatus.PENDING.value,
+                        MessageStatus.SUPERSEDED.value,
+                    ),
+                    else_=OutboxRow.status,
+                ),
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

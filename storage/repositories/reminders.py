@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from bot.domain.reminders import Reminder, ReminderStatus
 from storage.mapping import columns, from_row
@@ -91,3 +91,9 @@ class SqlReminders:
             )
         ).all()
         return [self._reminder(r) for r in rows]
+
+    async def delete_for_case(self, case_id: str) -> int:
+        result = await self._s.session.execute(
+            delete(ReminderRow).where(ReminderRow.case_id == case_id, self._s.mine(ReminderRow))
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
