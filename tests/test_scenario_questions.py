@@ -43,7 +43,7 @@ async def test_nynorsk_and_english_questions_are_answered(tmp_path: Path) -> Non
 
 async def test_unsure_names_the_nearest_leader_and_offers_sections(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as bot:
-        await bot.say(TEACHER_9, "trenger jeg å skrive referat fra foreldremøtet?")
+        await bot.say(TEACHER_9, "når er foreldremøtene?")
         reply = bot.to(TEACHER_9)[-1]
         assert reply.card is not None
         assert_valid_card(reply.card)

@@ -38,6 +38,9 @@ FEATURES: Final[tuple[str, ...]] = (
     "law_terms",
     "english",
     "nynorsk",
+    "learned_top",
+    "learned_none",
+    "learned_agrees",
 )
 
 

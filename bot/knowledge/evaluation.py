@@ -106,7 +106,7 @@ class Report:
         groups: dict[str, list[Outcome]] = {}
         for outcome in self.outcomes:
             groups.setdefault(getattr(outcome.case, key), []).append(outcome)
-        return {name: _report(self.split, items) for name, items in sorted(groups.items())}
+        return {name: summarise(self.split, items) for name, items in sorted(groups.items())}
 
 
 def load_cases(path: str | Path) -> list[Case]:
@@ -143,7 +143,7 @@ def evaluate(kb: KnowledgeBase, cases: Iterable[Case], split: str) -> Report:
         start = time.perf_counter()
         answer = kb.ask(case.question)
         outcomes.append(Outcome(case, answer, time.perf_counter() - start))
-    return _report(split, outcomes)
+    return summarise(split, outcomes)
 
 
 def calibration(
@@ -172,7 +172,8 @@ def calibration(
     return rows
 
 
-def _report(split: str, outcomes: Sequence[Outcome]) -> Report:
+def summarise(split: str, outcomes: Sequence[Outcome]) -> Report:
+    """The figures for a set of outcomes, however they were gathered (a split, a fold)."""
     answerable = [o for o in outcomes if o.case.answerable]
     out_scope = [o for o in outcomes if o.case.kind == "out_of_scope"]
     unanswered = [o for o in outcomes if o.case.kind == "unanswered"]

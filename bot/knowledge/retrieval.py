@@ -29,6 +29,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.knowledge import analysis, law, lexicon
+from bot.knowledge.classifier import CLASSIFIER_PATH, NONE, SectionClassifier, load_classifier
 from bot.knowledge.decision import FEATURES, MODEL_PATH, DecisionModel, load_model
 from bot.knowledge.intent import Language, QuestionIntent, classify
 from bot.knowledge.loader import load_plan
@@ -95,6 +96,10 @@ class Settings:
     adult_harm_bonus: float = 4.0
     harmed_boost: float = 1.3
     duty_boost: float = 1.6
+    # How much the learned section classifier adds to a section's score, as a share of the
+    # best word-overlap score per unit of probability (chosen by cross-validation over sites).
+    learned_weight: float = 4.0
+    learned_floor: float = 0.02
 
 
 Source = Literal["plan", "law"]
@@ -178,6 +183,9 @@ class _Ranking:
     unknown: float
     order: list[int]
     similarity: dict[int, float]
+    # The classifier's probability per document, and that the plan does not answer at all.
+    learned: dict[int, float] = field(default_factory=dict)
+    none: float = 0.0
 
 
 class KnowledgeBase:
@@ -194,6 +202,7 @@ class KnowledgeBase:
         *,
         law_plan: Plan | Literal["default"] | None = "default",
         model: DecisionModel | Literal["default"] | None = "default",
+        classifier: SectionClassifier | Literal["default"] | None = "default",
     ) -> None:
         self.plan = plan
         self.settings = settings or Settings()
@@ -201,9 +210,12 @@ class KnowledgeBase:
             law_plan = law.law_plan()
         if model == "default":
             model = load_model() if MODEL_PATH.exists() else None
+        if classifier == "default":
+            classifier = load_classifier() if CLASSIFIER_PATH.exists() else None
         self.model: DecisionModel | None = model
+        self.classifier: SectionClassifier | None = classifier
         self._law: KnowledgeBase | None = (
-            KnowledgeBase(law_plan, self.settings, law_plan=None, model=None)
+            KnowledgeBase(law_plan, self.settings, law_plan=None, model=None, classifier=None)
             if law_plan is not None
             else None
         )
@@ -559,9 +571,41 @@ class KnowledgeBase:
         similarity = self._question_similarity(query)
         for doc, value in similarity.items():
             scores[doc] += _QUESTION_BONUS * value
+        learned, none = self._learned(question, intent)
+        if learned and not query.refs and max(scores) > 0.0:
+            # The classifier adds in the units of the best word-overlap score, so it can
+            # re-rank sections that share words and bring in one that shares none. A
+            # section number ("hva står i 8.3?") says outright which section is meant, and
+            # a text that shares no word with the plan at all ("blabla") gets no guess.
+            unit = max(max(scores), 1.0) * self.settings.learned_weight
+            for doc, p in learned.items():
+                if p >= self.settings.learned_floor:
+                    scores[doc] += unit * p
         self._apply_intent(intent, scores, covered)
         order = sorted((d for d in range(n) if scores[d] > 0.0), key=lambda d: (-scores[d], d))
-        return _Ranking(query, intent, scores, covered, total, unknown, order, similarity)
+        return _Ranking(
+            query, intent, scores, covered, total, unknown, order, similarity, learned, none
+        )
+
+    def _learned(self, question: str, intent: QuestionIntent) -> tuple[dict[int, float], float]:
+        classifier = self.classifier
+        if classifier is None:
+            return {}, 0.0
+        probabilities = classifier.probabilities(question, intent)
+        learned: dict[int, float] = {}
+        for label, p in probabilities.items():
+            doc = self._doc_of.get(label)
+            if doc is not None:
+                learned[doc] = learned.get(doc, 0.0) + p
+        return learned, probabilities.get(NONE, 0.0)
+
+    def answering_id(self, section_id: str) -> str:
+        """The section that answers for ``section_id`` (a lone subsection for its parent)."""
+        return self._docs[self._doc_of[section_id]].id
+
+    @property
+    def answering_ids(self) -> tuple[str, ...]:
+        return tuple(section.id for section in self._docs)
 
     def _apply_intent(
         self, intent: QuestionIntent, scores: list[float], covered: list[float]
@@ -634,6 +678,13 @@ class KnowledgeBase:
             "law_terms": float(ranking.query.law),
             "english": float(intent.language == "en"),
             "nynorsk": float(intent.language == "nn"),
+            "learned_top": ranking.learned.get(best, 0.0) if best is not None else 0.0,
+            "learned_none": ranking.none,
+            "learned_agrees": float(
+                best is not None
+                and bool(ranking.learned)
+                and best == max(ranking.learned, key=lambda d: ranking.learned[d])
+            ),
         }
         return [values[name] for name in FEATURES]
 

@@ -56,6 +56,7 @@ def test_question_dialog_cards_validate_and_name_who_to_ask() -> None:
         "kan foreldrene klage saken til statsforvalteren?",
         "kan foreldre kreve erstatning fra skolen?",
         "trenger jeg å skrive referat fra foreldremøtet?",
+        "når er foreldremøtene?",
         "jeg er anklaget for å ha krenket en elev, hva gjør jeg?",
     ):
         reply = answer_question(question, kb, leader_name="Berit", rektor_name="Rita")
