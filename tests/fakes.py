@@ -156,6 +156,7 @@ class _Outbox:
             self._w.outbox[message.key] = copy.deepcopy(message)
             return
         existing.payload = copy.deepcopy(message.payload)
+        existing.stub = copy.deepcopy(message.stub)
         existing.version += 1
         existing.status = MessageStatus.PENDING
         existing.attempts = 0
@@ -217,6 +218,16 @@ class _Outbox:
                     message.status = MessageStatus.SUPERSEDED
                 forgotten += 1
         return forgotten
+
+    async def hurry_stubs(self, case_id: str, recipient_id: str, now: datetime) -> int:
+        hurried = [
+            m for m in self._w.outbox.values()
+            if m.case_id == case_id and m.recipient_id == recipient_id
+            and m.key.startswith("stub:") and m.status is MessageStatus.PENDING
+        ]
+        for message in hurried:
+            message.next_attempt_at = now
+        return len(hurried)
 
 
 class _Conversations:

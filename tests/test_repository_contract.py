@@ -191,6 +191,25 @@ async def test_a_newer_update_wins_over_one_in_flight(uow: UnitOfWorkFactory) ->
         assert [m.key for m in await u.outbox.claim_due(T0, "w2", T0, 10)] == ["update:a:1"]
 
 
+async def test_hurried_stubs_are_only_that_persons_pending_stubs_of_that_case(
+    uow: UnitOfWorkFactory,
+) -> None:
+    later = T0 + timedelta(minutes=30)
+    stub = {"kind": MessageKind.CARD_UPDATE, "next_attempt_at": later}
+    async with uow() as u:
+        await u.outbox.enqueue_update(_message("stub:act-1", **stub))
+        await u.outbox.enqueue_update(_message("stub:act-2", **stub, recipient_id=TEACHER_9))
+        await u.outbox.enqueue_update(_message("stub:act-3", **stub, case_id="e" * 32))
+        await u.outbox.enqueue(_message("a:1", next_attempt_at=later))
+        await u.outbox.enqueue_update(_message("stub:act-4", **stub, status=MessageStatus.SENT))
+        await u.commit()
+    async with uow() as u:
+        assert await u.outbox.hurry_stubs("c" * 32, REKTOR, T0) == 1
+        await u.commit()
+    async with uow() as u:
+        assert [m.key for m in await u.outbox.claim_due(T0, "w", T0, 10)] == ["stub:act-1"]
+
+
 async def test_failed_messages_until_reported(uow: UnitOfWorkFactory) -> None:
     async with uow() as u:
         await u.outbox.enqueue(_message("a:1", status=MessageStatus.FAILED))

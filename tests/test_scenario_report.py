@@ -222,7 +222,7 @@ async def test_edit_and_cancel(tmp_path: Path) -> None:
         edit = bot.to(TEACHER_9)[-1]
         assert edit.card is not None and '"value": "9C"' in edit.card_json
         await bot.say(TEACHER_9, value={VERB: Verb.REPORT_CANCEL, DRAFT: draft})
-        assert "ikke sendt" in bot.to(TEACHER_9)[-1].text
+        assert "Avbrutt" in bot.to(TEACHER_9)[-1].text
         await bot.say(TEACHER_9, value={VERB: Verb.REPORT_CONFIRM, DRAFT: draft})
         assert "finner ikke svarene" in bot.to(TEACHER_9)[-1].text
 

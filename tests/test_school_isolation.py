@@ -96,7 +96,7 @@ CALLS: dict[str, Any] = {
 }
 WRITES = {"add", "add_many", "save", "enqueue", "enqueue_many", "enqueue_update", "finish",
           "upsert", "delete", "open", "purge", "append", "put", "mark", "next_number", "link",
-          "delete_for_case", "forget_for_case"}
+          "delete_for_case", "forget_for_case", "hurry_stubs"}
 
 
 def test_every_read_method_is_in_the_isolation_test() -> None:
@@ -149,6 +149,7 @@ async def test_no_repository_method_returns_another_schools_rows(
                                uow.observations):
                 await repository.delete_for_case(case_b)
             await uow.outbox.forget_for_case(case_b)
+            assert await uow.outbox.hurry_stubs(case_b, REKTOR, T0) == 0
             await uow.archive.forget_for_case(case_b)
             await uow.cases.purge(case_b, T0)
             await uow.observations.purge(T0 + timedelta(days=1))

@@ -52,6 +52,7 @@ class Verb(StrEnum):
     INVESTIGATION_SAVE = "case.investigation.save"
     PLAN_FORM = "case.plan.form"
     PLAN_SAVE = "case.plan.save"
+    EVALUATION_FORM = "case.evaluation.form"
     EVALUATION_SAVE = "case.evaluation.save"
     ADD_MEMBER = "case.member.add"
     EXPORT = "case.export"

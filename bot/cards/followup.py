@@ -79,6 +79,45 @@ def evaluation_card(
     )
 
 
+def evaluation_reminder_card(
+    case_id: str,
+    reference: str,
+    pupil_name: str,
+    *,
+    due_on: date,
+    overdue_days: int,
+) -> dict[str, Any]:
+    """The reminder itself holds no plan text (it stays in the chat): the form with the plan
+    comes when «Evaluer nå» is pressed, and is closed in the chat after a while."""
+    body: list[dict[str, Any]] = [
+        heading("Tid for evaluering"),
+        text(f"Sak {reference}", subtle=True, spacing="none"),
+        detail("Elev", pupil_name),
+        detail("Skulle evalueres", format_date(due_on)),
+    ]
+    if overdue_days > 0:
+        body.append(
+            notice(
+                [text(f"Evalueringen er {days_text(overdue_days)} på overtid", bold=True)],
+                style="warning",
+            )
+        )
+    body.append(
+        text(
+            "Evaluer om tiltakene i aktivitetsplanen virker: videreføre, justere eller avslutte "
+            "(plan 8.7).",
+            spacing="medium",
+        )
+    )
+    actions = [
+        submit("Evaluer nå", Verb.EVALUATION_FORM, {CASE: case_id}, style="positive"),
+        submit("Åpne saken", Verb.CASE_OPEN, {CASE: case_id}),
+    ]
+    return adaptive_card(
+        body, actions, fallback_text=f"Aktivitetsplanen i sak {reference} skal evalueres."
+    )
+
+
 def investigation_reminder_card(
     case_id: str,
     reference: str,

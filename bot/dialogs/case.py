@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from bot.cards.actions import CASE, LEAVING, MEMBER, VERB, VERSION
@@ -18,6 +18,7 @@ from bot.cards.alert import RecipientStatus
 from bot.cards.case import CaseView, case_card
 from bot.cards.evaluation import evaluation_errors_card
 from bot.cards.export import export_link_card
+from bot.cards.followup import evaluation_card
 from bot.cards.inputs import sent_back
 from bot.cards.investigation import investigation_errors_card, investigation_form_card
 from bot.cards.plan import plan_errors_card, plan_form_card
@@ -135,6 +136,16 @@ def case_view(svc: Services, case: Case, archive: ArchiveState | None = None) ->
     )
 
 
+def _school_days_after(svc: Services, due: date, today: date) -> int:
+    """How many school days an evaluation is late (0 on or before its date)."""
+    calendar = svc.school.calendar
+    return sum(
+        1
+        for offset in range(1, max(0, (today - due).days) + 1)
+        if calendar.is_school_day(due + timedelta(days=offset))
+    )
+
+
 class CaseFlow:
     def __init__(self, public_url: str) -> None:
         self._public_url = public_url.rstrip("/")
@@ -161,7 +172,7 @@ class CaseFlow:
             default_next_evaluation=ctx.today + timedelta(weeks=svc.school.evaluation_weeks),
             today=ctx.today,
         )
-        ctx.out.card(card, f"Sak {case.reference}")
+        ctx.out.private(card, f"Sak {case.reference}", case.id, case.reference)
 
     async def open(self, ctx: Ctx) -> None:
         await self._show(ctx, await followup.open_case(ctx.svc, self._case_id(ctx), ctx.person))
@@ -181,7 +192,7 @@ class CaseFlow:
             values=values,
             today=ctx.today,
         )
-        ctx.out.card(card, "Undersøkelse")
+        ctx.out.private(card, "Undersøkelse", case.id, case.reference)
 
     async def save_investigation(self, ctx: Ctx) -> None:
         values = _values(ctx.data)
@@ -199,7 +210,29 @@ class CaseFlow:
         spec = plan_form_for(staff_choices(ctx.svc, case))
         values, errors = sent_back(spec, ctx.data, today=ctx.today)
         card = self._plan_form(ctx, case, errors=errors, values=values)
-        ctx.out.card(card, "Aktivitetsplan")
+        ctx.out.private(card, "Aktivitetsplan", case.id, case.reference)
+
+    async def evaluation_form(self, ctx: Ctx) -> None:
+        """From the reminder: the plan in short and the evaluation form, closed in the chat
+        after a while like every card with the case's text."""
+        svc = ctx.svc
+        case = await followup.open_case(svc, self._case_id(ctx), ctx.person)
+        plan = case.current_plan
+        if plan is None or case.next_evaluation_on is None:
+            ctx.out.text("Det finnes ingen aktivitetsplan å evaluere i saken nå.")
+            return
+        card = evaluation_card(
+            case.id,
+            case.reference,
+            case.report.pupil_name,
+            plan,
+            due_on=case.next_evaluation_on,
+            overdue_days=_school_days_after(svc, case.next_evaluation_on, ctx.today),
+            default_next=ctx.today + timedelta(weeks=svc.school.evaluation_weeks),
+            names={p: display_name(svc.directory, p) for p in plan.responsible_ids},
+            today=ctx.today,
+        )
+        ctx.out.private(card, "Evaluering", case.id, case.reference)
 
     async def save_plan(self, ctx: Ctx) -> None:
         version = _version(ctx.data)
@@ -300,7 +333,7 @@ class CaseFlow:
                 values=values,
                 today=ctx.today,
             )
-            ctx.out.card(card, "Rett opp evalueringen")
+            ctx.out.private(card, "Rett opp evalueringen", case.id, case.reference)
             return
         last = case.evaluations[-1]
         if last.outcome is Outcome.ADJUST:
@@ -308,12 +341,12 @@ class CaseFlow:
                 "Evalueringen er lagret. Lag den justerte planen "
                 "(ny versjon – den gamle tas vare på):"
             )
-            ctx.out.card(self._plan_form(ctx, case), "Aktivitetsplan")
+            ctx.out.private(self._plan_form(ctx, case), "Aktivitetsplan", case.id, case.reference)
         elif last.outcome is Outcome.CLOSE:
             await self._show(
                 ctx,
                 case,
-                "Saken er avsluttet. Husk å arkivere den i Vigilo/Websak («Eksporter PDF»).",
+                "Saken er avsluttet og sendes til arkivet (Websak). Kvitteringen kommer på saken.",
             )
         else:
             next_on = case.next_evaluation_on
@@ -332,7 +365,9 @@ class CaseFlow:
         if case is None:
             ctx.out.text(NO_ACCESS)
         elif outcome.errors is not None:
-            ctx.out.card(refused(case, outcome.errors.messages), "Rett opp skjemaet")
+            ctx.out.private(
+                refused(case, outcome.errors.messages), "Rett opp skjemaet", case.id, case.reference
+            )
         elif outcome.message is not None:
             ctx.out.text(outcome.message)
         else:

@@ -10,6 +10,7 @@ from bot.cards.log import (
     observation_saved_text,
     pupil_log_card,
 )
+from bot.cards.stub import closed_log_card
 from bot.dialogs.context import Ctx
 from bot.domain.case import AccessDenied
 from bot.domain.followup import OBSERVATION_FORM
@@ -29,7 +30,7 @@ class LogFlow:
         logged = await followup.record_observation(ctx.svc, ctx.person, values)
         if logged.errors is not None:
             card = observation_errors_card(logged.errors.messages, values)
-            ctx.out.card(card, "Rett opp skjemaet")
+            ctx.out.card(card, "Rett opp skjemaet", stub=closed_log_card())
             return
         ctx.out.text(observation_saved_text(logged.mine))
 
@@ -49,4 +50,4 @@ class LogFlow:
             observations,
             {o.author_id: display_name(ctx.svc.directory, o.author_id) for o in observations},
         )
-        ctx.out.card(card, "Elevens logg")
+        ctx.out.card(card, "Elevens logg", stub=closed_log_card())

@@ -26,6 +26,7 @@ from bot.cards.report import (
     report_form_card,
     report_summary_card,
 )
+from bot.cards.stub import cancelled_card, closed_form_card, sent_card
 from bot.dialogs.context import Ctx
 from bot.domain.report import REPORT_FORM, Field, ReportErrors, parse_report
 from bot.services.people import display_name
@@ -114,9 +115,15 @@ class ReportFlow:
             await uow.commit()
         if isinstance(parsed, ReportErrors):
             log.info("report draft %s has %d field errors", draft, len(parsed.messages))
-            ctx.out.card(report_errors_card(draft, parsed.messages), "Rett opp meldingen")
+            ctx.out.card(
+                report_errors_card(draft, parsed.messages),
+                "Rett opp meldingen",
+                stub=closed_form_card(draft),
+            )
             return
-        ctx.out.card(report_summary_card(draft, parsed), "Se over meldingen")
+        ctx.out.card(
+            report_summary_card(draft, parsed), "Se over meldingen", stub=closed_form_card(draft)
+        )
 
     async def edit(self, ctx: Ctx) -> None:
         mine = await self._mine(ctx)
@@ -126,7 +133,7 @@ class ReportFlow:
         values = stored or {}
         errors = REPORT_FORM.check(values, today=ctx.today).errors if ctx.data.get(FIX) else None
         card = report_form_card(draft, values=values, errors=errors or None, today=ctx.today)
-        ctx.out.card(card, FORM_SUMMARY)
+        ctx.out.card(card, FORM_SUMMARY, stub=closed_form_card(draft))
 
     async def confirm(self, ctx: Ctx) -> None:
         """«Send til rektor»: the case is saved (and the alerts queued) before the receipt."""
@@ -140,7 +147,7 @@ class ReportFlow:
             return
         if confirmed.errors is not None:
             card = report_errors_card(draft, confirmed.errors.messages)
-            ctx.out.card(card, "Rett opp meldingen")
+            ctx.out.card(card, "Rett opp meldingen", stub=closed_form_card(draft))
             return
         case = confirmed.case
         assert case is not None
@@ -159,6 +166,11 @@ class ReportFlow:
                 urgent=case.urgent,
                 pupil_informed=case.report.pupil_informed,
             )
+        if ctx.turn.reply_to_id:
+            # The review card showed everything the teacher wrote: it says only «Sendt» now,
+            # and its pending stub (which offered to go on with the draft) says so too.
+            sent = sent_card(case.reference)
+            ctx.out.update(ctx.turn.reply_to_id, sent, stub=sent)
         ctx.out.card(card, f"Kvittering for sak {case.reference}")
 
     async def cancel(self, ctx: Ctx) -> None:
@@ -168,7 +180,9 @@ class ReportFlow:
         async with ctx.svc.uow() as uow:
             await uow.drafts.delete(mine[0], ctx.me)
             await uow.commit()
-        ctx.out.text(
-            "Greit, meldingen ble ikke sendt, og svarene er slettet. Skriv «meld fra» når du "
-            "vil starte på nytt."
-        )
+        if ctx.turn.reply_to_id:
+            ctx.out.update(ctx.turn.reply_to_id, cancelled_card(), stub=cancelled_card())
+        else:
+            ctx.out.text(
+                "Avbrutt – ingenting er lagret. Skriv «meld fra» når du vil starte på nytt."
+            )

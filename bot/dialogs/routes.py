@@ -63,6 +63,7 @@ def routing_table(
         Verb.INVESTIGATION_SAVE: Route(case.save_investigation, (CASE,)),
         Verb.PLAN_FORM: Route(case.plan_form, (CASE,)),
         Verb.PLAN_SAVE: Route(case.save_plan, (CASE,)),
+        Verb.EVALUATION_FORM: Route(case.evaluation_form, (CASE,)),
         Verb.EVALUATION_SAVE: Route(case.evaluate, (CASE,)),
         Verb.ADD_MEMBER: Route(case.add_member, (CASE,)),
         Verb.EXPORT: Route(case.export, (CASE,)),

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
 
+from bot.cards.stub import closed_case_card
 from bot.services.messages import ADAPTIVE, card_activity, text_activity
 
 
@@ -55,6 +56,8 @@ class Send:
     stub: dict[str, Any] | None = None
     """What replaces the message in the chat after `[privacy] card_minutes`: a card with a
     case's free text must not linger in Teams' history."""
+    case_id: str | None = None
+    """The case the message shows: its stub comes at once when the person leaves the case."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Update:
     activity_id: str
     activity: dict[str, Any]
     stub: dict[str, Any] | None = None
+    case_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,8 +104,6 @@ class Replies:
     def __init__(self) -> None:
         self.items: list[Send | Update] = []
         self.invoke: InvokeAnswer | None = None
-        self.unsupported = False
-        """An invoke the bot does not handle: the host answers it with a 4xx."""
 
     def text(self, text: str) -> None:
         self.items.append(Send(text_activity(text)))
@@ -112,9 +114,12 @@ class Replies:
         summary: str | None = None,
         *,
         stub: dict[str, Any] | None = None,
+        case_id: str | None = None,
     ) -> None:
         """`stub`: the card that takes this one's place after a while (it shows free text)."""
-        self.items.append(Send(card_activity(card, summary), card_activity(stub) if stub else None))
+        self.items.append(
+            Send(card_activity(card, summary), card_activity(stub) if stub else None, case_id)
+        )
 
     def update(
         self,
@@ -127,6 +132,10 @@ class Replies:
         self.items.append(
             Update(activity_id, card_activity(card, summary), card_activity(stub) if stub else None)
         )
+
+    def private(self, card: dict[str, Any], summary: str, case_id: str, reference: str) -> None:
+        """A card that shows a case's free text: closed in the chat after a while."""
+        self.card(card, summary, stub=closed_case_card(case_id, reference), case_id=case_id)
 
 
 class TurnHandler(Protocol):

@@ -33,7 +33,12 @@ class TurnRunner:
         """
         replies = await self._replies(turn, activity_id)
         items = [
-            Outgoing(item.activity, None if isinstance(item, Send) else item.activity_id, item.stub)
+            Outgoing(
+                item.activity,
+                None if isinstance(item, Send) else item.activity_id,
+                item.stub,
+                item.case_id,
+            )
             for item in replies.items
         ]
         if items:

@@ -275,6 +275,7 @@ class DeliveryWorker:
                         message.stub,
                         now,
                         self._svc.school.privacy.card_minutes,
+                        case_id=message.case_id,
                     )
                 )
             if message.kind is MessageKind.ALERT and message.case_id:
@@ -306,7 +307,9 @@ class DeliveryWorker:
             if give_up:
                 message.status = MessageStatus.FAILED
                 events: list[CaseEvent] = []
-                if message.case_id:
+                # A reply the turn could not send or a chat stub is no part of the case's
+                # history: only what the bot was to tell someone about the case is.
+                if message.case_id and not message.key.startswith(("reply:", "stub:")):
                     events.append(
                         CaseEvent(
                             message.case_id,

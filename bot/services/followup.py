@@ -247,8 +247,10 @@ async def remove_member(svc: Services, case_id: str, person: Person, member_id: 
         if events:
             await uow.cases.save(case)
             await _audit(uow, events)
+            await uow.outbox.hurry_stubs(case_id, member_id, now)
             await uow.commit()
     if events:
+        svc.outbox_ready.set()
         log.info("case %s: member %s removed by %s", case_id, member_id, person.aad_object_id)
     return FollowUp(case)
 

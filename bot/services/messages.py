@@ -60,7 +60,13 @@ def outbox_message(
 
 
 def stub_update(
-    recipient_id: str, activity_id: str, stub: dict[str, Any], now: datetime, minutes: int
+    recipient_id: str,
+    activity_id: str,
+    stub: dict[str, Any],
+    now: datetime,
+    minutes: int,
+    *,
+    case_id: str | None = None,
 ) -> OutboxMessage:
     """The stub that replaces a card with free text in a chat, `minutes` after it arrived.
 
@@ -75,4 +81,5 @@ def stub_update(
         now,
         activity_id=activity_id,
         not_before=now + timedelta(minutes=minutes),
+        case_id=case_id,
     )

@@ -179,6 +179,11 @@ class Outbox(Protocol):
         """Empties the payloads still held for a case's messages (unsent ones are dropped)."""
         ...
 
+    async def hurry_stubs(self, case_id: str, recipient_id: str, now: datetime) -> int:
+        """Makes the stubs still pending for a person's cards of a case due `now`: their access
+        has ended, so the text must leave their chat at once."""
+        ...
+
 
 class Conversations(Protocol):
     async def upsert(self, ref: ConversationRef) -> None: ...

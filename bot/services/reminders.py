@@ -9,12 +9,12 @@ the time it is due.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from bot.cards.followup import (
-    evaluation_card,
     evaluation_overdue_rektor_card,
+    evaluation_reminder_card,
     investigation_reminder_card,
 )
 from bot.domain.case import Case, CaseEvent, EventKind
@@ -35,8 +35,6 @@ log = logging.getLogger(__name__)
 
 
 def render(svc: Services, reminder: Reminder, case: Case, now: datetime) -> dict[str, Any]:
-    calendar = svc.school.calendar
-    today = now.astimezone(calendar.zone).date()
     kind = reminder.kind
     pupil = case.report.pupil_name
     if kind in (ReminderKind.INVESTIGATION_LEADER, ReminderKind.INVESTIGATION_REKTOR):
@@ -63,16 +61,8 @@ def render(svc: Services, reminder: Reminder, case: Case, now: datetime) -> dict
             [display_name(svc.directory, p) for p in plan.responsible_ids],
         )
         return card_activity(card, f"Evaluering på overtid i sak {case.reference}")
-    card = evaluation_card(
-        case.id,
-        case.reference,
-        pupil,
-        plan,
-        due_on=due_on,
-        overdue_days=overdue,
-        default_next=today + timedelta(weeks=svc.school.evaluation_weeks),
-        names={p: display_name(svc.directory, p) for p in plan.responsible_ids},
-        today=today,
+    card = evaluation_reminder_card(
+        case.id, case.reference, pupil, due_on=due_on, overdue_days=overdue
     )
     return card_activity(card, f"Evaluer aktivitetsplanen i sak {case.reference}")
 

@@ -48,6 +48,7 @@ class Outgoing:
     """The message this one replaces in place; None for a new message."""
     stub: dict[str, Any] | None = None
     """What replaces it in the chat after `[privacy] card_minutes` (it shows free text)."""
+    case_id: str | None = None
 
 
 class ReplySender:
@@ -76,7 +77,7 @@ class ReplySender:
     ) -> int:
         """Sends in order; returns how many went to the outbox instead."""
         deadline = self._monotonic() + self._budget
-        stubs: list[tuple[str, dict[str, Any]]] = []
+        stubs: list[tuple[str, dict[str, Any], str | None]] = []
         handed = 0
         for index, item in enumerate(items):
             sent, retry_after = await self._send(item, channel, deadline)
@@ -85,20 +86,20 @@ class ReplySender:
                 handed = len(items) - index
                 break
             if sent is not None and item.stub is not None:
-                stubs.append((sent, item.stub))
+                stubs.append((sent, item.stub, item.case_id))
         if stubs and recipient_id is not None:
             await self._schedule_stubs(recipient_id, stubs)
         return handed
 
     async def _schedule_stubs(
-        self, recipient_id: str, stubs: list[tuple[str, dict[str, Any]]]
+        self, recipient_id: str, stubs: list[tuple[str, dict[str, Any], str | None]]
     ) -> None:
         now = self._svc.clock.now()
         minutes = self._svc.school.privacy.card_minutes
         async with self._svc.uow() as uow:
-            for activity_id, stub in stubs:
+            for activity_id, stub, case_id in stubs:
                 await uow.outbox.enqueue_update(
-                    stub_update(recipient_id, activity_id, stub, now, minutes)
+                    stub_update(recipient_id, activity_id, stub, now, minutes, case_id=case_id)
                 )
             await uow.commit()
 
@@ -158,7 +159,14 @@ class ReplySender:
                 due = start + timedelta(milliseconds=offset)
                 if item.update_of is None:
                     message = outbox_message(
-                        key, MessageKind.NOTICE, recipient_id, item.activity, now, not_before=due
+                        key,
+                        MessageKind.NOTICE,
+                        recipient_id,
+                        item.activity,
+                        now,
+                        not_before=due,
+                        stub=item.stub,
+                        case_id=item.case_id,
                     )
                 else:
                     message = outbox_message(
@@ -169,6 +177,8 @@ class ReplySender:
                         now,
                         activity_id=item.update_of,
                         not_before=due,
+                        stub=item.stub,
+                        case_id=item.case_id,
                     )
                 await uow.outbox.enqueue(message)
             await uow.commit()

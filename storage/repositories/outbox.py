@@ -245,3 +245,17 @@ class SqlOutbox:
             )
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def hurry_stubs(self, case_id: str, recipient_id: str, now: datetime) -> int:
+        result = await self._s.session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.case_id == case_id,
+                OutboxRow.recipient_id == recipient_id,
+                OutboxRow.key.startswith("stub:"),
+                OutboxRow.status == MessageStatus.PENDING.value,
+                self._s.mine(OutboxRow),
+            )
+            .values(next_attempt_at=now)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

@@ -16,6 +16,7 @@ from bot.cards.export import export_link_card
 from bot.cards.followup import (
     evaluation_card,
     evaluation_overdue_rektor_card,
+    evaluation_reminder_card,
     investigation_reminder_card,
 )
 from bot.cards.help import help_card
@@ -33,6 +34,13 @@ from bot.cards.report import (
     report_errors_card,
     report_form_card,
     report_summary_card,
+)
+from bot.cards.stub import (
+    cancelled_card,
+    closed_case_card,
+    closed_form_card,
+    closed_log_card,
+    sent_card,
 )
 from bot.domain import followup
 from bot.domain.case import STATE_LABELS, CaseState
@@ -440,6 +448,12 @@ def _followup_cards() -> dict[str, dict[str, Any]]:
             values={"outcome": "avslutte"},
             today=TODAY,
         ),
+        **{
+            f"reminder-evaluation-{name}": evaluation_reminder_card(
+                CASE_ID, REFERENCE, PUPIL_NAME, due_on=TODAY, overdue_days=overdue
+            )
+            for name, overdue in (("due", 0), ("overdue", 3))
+        },
         "reminder-evaluation-rektor": evaluation_overdue_rektor_card(
             CASE_ID, REFERENCE, PUPIL_NAME, TODAY, 4, ["Lars Leder"]
         ),
@@ -550,4 +564,9 @@ def all_cards() -> dict[str, dict[str, Any]]:
         **_case_cards(),
         **_log_cards(),
         **_answer_cards(),
+        "stub-sent": sent_card(REFERENCE),
+        "stub-cancelled": cancelled_card(),
+        "stub-case": closed_case_card(CASE_ID, REFERENCE),
+        "stub-form": closed_form_card("d-1"),
+        "stub-log": closed_log_card(),
     }

@@ -67,7 +67,9 @@ def test_all_variants_are_covered() -> None:
         "export",
         "log",
         "answer",
+        "stub",
     }
+
 
 
 @pytest.mark.parametrize("module", MODULES, ids=lambda path: path.name)
