@@ -8,15 +8,20 @@ Prints, for SQLite and (when reachable) PostgreSQL:
     bot drew, and when the last alert arrived against the time Teams' limits allow for the same
     sends (the earliest schedule the windows permit, computed from what was sent);
   * the p50 time of a report-confirm turn against an echo turn (the same host, a conversation
-    that only echoes), interleaved in the same run, and their ratio.
+    that only echoes), interleaved in the same run, and their ratio;
+  * the cost of encryption at rest: the same confirm turns on two bots, one sealing with
+    AES-GCM (the product) and one whose keyring only base64-encodes (the same code paths
+    without the cipher), interleaved in one run, with the ratio; and the seal/open time of one
+    report's sealed document.
 
-Run: .venv/bin/python benchmarks/report_flow.py [--turns 200] [--reporters 50]
+Run: .venv/bin/python benchmarks/report_flow.py [--turns 200] [--reporters 50] [--sqlite-only]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
 import logging
 import os
 import statistics
@@ -45,6 +50,7 @@ from bot.dialogs.turn import Replies, Turn  # noqa: E402
 from bot.hosting.host import Host, HostParts  # noqa: E402
 from bot.hosting.web import RUNTIME, create_app  # noqa: E402
 from bot.services.replies import ReplySender  # noqa: E402
+from storage.crypto import PREFIX, Keyring, Tampered, new_key  # noqa: E402
 from tests.connector import FakeConnector, TeamsLimits  # noqa: E402
 from tests.samples import form_values  # noqa: E402
 from tests.teams import activity, conversation_id, installation  # noqa: E402
@@ -249,6 +255,80 @@ async def run(database_url: str, label: str, turns: int, reporters: int, tmp: Pa
           f" (p50), {mean_r / mean_e:.2f}x (mean)")
 
 
+class PassThrough(Keyring):
+    """The keyring's interface and encoding without the cipher: what sealing costs on top."""
+
+    def seal(self, plaintext: bytes, where: str) -> str:
+        token = base64.urlsafe_b64encode(plaintext).decode("ascii").rstrip("=")
+        return f"{PREFIX}{self.current}.{token}"
+
+    def open(self, value: str, where: str) -> bytes:
+        if not value.startswith(PREFIX):
+            raise Tampered(where)
+        token = value[len(PREFIX) :].partition(".")[2]
+        return base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+
+
+async def confirm_turns(
+    session: aiohttp.ClientSession, url: str, connector: FakeConnector, teachers: list[str],
+    n: int,
+) -> float:
+    teacher = teachers[n % len(teachers)]
+    draft = uuid.uuid4().hex
+    await post(session, url, activity(teacher, service_url=connector.url, value={
+        VERB: Verb.REPORT_SUBMIT, DRAFT: draft, **form_values()}))
+    started = time.perf_counter()
+    await post(session, url, activity(teacher, service_url=connector.url,
+                                      value={VERB: Verb.REPORT_CONFIRM, DRAFT: draft}))
+    return time.perf_counter() - started
+
+
+async def encryption_cost(urls: tuple[str, str], label: str, turns: int, tmp: Path) -> None:
+    """Confirm turns with AES-GCM against the same turns without the cipher, interleaved."""
+    config = tmp / f"school-{uuid.uuid4().hex[:6]}.toml"
+    teachers = school_config(config, 10)
+    key = new_key()
+    keyrings = {"AES-GCM": Keyring.of(key), "no cipher": PassThrough.of(key)}
+    connector = FakeConnector()
+    await connector.start()
+    servers: dict[str, TestServer] = {}
+    for (name, keyring), url in zip(keyrings.items(), urls, strict=True):
+        settings = Settings.from_env({"DATABASE_URL": url, "SCHOOL_CONFIG": str(config)})
+        app = create_app(settings, lambda s, k=keyring: build_runtime(s, keyring=k),
+                         background=True)
+        servers[name] = TestServer(app, host="127.0.0.1")
+        await servers[name].start_server()
+    times: dict[str, list[float]] = {name: [] for name in keyrings}
+    async with aiohttp.ClientSession() as session:
+        for server in servers.values():
+            for person in ["rektor-0", *(f"leader-{n}" for n in range(LEADERS)), *teachers]:
+                await post(session, str(server.make_url("/api/messages")),
+                           installation(person, service_url=connector.url))
+        await asyncio.sleep(31)  # out of Teams' 30 s window
+        for n in range(turns):
+            for name, server in servers.items():
+                times[name].append(await confirm_turns(
+                    session, str(server.make_url("/api/messages")), connector, teachers, n))
+    for server in servers.values():
+        await server.close()
+    await connector.stop()
+
+    keyring = keyrings["AES-GCM"]
+    document = {"report": form_values(), "investigation_history": [], "plans": []}
+    started = time.perf_counter()
+    for _ in range(1000):
+        keyring.open_json(keyring.seal_json(document, "cases.sealed:x"), "cases.sealed:x")
+    per_document = (time.perf_counter() - started) / 1000
+    sealed, plain = (percentile(times[name], 50) for name in keyrings)
+    print(f"\n== encryption at rest, {label} ({turns} confirm turns each, interleaved) ==")
+    for name in keyrings:
+        print(f"confirm turn, {name:9}: p50 {percentile(times[name], 50) * 1000:.1f} ms, "
+              f"mean {statistics.mean(times[name]) * 1000:.1f} ms")
+    print(f"ratio AES-GCM / no cipher: {sealed / plain:.3f}x (p50), "
+          f"{(sealed - plain) * 1000:+.2f} ms a turn; seal+open of one case document: "
+          f"{per_document * 1e6:.0f} µs")
+
+
 async def admin(statement: str) -> None:
     engine = create_async_engine(PG_URL, isolation_level="AUTOCOMMIT")
     try:
@@ -269,19 +349,26 @@ async def main() -> None:
         tmp = Path(tmp_name)
         await run(f"sqlite+aiosqlite:///{tmp / 'bench.db'}", "SQLite", args.turns,
                   args.reporters, tmp)
+        await encryption_cost(
+            (f"sqlite+aiosqlite:///{tmp / 'sealed.db'}", f"sqlite+aiosqlite:///{tmp / 'plain.db'}"),
+            "SQLite", args.turns, tmp)
         if args.sqlite_only:
             return
-        database = f"bench_{uuid.uuid4().hex[:8]}"
+        databases = [f"bench_{uuid.uuid4().hex[:8]}" for _ in range(3)]
         try:
-            await admin(f'CREATE DATABASE "{database}"')
+            for database in databases:
+                await admin(f'CREATE DATABASE "{database}"')
         except Exception as error:  # any failure to reach PostgreSQL skips that half
             print(f"\nPostgreSQL not reachable ({type(error).__name__}); skipped")
             return
+        base = PG_URL.rsplit("/", 1)[0]
         try:
-            await run(PG_URL.rsplit("/", 1)[0] + f"/{database}", "PostgreSQL", args.turns,
-                      args.reporters, tmp)
+            await run(f"{base}/{databases[0]}", "PostgreSQL", args.turns, args.reporters, tmp)
+            await encryption_cost((f"{base}/{databases[1]}", f"{base}/{databases[2]}"),
+                                  "PostgreSQL", args.turns, tmp)
         finally:
-            await admin(f'DROP DATABASE "{database}" WITH (FORCE)')
+            for database in databases:
+                await admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
