@@ -63,7 +63,9 @@ def _run(settings: Settings) -> int:
 class Opened:
     engine: AsyncEngine
     services: Services
+    """The first (or only) chosen school's."""
     keyring: Keyring
+    every: tuple[Services, ...]
 
 
 class _FixedClock:
@@ -90,6 +92,7 @@ def _parse_now(text: str | None) -> datetime | None:
 
 async def _reminders(settings: Settings, args: list[str]) -> int:
     from bot.bootstrap import build_runtime
+    from bot.hosting.web import legacy_school
     from bot.services.reminders import run_all_due
     from storage.migrate import upgrade
 
@@ -99,13 +102,16 @@ async def _reminders(settings: Settings, args: list[str]) -> int:
     now = _parse_now(options.now)
     runtime = build_runtime(settings, clock=_FixedClock(now) if now else None)
     try:
-        await upgrade(runtime.engine, school_id=runtime.school.id, keyring=runtime.keyring)
+        await upgrade(runtime.engine, school_id=legacy_school(runtime), keyring=runtime.keyring)
         async with runtime.services.uow() as uow:
             latest = await uow.conversations.latest()
         if latest is not None:
             runtime.latest.remember(latest)
-        sent, void = await run_all_due(runtime.services)
-        delivered = await runtime.worker.run_until_idle()
+        sent = void = delivered = 0
+        for svc, worker in zip(runtime.every_school, runtime.every_worker, strict=True):
+            done, dropped = await run_all_due(svc)
+            sent, void = sent + done, void + dropped
+            delivered += await worker.run_until_idle()
         print(
             f"Påminnelser: {sent} sendt, {void} ikke lenger aktuelle; "
             f"{delivered} meldinger levert eller forsøkt."
@@ -116,24 +122,55 @@ async def _reminders(settings: Settings, args: list[str]) -> int:
 
 
 @asynccontextmanager
-async def _database(settings: Settings, clock: _FixedClock | None = None) -> AsyncIterator[Opened]:
-    """The school's use cases on a migrated database with its key checked, for one command."""
+async def _database(
+    settings: Settings,
+    clock: _FixedClock | None = None,
+    *,
+    school: str | None = None,
+    one: bool = False,
+) -> AsyncIterator[Opened]:
+    """The schools' use cases on a migrated database with its key checked, for one command:
+    `school` alone (`--school`), else every school; `one`: the command needs a single school
+    (a case number is a school's own), so with several `--school` must say which."""
     from bot.bootstrap import SystemClock, build_keyring, build_services
-    from bot.config import load_school
-    from storage.engine import create_engine
+    from bot.config import load_deployment
+    from bot.hosting.web import legacy_school_of
+    from storage.engine import create_engine, session_factory
     from storage.maintenance import check_keys
     from storage.migrate import upgrade
 
-    school = load_school(settings.school_config)
+    deployment = load_deployment(settings.school_config)
+    chosen = deployment.schools
+    if school is not None:
+        found = deployment.school(school)
+        if found is None:
+            known = ", ".join(s.id for s in deployment.schools)
+            raise ConfigError(f"Ukjent skole «{school}» (kjente: {known}).")
+        chosen = (found,)
+    elif one and len(chosen) > 1:
+        known = ", ".join(s.id for s in deployment.schools)
+        raise ConfigError(f"Velg skole med --school ({known}).")
     keyring = build_keyring(settings)
     engine = create_engine(settings.database_url)
     try:
-        await upgrade(engine, school_id=school.id, keyring=keyring)
-        await check_keys(engine, keyring)
-        services = build_services(
-            engine, keyring, school, clock or SystemClock(school.calendar.zone)
+        await upgrade(
+            engine,
+            school_id=legacy_school_of(deployment.schools, settings),
+            keyring=keyring,
         )
-        yield Opened(engine, services, keyring)
+        await check_keys(engine, keyring)
+        sessions = session_factory(engine)
+        services = tuple(
+            build_services(
+                engine,
+                keyring,
+                each,
+                clock or SystemClock(each.calendar.zone),
+                sessions=sessions,
+            )
+            for each in chosen
+        )
+        yield Opened(engine, services[0], keyring, services)
     finally:
         await engine.dispose()
 
@@ -157,8 +194,9 @@ async def _export(settings: Settings, args: list[str]) -> int:
     parser.add_argument(
         "--redacted", action="store_true", help="leave out other pupils' names (for innsyn)"
     )
+    parser.add_argument("--school", help="the school's id (needed when there are several)")
     options = parser.parse_args(args)
-    async with _database(settings) as opened:
+    async with _database(settings, school=options.school, one=True) as opened:
         svc = opened.services
         case = await _find_case(svc, options.case)
         if case is None:
@@ -203,10 +241,11 @@ async def _archive(settings: Settings, args: list[str]) -> int:
     parser.add_argument("case", nargs="?", help="case number (2026-0001) or case id")
     parser.add_argument("--out", type=Path, help="write the documentation pack here instead")
     parser.add_argument("--pending", action="store_true", help="list what waits for the archive")
+    parser.add_argument("--school", help="the school's id (needed when there are several)")
     options = parser.parse_args(args)
     if not options.pending and not options.case:
         parser.error("give a case number, or --pending")
-    async with _database(settings) as opened:
+    async with _database(settings, school=options.school, one=True) as opened:
         svc = opened.services
         if options.pending:
             async with svc.uow() as uow:
@@ -274,14 +313,18 @@ async def _purge(settings: Settings, args: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot purge")
     parser.add_argument("--dry-run", action="store_true", help="list what would go; change nothing")
     parser.add_argument("--now", help="ISO 8601 time with zone (default: now)")
+    parser.add_argument("--school", help="one school (default: every school)")
     options = parser.parse_args(args)
     now = _parse_now(options.now)
-    async with _database(settings, _FixedClock(now) if now else None) as opened:
-        done = await purge(
-            opened.services,
-            dry_run=options.dry_run,
-            delete_files=lambda ref: delete_case_files(settings.archive_dir, ref),
-        )
+    clock = _FixedClock(now) if now else None
+    async with _database(settings, clock, school=options.school) as opened:
+        done = []
+        for svc in opened.every:
+            done += await purge(
+                svc,
+                dry_run=options.dry_run,
+                delete_files=lambda ref: delete_case_files(settings.archive_dir, ref),
+            )
         if not options.dry_run:
             await compact(opened.engine)
     heading = "Ville slettet:" if options.dry_run else "Slettet:"
@@ -366,10 +409,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = Settings.from_env()
         if command == "run":
-            from bot.config import check_listening, load_school
+            from bot.config import check_listening, load_deployment
 
             check_listening(settings)  # local mode answers only this machine
-            load_school(settings.school_config)  # fail fast with the key that is wrong
+            load_deployment(settings.school_config)  # fail fast: the file and key that is wrong
             asyncio.run(_db_upgrade(settings, quiet=True))  # and with data no key opens
             return _run(settings)
         if command == "db" and args[1:] == ["upgrade"]:

@@ -6,15 +6,18 @@ down, so no module reaches for a global engine, clock or HTTP client.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.archive.outcome import ArchiveTransport
-from bot.config import REPO_ROOT, ConfigError, Settings, load_school
+from bot.config import REPO_ROOT, ConfigError, Settings, load_deployment
 from bot.dialogs.conversation import Conversation
 from bot.domain.school import ConfiguredDirectory, School
 from bot.graph.parts import GraphParts
@@ -36,9 +39,11 @@ from bot.services.ports import (
 )
 from bot.services.ratelimit import RateLimiter, app_windows
 from bot.services.replies import ReplySender
+from bot.services.schools import Schools
 from storage.crypto import Keyring, KeyringError, new_key, parse_key
 from storage.engine import create_engine, session_factory
 from storage.repositories import SqlUnitOfWork
+from storage.repositories.locator import SqlLocator
 
 log = logging.getLogger(__name__)
 
@@ -192,9 +197,10 @@ def build_services(
     *,
     directory: Directory | None = None,
     calendar: Calendar | None = None,
+    sessions: async_sessionmaker[AsyncSession] | None = None,
 ) -> Services:
     """A school's use cases on the database: what the server and every command work with."""
-    sessions = session_factory(engine)
+    sessions = sessions or session_factory(engine)
     return Services(
         uow=lambda: SqlUnitOfWork(sessions, keyring, school.id),
         directory=directory or ConfiguredDirectory(school),
@@ -217,31 +223,45 @@ def build_runtime(
     validator: TokenValidator | None = None,
     keyring: Keyring | None = None,
 ) -> Runtime:
-    """`credentials`: the SDK's outbound credentials, for tests that fake Microsoft's."""
-    school = load_school(settings.school_config)
+    """`credentials`: the SDK's outbound credentials, for tests that fake Microsoft's.
+    `directory` and `calendar` (fakes in tests) serve the first school."""
+    deployment = load_deployment(settings.school_config)
+    school = deployment.schools[0]
     engine = engine or create_engine(settings.database_url)
     keyring = keyring or build_keyring(settings)
     clock = clock or SystemClock(school.calendar.zone)
     graph = build_graph_parts(settings, school) if settings.graph_enabled else GraphParts()
-    services = build_services(
-        engine,
-        keyring,
-        school,
-        clock,
-        directory=directory or graph.directory,
-        calendar=calendar or graph.calendar,
-    )
+    sessions = session_factory(engine)
+    mail = asyncio.Event()  # one for every school: the sender wakes when any has mail
+    every: list[Services] = []
+    for each in deployment.schools:
+        own_directory, own_calendar = (
+            (directory or graph.directory, calendar or graph.calendar)
+            if each is school
+            else graph_for_school(graph, each)
+        )
+        svc = build_services(
+            engine,
+            keyring,
+            each,
+            clock,
+            directory=own_directory,
+            calendar=own_calendar,
+            sessions=sessions,
+        )
+        svc.outbox_ready = mail
+        every.append(svc)
+    services = every[0]
+    schools = Schools(tuple(every), deployment.owner, SqlLocator(sessions))
     if settings.local_mode:
         validator = None
     elif validator is None:
         validator = build_validator(settings)
     memory = LatestConversation()
-    knowledge = (
-        KnowledgeBase.from_file(school.plan_file) if school.plan_file else default_knowledge_base()
-    )
-    knowledge.ask("melde fra")  # builds the index now, not on the first question
+    knowledge = plans()
+    knowledge(school).ask("melde fra")  # builds the index now, not on the first question
     conversation = Conversation(
-        services,
+        schools,
         knowledge,
         public_url=settings.public_url,
         on_conversation=memory.remember,
@@ -253,7 +273,7 @@ def build_runtime(
         HostParts(
             settings,
             conversation,
-            ReplySender(services, limiter),
+            ReplySender(services, limiter, schools=schools.get),
             validator,
             latest=memory.get,
             clock_now=clock.now,
@@ -262,14 +282,13 @@ def build_runtime(
         )
     )
     notifier = notifier or host.notifier
-    worker = DeliveryWorker(
-        services,
-        notifier,
-        limiter,
-        lease=timedelta(seconds=settings.outbox_lease_s),
+    workers = tuple(
+        DeliveryWorker(svc, notifier, limiter, lease=timedelta(seconds=settings.outbox_lease_s))
+        for svc in every
     )
     health = ArchiveHealth()
-    archive = ArchiveSender(services, build_archive_transport(settings), health)
+    transport = build_archive_transport(settings)
+    archives = tuple(ArchiveSender(svc, transport, health) for svc in every)
     return Runtime(
         settings,
         school,
@@ -277,11 +296,53 @@ def build_runtime(
         services,
         host,
         notifier,
-        worker,
+        workers[0],
         memory,
         graph,
         validator,
         keyring,
-        archive,
+        archives[0],
         health,
+        schools=schools,
+        workers=workers,
+        archives=archives,
     )
+
+
+def plans() -> Callable[[School], KnowledgeBase]:
+    """Each school's plan, read once however many schools share it (most share the default)."""
+    known: dict[Path | None, KnowledgeBase] = {}
+
+    def knowledge(school: School) -> KnowledgeBase:
+        found = known.get(school.plan_file)
+        if found is None:
+            found = (
+                KnowledgeBase.from_file(school.plan_file)
+                if school.plan_file
+                else default_knowledge_base()
+            )
+            known[school.plan_file] = found
+        return found
+
+    return knowledge
+
+
+def graph_for_school(
+    graph: GraphParts, school: School
+) -> tuple[Directory | None, Calendar | None]:
+    """Another school on the same Graph connection: its own staff and Entra settings."""
+    if graph.connection is None:
+        return None, None
+    from bot.graph.calendar import GraphCalendar
+    from bot.graph.directory import GraphDirectory
+
+    m365 = school.microsoft365
+    directory = GraphDirectory(
+        graph.connection,
+        ConfiguredDirectory(school),
+        leader_from_manager=m365.leader_from_manager,
+        only_configured_leaders=m365.only_configured_leaders,
+        ttl_s=m365.cache_minutes * 60,
+    )
+    calendar = GraphCalendar(graph.connection, zone=school.calendar.zone) if m365.calendar else None
+    return directory, calendar

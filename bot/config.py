@@ -20,7 +20,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain.people import Person, Role
 from bot.domain.school import (
+    SCHOOL_ID,
     ArchiveSettings,
+    Deployment,
     Klasse,
     Microsoft365,
     Privacy,
@@ -77,7 +79,9 @@ class Settings:
     archive_dir: Path = REPO_ROOT / "data" / "arkiv"
     bot_sdk: str = "botbuilder"
     """Which SDK hosts the bot: `botbuilder` (the default) or `agents` (Microsoft 365 Agents)."""
-    """This instance's share of Teams' ~50 requests a second per app and tenant."""
+    legacy_school_id: str = ""
+    """LEGACY_SCHOOL_ID: with SCHOOL_CONFIG a directory of several schools, the school the
+    rows stored before schools had ids belong to (one school: that one)."""
     allow_unauthenticated: bool = False
     """Local mode may listen on a non-loopback address (a closed test network, a container)."""
     bot_openid_metadata_url: str = ""
@@ -168,6 +172,7 @@ class Settings:
             port=int(port_text),
             database_url=env.get("DATABASE_URL", "") or DEFAULT_DATABASE_URL,
             school_config=Path(env.get("SCHOOL_CONFIG", "") or DEFAULT_SCHOOL_CONFIG),
+            legacy_school_id=env.get("LEGACY_SCHOOL_ID", "").strip(),
             app_id=app_id,
             app_password=env.get("MicrosoftAppPassword", ""),
             app_type=app_type,
@@ -339,8 +344,11 @@ def _holidays(values: Any) -> frozenset[date]:
     return frozenset(days)
 
 
-def _staff(values: Any) -> tuple[Person, ...]:
+def _staff(values: Any, *, owner_file: bool = False) -> tuple[Person, ...]:
+    """The people of a school file (or, `owner_file`, of owner.toml: the owner's people)."""
     if not isinstance(values, list) or not values:
+        if owner_file:
+            return ()
         raise ConfigError("[[staff]] mangler: skolen må ha minst rektor i konfigurasjonen.")
     people: list[Person] = []
     seen: set[str] = set()
@@ -369,6 +377,12 @@ def _staff(values: Any) -> tuple[Person, ...]:
             except ValueError:
                 allowed = " | ".join(r.value for r in Role)
                 raise ConfigError(f"{where}.roles: ukjent rolle «{role}» ({allowed}).") from None
+        if Role.SKOLEEIER in roles and len(roles) > 1:
+            raise ConfigError(
+                f"{where}.roles: «skoleeier» står alene – skoleeiers folk er ikke ansatt på skolen."
+            )
+        if owner_file and roles != {Role.SKOLEEIER}:
+            raise ConfigError(f'{where}.roles: i owner.toml har alle roles = ["skoleeier"].')
         people.append(
             Person(
                 aad_object_id=aad,
@@ -383,21 +397,34 @@ def _staff(values: Any) -> tuple[Person, ...]:
     for index, person in enumerate(people, start=1):
         if person.leader is not None and person.leader not in ids:
             raise ConfigError(f"staff[{index}].leader «{person.leader}» er ingen i [[staff]].")
-    if not any(p.is_rektor for p in people):
+    if not owner_file and not any(p.is_rektor for p in people):
         raise ConfigError("[[staff]]: ingen har rollen «rektor».")
     return tuple(people)
 
 
-_SCHOOL_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+def _owner(table: Mapping[str, Any], people: tuple[Person, ...]) -> SchoolOwner:
+    return SchoolOwner(
+        name=_str(table, "school_owner", "name") or "",
+        phone=_str(table, "school_owner", "phone") or "",
+        contact_name=_str(table, "school_owner", "contact_name", required=False),
+        contact_phone=_str(table, "school_owner", "contact_phone", required=False),
+        people=people,
+    )
 
 
 def parse_school(
-    data: Mapping[str, Any], base: Path | None = None, default_id: str = "skole"
+    data: Mapping[str, Any],
+    base: Path | None = None,
+    default_id: str = "skole",
+    owner: SchoolOwner | None = None,
 ) -> School:
+    """`owner`: the school owner of owner.toml, when the school is one of a directory's (its
+    file then leaves `[school_owner]` out); else the file's own `[school_owner]`, with the
+    owner's people among its `[[staff]]` (`roles = ["skoleeier"]`)."""
     school = _table(data, "school")
     name = _str(school, "school", "name")
     school_id = _str(school, "school", "id", required=False) or default_id.lower()
-    if not _SCHOOL_ID.match(school_id):
+    if not SCHOOL_ID.fullmatch(school_id):
         raise ConfigError(
             f"school.id «{school_id}» kan bare ha små bokstaver a–z, sifre, - og _ "
             "(den står i hver rad i databasen)."
@@ -407,13 +434,6 @@ def parse_school(
         zone = ZoneInfo(zone_name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"school.timezone «{zone_name}» er ikke en kjent tidssone.") from None
-    owner_table = _table(data, "school_owner")
-    owner = SchoolOwner(
-        name=_str(owner_table, "school_owner", "name") or "",
-        phone=_str(owner_table, "school_owner", "phone") or "",
-        contact_name=_str(owner_table, "school_owner", "contact_name", required=False),
-        contact_phone=_str(owner_table, "school_owner", "contact_phone", required=False),
-    )
     hours = _table(data, "school_hours", required=False)
     start = _clock(hours, "school_hours", "start", "08:00")
     end = _clock(hours, "school_hours", "end", "16:00")
@@ -423,7 +443,15 @@ def parse_school(
         zone=zone, day_start=start, day_end=end, holidays=_holidays(hours.get("holidays", []))
     )
     routines = _table(data, "routines", required=False)
-    staff = _staff(data.get("staff"))
+    everyone = _staff(data.get("staff"))
+    staff = tuple(p for p in everyone if Role.SKOLEEIER not in p.roles)
+    owner_people = tuple(p for p in everyone if Role.SKOLEEIER in p.roles)
+    if owner is None:
+        owner = _owner(_table(data, "school_owner"), owner_people)
+    elif "school_owner" in data or owner_people:
+        raise ConfigError(
+            "[school_owner] og skoleeiers folk står i owner.toml når skolene ligger i en mappe."
+        )
     deputy = _str(routines, "routines", "deputy", required=False)
     if deputy is not None and deputy not in {p.aad_object_id for p in staff}:
         raise ConfigError(f"routines.deputy «{deputy}» er ingen i [[staff]].")
@@ -489,16 +517,62 @@ def parse_school(
     )
 
 
-def load_school(path: Path) -> School:
+def _toml(path: Path) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise ConfigError(f"Finner ikke skolekonfigurasjonen {path}: {error.strerror}.") from None
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path} er ikke gyldig TOML: {error}.") from None
+
+
+def load_school(path: Path, owner: SchoolOwner | None = None) -> School:
+    data = _toml(path)
     try:
-        return parse_school(data, base=path.parent, default_id=path.stem)
+        return parse_school(data, base=path.parent, default_id=path.stem, owner=owner)
     except ConfigError as error:
         raise ConfigError(f"{path}: {error}") from None
+
+
+OWNER_FILE = "owner.toml"
+
+
+def load_deployment(path: Path) -> Deployment:
+    """`SCHOOL_CONFIG`: one school's TOML file, or a directory where every `*.toml` is a
+    school and `owner.toml` the school owner. Every school is checked before the bot starts;
+    a mistake names its file and key."""
+    if not path.is_dir():
+        school = load_school(path)
+        return Deployment((school,), school.owner)
+    owner_path = path / OWNER_FILE
+    data = _toml(owner_path)
+    try:
+        unknown = sorted(set(data) - {"school_owner", "staff"})
+        if unknown:
+            raise ConfigError(f"ukjent tabell [{unknown[0]}] (bare [school_owner] og [[staff]]).")
+        owner = _owner(_table(data, "school_owner"), _staff(data.get("staff"), owner_file=True))
+    except ConfigError as error:
+        raise ConfigError(f"{owner_path}: {error}") from None
+    schools: list[School] = []
+    files: dict[str, Path] = {}
+    owner_ids = {p.aad_object_id for p in owner.people}
+    for file in sorted(path.glob("*.toml")):
+        if file.name == OWNER_FILE:
+            continue
+        school = load_school(file, owner)
+        if school.id in files:
+            raise ConfigError(
+                f"{file}: school.id «{school.id}» brukes også av {files[school.id]}."
+            )
+        clash = next((p for p in school.staff if p.aad_object_id in owner_ids), None)
+        if clash is not None:
+            raise ConfigError(
+                f"{file}: {clash.aad_object_id} står både i skolens [[staff]] og i {OWNER_FILE}."
+            )
+        files[school.id] = file
+        schools.append(school)
+    if not schools:
+        raise ConfigError(f"{path}: mappen har ingen skolefiler (*.toml utenom {OWNER_FILE}).")
+    return Deployment(tuple(schools), owner)

@@ -287,20 +287,26 @@ def main(argv: Sequence[str]) -> int:
         "--school-config",
         type=Path,
         default=None,
-        help="skolens TOML-fil; privacy_url og terms_url hentes derfra (standard: SCHOOL_CONFIG)",
+        help="skolens TOML-fil eller mappe med skoler; privacy_url og terms_url hentes derfra "
+        "(standard: SCHOOL_CONFIG)",
     )
     args = parser.parse_args(list(argv))
     privacy_url, terms_url = args.privacy_url, args.terms_url
     if privacy_url is None or terms_url is None:
-        from bot.config import ConfigError, Settings, load_school
+        from bot.config import ConfigError, Settings, load_deployment
 
         try:
-            school = load_school(args.school_config or Settings.from_env().school_config)
+            deployment = load_deployment(args.school_config or Settings.from_env().school_config)
         except ConfigError as exc:
             print(f"Feil: {exc}", file=sys.stderr)
             return 1
-        privacy_url = privacy_url or school.privacy.privacy_url
-        terms_url = terms_url or school.privacy.terms_url
+        # One app for every school: the first school's pages that has them.
+        privacy_url = privacy_url or next(
+            (s.privacy.privacy_url for s in deployment.schools if s.privacy.privacy_url), None
+        )
+        terms_url = terms_url or next(
+            (s.privacy.terms_url for s in deployment.schools if s.privacy.terms_url), None
+        )
     try:
         path = build_app_package(
             args.app_id,

@@ -24,6 +24,9 @@ MEMBER = "member"
 """Input id of the staff picker that adds someone to a case."""
 LEAVING = "leaving"
 """Input id of the picker of the member taken off a case (one card has both pickers)."""
+SCHOOL = "school"
+"""Key of the school a card belongs to, on the cards of someone who works at several schools
+(or the school owner): the next press goes to that school's cases."""
 FIX = "fix"
 """Set on «Rett opp»: the form comes back with what was sent and its errors marked. The
 answers themselves travel in the button's data (or wait in the report's draft)."""

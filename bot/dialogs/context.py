@@ -20,6 +20,9 @@ class Ctx:
     data: Mapping[str, Any]
     """The card's data and inputs, ids already checked against their formats."""
     out: Replies
+    schools: tuple[Services, ...] = ()
+    """Every school the person acts in (several for some staff, all for the school owner's
+    people): «Mine saker» lists them all; `svc` is this turn's."""
 
     @property
     def me(self) -> str:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.cards.actions import CASE, VERB, Verb
+from bot.cards.actions import CASE, DRAFT, SCHOOL, VERB, Verb
+from bot.cards.schools import school_choice_card
 from bot.dialogs.archive import ArchiveFlow
 from bot.dialogs.case import CaseFlow
 from bot.dialogs.context import Ctx
 from bot.dialogs.home import Home
-from bot.dialogs.ids import malformed
+from bot.dialogs.ids import FORMATS, malformed
 from bot.dialogs.log import LogFlow
 from bot.dialogs.questions import QuestionFlow
 from bot.dialogs.report import ReportFlow
@@ -25,12 +27,14 @@ from bot.dialogs.routes import Route, routing_table
 from bot.dialogs.turn import InvokeAnswer, Replies, Turn, TurnKind
 from bot.domain.case import AccessDenied
 from bot.domain.people import Person, unknown_person
+from bot.domain.school import SCHOOL_ID, School
 from bot.knowledge import KnowledgeBase
 from bot.services.context import Services
 from bot.services.delivery import pending_failure_notice
 from bot.services.followup import record_refusal
 from bot.services.intents import Intent, classify
 from bot.services.ports import ConversationRef
+from bot.services.schools import Schools
 
 log = logging.getLogger(__name__)
 
@@ -42,17 +46,42 @@ STALE_CARD = "Kortet er utdatert eller ufullstendig. Skriv «hjelp» for å se h
 UNKNOWN_BUTTON = "Denne knappen kjenner jeg ikke igjen. Skriv «hjelp» for å se hva jeg kan gjøre."
 
 
+NOT_STAFF = (
+    "Jeg finner deg ikke blant de ansatte på skolene i Trygg skole. Be rektor på skolen din "
+    "legge deg inn, så kan du melde fra her."
+)
+OWNER_DOES_NOT_REPORT = (
+    "Du er registrert hos skoleeier. Skolens ansatte melder fra her; du får sakene som gjelder "
+    "skolenes ledelse, og beskjed om alvorlige saker. Skriv «mine saker» for å se dem."
+)
+SCHOOL_BOUND = frozenset(
+    {Verb.START_REPORT, Verb.LOG_START, Verb.LOG_SAVE, Verb.LOG_VIEW, Verb.REPORT_SUBMIT}
+)
+"""Presses that start something in one school: someone at several must say which first."""
+
+
+@dataclass(frozen=True)
+class Placed:
+    """Which school's use cases a turn goes to."""
+
+    svc: Services
+    schools: tuple[Services, ...]
+    """The schools the person acts in (every school for the owner's people)."""
+    certain: bool
+    """False: the person is at several schools (or none) and nothing on the card said which."""
+
+
 class Conversation:
     def __init__(
         self,
-        svc: Services,
-        knowledge: KnowledgeBase,
+        schools: Schools,
+        knowledge: Callable[[School], KnowledgeBase],
         *,
         public_url: str = "http://127.0.0.1:3978",
         on_conversation: Callable[[ConversationRef], None] | None = None,
         prefetch: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
-        self._svc = svc
+        self._schools = schools
         self._home = Home()
         self._report = ReportFlow()
         self._log = LogFlow()
@@ -79,23 +108,57 @@ class Conversation:
 
     async def handle(self, turn: Turn) -> Replies:
         out = Replies()
-        await self._remember(turn)
+        data = _card_data(turn)
+        placed = await self._place(turn, data)
+        await self._remember(turn, placed)
         if self._prefetch is not None and turn.user_id:
             # Entra ID (manager, name) for this sender; bounded and never raises.
             await self._prefetch(turn.user_id)
-        ctx = Ctx(self._svc, turn, self._person(turn), {}, out)
+        svc = placed.svc
+        out.school = svc.school.id
+        ctx = Ctx(svc, turn, self._person(svc, turn), {}, out, placed.schools)
         if turn.kind is TurnKind.MESSAGE:
-            await self._message(ctx)
+            await self._message(ctx, placed)
         elif turn.kind is TurnKind.CARD_ACTION:
-            await self._card(ctx, turn.verb, turn.action_data, execute=True)
+            await self._card(ctx, turn.verb, turn.action_data, placed, execute=True)
         elif turn.kind is TurnKind.INSTALLED:
             await self._home.welcome(ctx)
+        if placed.certain and len(placed.schools) > 1:
+            # The next press on these cards goes to this school without asking again.
+            out.stamp(svc.school.id)
         return out
 
-    async def _remember(self, turn: Turn) -> None:
+    async def _place(self, turn: Turn, data: Mapping[str, Any]) -> Placed:
+        schools = self._schools
+        user = turn.user_id or ""
+        mine = (
+            tuple(schools.services) if schools.owner_person(user) else schools.of_person(user)
+        )
+        default = mine[0] if mine else schools.first
+        named = data.get(SCHOOL)
+        if isinstance(named, str) and SCHOOL_ID.fullmatch(named):
+            found = schools.get(named)
+            if found is not None and found in mine:
+                return Placed(found, mine, True)
+            return Placed(default, mine, False)  # a school they are not at (any more): ask
+        for key, locate in ((CASE, schools.locator.school_of_case),
+                            (DRAFT, schools.locator.school_of_draft)):
+            value = data.get(key)
+            if isinstance(value, str) and FORMATS[key].fullmatch(value):
+                school_id = await locate(value)
+                found = schools.get(school_id) if school_id else None
+                # A case of a school the person is not at: that school refuses, and audits it.
+                return Placed(found or default, mine, True)
+        single = len(mine) == 1 or (not mine and len(schools.services) == 1)
+        return Placed(default, mine, single)
+
+    async def _remember(self, turn: Turn, placed: Placed) -> None:
         if turn.user_id is None or turn.reference is None or not turn.personal:
             return  # only 1:1 chats are used for alerts
-        now = self._svc.clock.now()
+        # Each school sends from its own records: staff are remembered at each of theirs.
+        staff_of = self._schools.of_person(turn.user_id)
+        targets = staff_of if len(staff_of) > 1 else (placed.svc,)
+        now = placed.svc.clock.now()
         seen = (turn.conversation_id, turn.service_url or "")
         last = self._remembered.get(turn.user_id)
         if last is not None and last[:2] == seen and now - last[2] < REMEMBER_AGAIN:
@@ -110,25 +173,27 @@ class Conversation:
         )
         if self._on_conversation is not None:
             self._on_conversation(ref)
-        async with self._svc.uow() as uow:
-            await uow.conversations.upsert(ref)
-            await uow.commit()
+        for svc in targets:
+            async with svc.uow() as uow:
+                await uow.conversations.upsert(ref)
+                await uow.commit()
         if len(self._remembered) >= REMEMBERED_MAX:
             self._remembered.clear()
         self._remembered[turn.user_id] = (*seen, now)
 
-    def _person(self, turn: Turn) -> Person:
+    @staticmethod
+    def _person(svc: Services, turn: Turn) -> Person:
         user_id = turn.user_id or "ukjent"
-        return self._svc.directory.person(user_id) or unknown_person(user_id, turn.user_name)
+        return svc.directory.person(user_id) or unknown_person(user_id, turn.user_name)
 
-    async def _message(self, ctx: Ctx) -> None:
-        notice = await pending_failure_notice(self._svc, ctx.me)
+    async def _message(self, ctx: Ctx, placed: Placed) -> None:
+        notice = await pending_failure_notice(ctx.svc, ctx.me)
         if notice:
             ctx.out.text(notice)
         value = ctx.turn.value
         if value is not None:
             if isinstance(value, Mapping) and isinstance(value.get(VERB), str):
-                await self._card(ctx, value[VERB], value, execute=False)
+                await self._card(ctx, value[VERB], value, placed, execute=False)
             else:
                 ctx.out.text(
                     "Jeg forsto ikke svaret fra kortet. Skriv «hjelp» for å se hva jeg kan gjøre."
@@ -140,13 +205,16 @@ class Conversation:
             return
         intent = classify(text)
         handler = self._intents.get(intent)
-        if handler is not None:
+        verb = {Intent.REPORT: Verb.START_REPORT, Intent.LOG: Verb.LOG_START}.get(intent)
+        if verb is not None and not self._may_start(ctx, placed):
+            self._ask_school(ctx, placed, verb, {})
+        elif handler is not None:
             await handler(ctx)
         elif not (text and await self._questions.answer(ctx)):
             await self._home.help(ctx)  # nothing in the plan either: show what I can do
 
     async def _card(
-        self, ctx: Ctx, verb: object, data: Mapping[str, Any], *, execute: bool
+        self, ctx: Ctx, verb: object, data: Mapping[str, Any], placed: Placed, *, execute: bool
     ) -> None:
         known = isinstance(verb, str) and verb in self._verbs
         route = self.routes[Verb(str(verb))] if known else None
@@ -157,6 +225,9 @@ class Conversation:
         if bad is not None:
             log.info("card %s refused: %s is missing or malformed", verb, bad)
             self._refuse(ctx, STALE_CARD, execute=execute)
+            return
+        if Verb(str(verb)) in SCHOOL_BOUND and not self._may_start(ctx, placed):
+            self._ask_school(ctx, placed, Verb(str(verb)), data)
             return
         ctx.data = data
         try:
@@ -169,9 +240,31 @@ class Conversation:
             )
             self._refuse(ctx, error.message, execute=execute)
 
+    def _may_start(self, ctx: Ctx, placed: Placed) -> bool:
+        return placed.certain and self._schools.owner_person(ctx.me) is None
+
+    def _ask_school(
+        self, ctx: Ctx, placed: Placed, verb: Verb, data: Mapping[str, Any]
+    ) -> None:
+        if self._schools.owner_person(ctx.me) is not None:
+            ctx.out.text(OWNER_DOES_NOT_REPORT)
+        elif not placed.schools:
+            ctx.out.text(NOT_STAFF)
+        else:
+            choices = [(s.school.id, s.school.name) for s in placed.schools]
+            ctx.out.card(school_choice_card(choices, verb, data), "Velg skole")
+
     @staticmethod
     def _refuse(ctx: Ctx, text: str, *, execute: bool) -> None:
         if execute:
             ctx.out.invoke = InvokeAnswer.bad_request(text)
         else:
             ctx.out.text(text)
+
+
+def _card_data(turn: Turn) -> Mapping[str, Any]:
+    """What a press carries (its ids say which school the turn belongs to)."""
+    if turn.kind is TurnKind.CARD_ACTION:
+        return turn.action_data
+    value = turn.value
+    return value if isinstance(value, Mapping) else {}

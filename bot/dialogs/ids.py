@@ -11,7 +11,8 @@ import re
 from collections.abc import Mapping
 from typing import Final
 
-from bot.cards.actions import CASE, DRAFT, LEAVING, MEMBER, PUPIL, SECTION, VERSION
+from bot.cards.actions import CASE, DRAFT, LEAVING, MEMBER, PUPIL, SCHOOL, SECTION, VERSION
+from bot.domain.school import SCHOOL_ID
 
 _HEX32 = re.compile(r"[0-9a-f]{32}")
 FORMATS: Final[Mapping[str, re.Pattern[str]]] = {
@@ -24,6 +25,7 @@ FORMATS: Final[Mapping[str, re.Pattern[str]]] = {
     LEAVING: re.compile(r"[0-9A-Za-z][0-9A-Za-z._:-]{0,99}"),
     # A pupil's log key: the folded name and class (bot.domain.followup.pupil_key).
     PUPIL: re.compile(r"[^\x00-\x1f\x7f]{1,200}\|[^\x00-\x1f\x7f|]{0,60}"),
+    SCHOOL: SCHOOL_ID,
 }
 
 

@@ -10,12 +10,14 @@ pupil.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from bot.cards.actions import SECTION
 from bot.cards.answer import answer_card, section_card, unsure_card
 from bot.dialogs.context import Ctx
+from bot.domain.school import School
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.reply import (
     ENGLISH_SOURCE,
@@ -107,8 +109,9 @@ def section_reply(section_id: object, kb: KnowledgeBase) -> Reply | None:
 class QuestionFlow:
     """Questions typed in Teams: answered, or declined with who to ask."""
 
-    def __init__(self, knowledge: KnowledgeBase) -> None:
+    def __init__(self, knowledge: Callable[[School], KnowledgeBase]) -> None:
         self._knowledge = knowledge
+        """Each school's plan (several schools may share one)."""
 
     async def answer(self, ctx: Ctx) -> bool:
         """False when nothing relates to the text: the caller shows what the bot can do.
@@ -120,7 +123,7 @@ class QuestionFlow:
         rektor = directory.rektor()
         reply = answer_question(
             ctx.turn.text or "",
-            self._knowledge,
+            self._knowledge(ctx.svc.school),
             leader_name=leader.name if leader else None,
             rektor_name=rektor.name if rektor else None,
         )
@@ -139,7 +142,7 @@ class QuestionFlow:
         return True
 
     async def section(self, ctx: Ctx) -> None:
-        reply = section_reply(ctx.data[SECTION], self._knowledge)
+        reply = section_reply(ctx.data[SECTION], self._knowledge(ctx.svc.school))
         if reply is None:
             ctx.out.text("Finner ikke det punktet i planen.")
             return

@@ -9,10 +9,11 @@ another SDK replaces a host, not the conversation.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
+from bot.cards.schools import stamped
 from bot.cards.stub import closed_case_card
 from bot.services.messages import ADAPTIVE, card_activity, text_activity
 
@@ -104,6 +105,8 @@ class Replies:
     def __init__(self) -> None:
         self.items: list[Send | Update] = []
         self.invoke: InvokeAnswer | None = None
+        self.school: str | None = None
+        """The school whose use cases answered (its outbox takes what could not be sent)."""
 
     def text(self, text: str) -> None:
         self.items.append(Send(text_activity(text)))
@@ -136,6 +139,19 @@ class Replies:
     def private(self, card: dict[str, Any], summary: str, case_id: str, reference: str) -> None:
         """A card that shows a case's free text: closed in the chat after a while."""
         self.card(card, summary, stub=closed_case_card(case_id, reference), case_id=case_id)
+
+    def stamp(self, school_id: str) -> None:
+        """Every button of this turn's cards names the school (for someone at several)."""
+        self.items = [
+            replace(
+                item,
+                activity=stamped(item.activity, school_id),
+                stub=stamped(item.stub, school_id) if item.stub else None,
+            )
+            for item in self.items
+        ]
+        if self.invoke is not None and self.invoke.body.get("type") == ADAPTIVE:
+            self.invoke = InvokeAnswer(stamped(self.invoke.body, school_id))
 
 
 class TurnHandler(Protocol):

@@ -11,6 +11,9 @@ class Role(StrEnum):
     LEDER = "leder"
     ANSATT = "ansatt"
     MILJOTEAM = "miljoteam"
+    SKOLEEIER = "skoleeier"
+    """The school owner's people (UDA in Oslo): not a school's staff, they take the cases about
+    a school's leadership and hear of every serious and § 12-5 case."""
 
 
 LEADERSHIP_ROLES = frozenset({Role.REKTOR, Role.LEDER})

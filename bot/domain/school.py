@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.domain.people import Person, Role
 from bot.domain.time import SchoolCalendar
+
+SCHOOL_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+"""A school's id: it is stored in every row and travels on cards."""
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,11 @@ class SchoolOwner:
     phone: str
     contact_name: str | None = None
     contact_phone: str | None = None
+    people: tuple[Person, ...] = ()
+    """The owner's people in Teams (`roles = ["skoleeier"]`); none: the owner is phoned."""
+
+    def person(self, aad_object_id: str) -> Person | None:
+        return next((p for p in self.people if p.aad_object_id == aad_object_id), None)
 
 
 @dataclass(frozen=True)
@@ -116,7 +125,8 @@ class ConfiguredDirectory:
 
     def __init__(self, school: School) -> None:
         self._school = school
-        self._by_id = {p.aad_object_id: p for p in school.staff}
+        # The owner's people are known here too: they see the cases routed to them.
+        self._by_id = {p.aad_object_id: p for p in (*school.owner.people, *school.staff)}
 
     def person(self, aad_object_id: str) -> Person | None:
         return self._by_id.get(aad_object_id)
@@ -146,4 +156,21 @@ class ConfiguredDirectory:
                 and p.aad_object_id != person.aad_object_id
             ),
             None,
+        )
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """Every school one installation serves, and their common owner."""
+
+    schools: tuple[School, ...]
+    owner: SchoolOwner
+
+    def school(self, school_id: str) -> School | None:
+        return next((s for s in self.schools if s.id == school_id), None)
+
+    def schools_of(self, aad_object_id: str) -> tuple[School, ...]:
+        """The schools whose `[[staff]]` lists the person (several for some)."""
+        return tuple(
+            s for s in self.schools if any(p.aad_object_id == aad_object_id for p in s.staff)
         )

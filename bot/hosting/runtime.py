@@ -15,6 +15,7 @@ from bot.services.archiving import ArchiveHealth, ArchiveSender
 from bot.services.context import Services
 from bot.services.delivery import DeliveryWorker
 from bot.services.ports import ConversationRef, Notifier
+from bot.services.schools import Schools
 from storage.crypto import Keyring
 
 
@@ -49,3 +50,16 @@ class Runtime:
     archive: ArchiveSender | None = None
     """Sends closed (and «Arkiver nå») cases to the archive, document by document."""
     archive_health: ArchiveHealth = field(default_factory=ArchiveHealth)
+    schools: Schools | None = None
+    """Every school of the deployment (`services` is the first's, `worker` its sender)."""
+    workers: tuple[DeliveryWorker, ...] = ()
+    """One sender per school, sharing the app's send budget."""
+    archives: tuple[ArchiveSender, ...] = ()
+
+    @property
+    def every_school(self) -> tuple[Services, ...]:
+        return tuple(self.schools.services) if self.schools else (self.services,)
+
+    @property
+    def every_worker(self) -> tuple[DeliveryWorker, ...]:
+        return self.workers or (self.worker,)

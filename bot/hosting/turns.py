@@ -48,6 +48,7 @@ class TurnRunner:
                     channel,
                     recipient_id=turn.user_id if turn.personal else None,
                     turn_id=activity_id or uuid.uuid4().hex,
+                    school=replies.school,
                 )
             except Exception:
                 log.exception("replies of activity %s failed", activity_id)

@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from aiohttp import web
 
 from bot.archive.local import delete_case_files
 from bot.config import Settings
+from bot.domain.school import School
 from bot.hosting.runtime import Runtime
 from bot.services.calendar_sync import wait_for_syncs
 from bot.services.followup import use_export_link
@@ -109,12 +110,13 @@ DAILY_S = 24 * 3600.0
 
 
 async def daily(runtime: Runtime) -> None:
-    """Once at start and then once a day: the audit trail's chain is verified (and rektor
-    told of a break), and what the retention rules say is deleted, is."""
-    for found in await verify_audit(runtime.engine, runtime.school.id):
-        await report_broken_audit(runtime.services, found.seq, found.problem)
+    """Once at start and then once a day, at every school: the audit trail's chain is verified
+    (and rektor told of a break), and what the retention rules say is deleted, is."""
     archive_dir = runtime.settings.archive_dir
-    await purge(runtime.services, delete_files=lambda ref: delete_case_files(archive_dir, ref))
+    for svc in runtime.every_school:
+        for found in await verify_audit(runtime.engine, svc.school.id):
+            await report_broken_audit(svc, found.seq, found.problem)
+        await purge(svc, delete_files=lambda ref: delete_case_files(archive_dir, ref))
     await compact(runtime.engine)
 
 
@@ -127,29 +129,66 @@ async def _daily_forever(runtime: Runtime) -> None:
         await asyncio.sleep(DAILY_S)
 
 
+async def _pump(runtime: Runtime) -> bool:
+    """One sender pass; True while sends are under way. With several schools, only those
+    with mail due (one query tells which) and those still sending are pumped."""
+    workers = runtime.every_worker
+    if len(workers) == 1 or runtime.schools is None:
+        await workers[0].pump()
+        return workers[0].busy
+    due = await runtime.schools.locator.schools_with_mail(runtime.services.clock.now())
+    for worker, svc in zip(workers, runtime.every_school, strict=True):
+        if worker.busy or svc.school.id in due:
+            await worker.pump()
+    return any(w.busy for w in workers)
+
+
+async def _archive(runtime: Runtime) -> None:
+    senders = runtime.archives or ((runtime.archive,) if runtime.archive else ())
+    if len(senders) > 1 and runtime.schools is not None:
+        now = runtime.services.clock.now()
+        due = await runtime.schools.locator.schools_with_archive_work(now)
+        senders = tuple(a for a in senders if a.school_id in due)
+    for sender in senders:
+        await sender.run()
+
+
 async def _background(runtime: Runtime, interval: float) -> None:
     """Sends the outbox whenever a use case says there is mail, and at least every `interval`."""
     ready = runtime.services.outbox_ready
     loop = asyncio.get_running_loop()
     next_escalation = 0.0
     next_archive = 0.0
-    worker = runtime.worker
+    busy = False
     while True:
         ready.clear()
         try:
-            await worker.pump()
+            busy = await _pump(runtime)
             if loop.time() >= next_escalation:
                 next_escalation = loop.time() + ESCALATION_EVERY_S
-                await escalate_unacknowledged(runtime.services)
-                await run_all_due(runtime.services)
-            if runtime.archive is not None and loop.time() >= next_archive:
+                for svc in runtime.every_school:
+                    await escalate_unacknowledged(svc)
+                    await run_all_due(svc)
+            if loop.time() >= next_archive:
                 next_archive = loop.time() + ARCHIVE_EVERY_S
-                await runtime.archive.run()
+                await _archive(runtime)
         except Exception:
             log.exception("outbox pass failed; trying again")
         # While sends are under way, look again soon: finished sends make room for more.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(ready.wait(), BUSY_POLL_S if worker.busy else interval)
+            await asyncio.wait_for(ready.wait(), BUSY_POLL_S if busy else interval)
+
+
+def legacy_school_of(schools: Sequence[School], settings: Settings) -> str | None:
+    """The school rows from before schools had ids belong to: the only one, or the one
+    LEGACY_SCHOOL_ID names (the migration stops if there are such rows and neither)."""
+    if len(schools) == 1:
+        return schools[0].id
+    return settings.legacy_school_id or None
+
+
+def legacy_school(runtime: Runtime) -> str | None:
+    return legacy_school_of([s.school for s in runtime.every_school], runtime.settings)
 
 
 def create_app(
@@ -160,7 +199,7 @@ def create_app(
 
     async def runtime_ctx(app: web.Application) -> AsyncIterator[None]:
         runtime = build(settings)
-        await upgrade(runtime.engine, school_id=runtime.school.id, keyring=runtime.keyring)
+        await upgrade(runtime.engine, school_id=legacy_school(runtime), keyring=runtime.keyring)
         if runtime.keyring is not None:
             await check_keys(runtime.engine, runtime.keyring)
         async with runtime.services.uow() as uow:
@@ -191,7 +230,7 @@ def create_app(
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         if tasks:
-            await app[RUNTIME].worker.drain(DRAIN_S)
+            await asyncio.gather(*(w.drain(DRAIN_S) for w in app[RUNTIME].every_worker))
 
     async def graph_ctx(app: web.Application) -> AsyncIterator[None]:
         """Keeps Entra ID lookups fresh for the configured staff; closes Graph at shutdown."""
@@ -199,7 +238,7 @@ def create_app(
         parts = runtime.graph
         task = None
         if parts.directory is not None:
-            staff = [p.aad_object_id for p in runtime.school.staff]
+            staff = [p.aad_object_id for svc in runtime.every_school for p in svc.school.staff]
             every = max(60.0, runtime.school.microsoft365.cache_minutes * 30.0)
             task = asyncio.create_task(parts.directory.refresh_forever(lambda: staff, every))
         yield

@@ -195,6 +195,7 @@ class ArchiveSender:
 
     def __init__(self, svc: Services, transport: ArchiveTransport, health: ArchiveHealth) -> None:
         self._svc = svc
+        self.school_id = svc.school.id
         self._transport = transport
         self._health = health
 

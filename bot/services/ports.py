@@ -30,7 +30,8 @@ class Directory(Protocol):
 
     def is_staff(self, aad_object_id: str) -> bool:
         """On the school's staff as configured (or, with Graph, as a leader the school takes
-        from Entra ID): only staff ever see a case, whoever may report one."""
+        from Entra ID), or one of the school owner's people: only they ever see a case,
+        whoever may report one."""
         ...
 
     def rektor(self) -> Person | None: ...
@@ -475,3 +476,16 @@ class Notice:
 
     text: str
     keys: tuple[str, ...] = field(default_factory=tuple)
+
+
+class Locator(Protocol):
+    """The one read across schools, returning school ids only: a turn about a case or a draft
+    goes to its school's use cases, and the sender asks once which schools have work due."""
+
+    async def school_of_case(self, case_id: str) -> str | None: ...
+
+    async def school_of_draft(self, draft_id: str) -> str | None: ...
+
+    async def schools_with_mail(self, now: datetime) -> set[str]: ...
+
+    async def schools_with_archive_work(self, now: datetime) -> set[str]: ...

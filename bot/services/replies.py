@@ -57,11 +57,15 @@ class ReplySender:
         svc: Services,
         limiter: RateLimiter,
         *,
+        schools: Callable[[str], Services | None] | None = None,
         budget_s: float = TURN_BUDGET_S,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._svc = svc
+        self._schools = schools
+        """The turn's school, by id, when the deployment has several: its outbox queues the
+        replies that could not be sent and the stubs of its cards."""
         self._limiter = limiter
         self._budget = budget_s
         self._monotonic = monotonic
@@ -74,29 +78,34 @@ class ReplySender:
         *,
         recipient_id: str | None,
         turn_id: str,
+        school: str | None = None,
     ) -> int:
         """Sends in order; returns how many went to the outbox instead."""
+        svc = (self._schools(school) if school and self._schools else None) or self._svc
         deadline = self._monotonic() + self._budget
         stubs: list[tuple[str, dict[str, Any], str | None]] = []
         handed = 0
         for index, item in enumerate(items):
             sent, retry_after = await self._send(item, channel, deadline)
             if retry_after is not None:
-                await self._hand_over(items[index:], recipient_id, turn_id, index, retry_after)
+                await self._hand_over(
+                    svc, items[index:], recipient_id, turn_id, index, retry_after
+                )
                 handed = len(items) - index
                 break
             if sent is not None and item.stub is not None:
                 stubs.append((sent, item.stub, item.case_id))
         if stubs and recipient_id is not None:
-            await self._schedule_stubs(recipient_id, stubs)
+            await self._schedule_stubs(svc, recipient_id, stubs)
         return handed
 
+    @staticmethod
     async def _schedule_stubs(
-        self, recipient_id: str, stubs: list[tuple[str, dict[str, Any], str | None]]
+        svc: Services, recipient_id: str, stubs: list[tuple[str, dict[str, Any], str | None]]
     ) -> None:
-        now = self._svc.clock.now()
-        minutes = self._svc.school.privacy.card_minutes
-        async with self._svc.uow() as uow:
+        now = svc.clock.now()
+        minutes = svc.school.privacy.card_minutes
+        async with svc.uow() as uow:
             for activity_id, stub, case_id in stubs:
                 await uow.outbox.enqueue_update(
                     stub_update(recipient_id, activity_id, stub, now, minutes, case_id=case_id)
@@ -139,8 +148,9 @@ class ReplySender:
                 await self._sleep(wait)
                 delay *= 2
 
+    @staticmethod
     async def _hand_over(
-        self,
+        svc: Services,
         items: Sequence[Outgoing],
         recipient_id: str | None,
         turn_id: str,
@@ -150,9 +160,9 @@ class ReplySender:
         if recipient_id is None:
             log.error("%d replies could not be sent and have no recipient to queue for", len(items))
             return
-        now = self._svc.clock.now()
+        now = svc.clock.now()
         start = now + timedelta(seconds=retry_after)
-        async with self._svc.uow() as uow:
+        async with svc.uow() as uow:
             for offset, item in enumerate(items):
                 key = f"reply:{turn_id}:{first + offset}"
                 # A millisecond apart: the outbox sends a chat's messages in this order.
@@ -182,5 +192,5 @@ class ReplySender:
                     )
                 await uow.outbox.enqueue(message)
             await uow.commit()
-        self._svc.outbox_ready.set()
+        svc.outbox_ready.set()
         log.warning("%d replies handed to the outbox for %s", len(items), recipient_id)

@@ -1,0 +1,55 @@
+"""The one read that crosses schools: where a case or a draft belongs, and which schools have
+work due. It returns school ids only — never a row's content — so a turn can be handed to the
+right school's use cases, and the sender need not ask 180 schools a second whether they have
+mail. Everything else goes through a unit of work limited to one school."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.services.ports import ArchiveStatus, MessageStatus
+from storage.models import ArchiveDeliveryRow, CaseRow, OutboxRow, ReportDraftRow
+
+
+class SqlLocator:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    async def school_of_case(self, case_id: str) -> str | None:
+        async with self._sessions() as session:
+            found = await session.scalar(select(CaseRow.school_id).where(CaseRow.id == case_id))
+        return str(found) if found is not None else None
+
+    async def school_of_draft(self, draft_id: str) -> str | None:
+        async with self._sessions() as session:
+            found = await session.scalar(
+                select(ReportDraftRow.school_id).where(ReportDraftRow.draft_id == draft_id)
+            )
+        return str(found) if found is not None else None
+
+    async def schools_with_mail(self, now: datetime) -> set[str]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(OutboxRow.school_id)
+                .where(
+                    OutboxRow.status == MessageStatus.PENDING.value,
+                    OutboxRow.next_attempt_at <= now,
+                )
+                .distinct()
+            )
+            return {str(r) for r in rows}
+
+    async def schools_with_archive_work(self, now: datetime) -> set[str]:
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(ArchiveDeliveryRow.school_id)
+                .where(
+                    ArchiveDeliveryRow.status == ArchiveStatus.PENDING.value,
+                    ArchiveDeliveryRow.next_attempt_at <= now,
+                )
+                .distinct()
+            )
+            return {str(r) for r in rows}
