@@ -547,6 +547,10 @@ def load_deployment(path: Path) -> Deployment:
         school = load_school(path)
         return Deployment((school,), school.owner)
     owner_path = path / OWNER_FILE
+    if not owner_path.is_file():
+        raise ConfigError(
+            f"{path}: {OWNER_FILE} mangler – en mappe med skoler trenger skoleeier i {OWNER_FILE}."
+        )
     data = _toml(owner_path)
     try:
         unknown = sorted(set(data) - {"school_owner", "staff"})

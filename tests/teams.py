@@ -116,6 +116,10 @@ class Harness:
         """One full pass of the outbox sender, as the background task would run it."""
         return await self.runtime.worker.run_until_idle()
 
+    async def deliver_all(self) -> int:
+        """`deliver` at every school of the deployment."""
+        return sum([await w.run_until_idle() for w in self.runtime.every_worker])
+
 
 @asynccontextmanager
 async def running_bot(
