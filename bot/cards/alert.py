@@ -33,6 +33,21 @@ ESCALATION_TEXT = "Ingen har bekreftet saken ennå"
 
 URGENT_MARKER = "Skjerpet aktivitetsplikt (§ 12-5)"
 
+
+def urgent_notice(*, about_leadership: bool, rektor_text: str) -> dict[str, Any]:
+    """The § 12-5 box; on a case about the leadership it names the owner, not rektor, as the
+    one acting (the owner's people are its only readers)."""
+    body = (
+        "Saken gjelder skolens ledelse. Skoleeier behandler den; ingen i skolens ledelse har "
+        "fått beskjed."
+        if about_leadership
+        else rektor_text
+    )
+    return notice(
+        [text(URGENT_MARKER, bold=True, color="attention"), text(body)], style="attention"
+    )
+
+
 MAX_REFRESH_USERS = 60
 """Teams refreshes a card automatically for at most 60 listed users."""
 
@@ -77,6 +92,8 @@ class AlertView:
     escalated: bool = False
     state: CaseState | None = None
     assignee_id: str | None = None
+    about_leadership: bool = False
+    """§ 12-5 about the school's leadership: the owner's people handle it."""
 
     @property
     def case_state(self) -> CaseState | None:
@@ -204,15 +221,10 @@ def alert_card(
     ]
     if view.urgent:
         body.append(
-            notice(
-                [
-                    text(URGENT_MARKER, bold=True, color="attention"),
-                    text(
-                        "Mistanke om at en ansatt krenker eleven. Rektor må handle straks og "
-                        "varsle skoleeier."
-                    ),
-                ],
-                style="attention",
+            urgent_notice(
+                about_leadership=view.about_leadership,
+                rektor_text="Mistanke om at en ansatt krenker eleven. Rektor må handle straks og "
+                "varsle skoleeier.",
             )
         )
     if view.escalated:

@@ -357,9 +357,10 @@ def _report_cards() -> dict[str, dict[str, Any]]:
                 ("nobody", (), False, False, PupilInformed.YES),
             )
         },
-        "owner": forwarded_to_owner_card(reference=REFERENCE, owner=OWNER),
+        "owner": forwarded_to_owner_card(reference=REFERENCE, owner=OWNER, sent=False),
+        "owner-sent": forwarded_to_owner_card(reference=REFERENCE, owner=OWNER, sent=True),
         "owner-no-contact": forwarded_to_owner_card(
-            reference=REFERENCE, owner=OWNER_WITHOUT_CONTACT
+            reference=REFERENCE, owner=OWNER_WITHOUT_CONTACT, sent=False
         ),
     }
 
