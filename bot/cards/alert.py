@@ -94,6 +94,8 @@ class AlertView:
     assignee_id: str | None = None
     about_leadership: bool = False
     """§ 12-5 about the school's leadership: the owner's people handle it."""
+    owner_in_teams: bool = False
+    """The owner's people are configured: the bot sends the owner's notice itself."""
 
     @property
     def case_state(self) -> CaseState | None:
@@ -149,13 +151,24 @@ def _owner_section(view: AlertView, *, viewer_is_rektor: bool) -> list[dict[str,
             }
         ]
     if not viewer_is_rektor:
-        return [text("Rektor varsler skoleeier.", subtle=True, spacing="medium")]
+        told = "Skoleeier varsles i Teams." if view.owner_in_teams else "Rektor varsler skoleeier."
+        return [text(told, subtle=True, spacing="medium")]
     return [
         notice(
             [
-                text("Du må varsle skoleeier", bold=True),
+                text(
+                    "Skoleeier får et varsel i Teams"
+                    if view.owner_in_teams
+                    else "Du må varsle skoleeier",
+                    bold=True,
+                ),
                 detail("Ring", f"{view.owner_name}, tlf. {view.owner_phone}"),
-                text("Trykk på knappen når det er gjort.", small=True),
+                text(
+                    "Kortet viser når varselet er levert. Ringer du, trykk på knappen."
+                    if view.owner_in_teams
+                    else "Trykk på knappen når det er gjort.",
+                    small=True,
+                ),
                 {
                     "type": "ActionSet",
                     "actions": [

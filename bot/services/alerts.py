@@ -35,6 +35,7 @@ def alert_view(svc: Services, case: Case) -> AlertView:
         reporter_name=display_name(svc.directory, case.reporter_id),
         urgent=case.urgent,
         about_leadership=case.forwarded_to_owner,
+        owner_in_teams=bool(svc.school.owner.people),
         serious=case.report.serious,
         owner_must_be_notified=case.owner_must_be_notified,
         owner_name=svc.school.owner.name,

@@ -381,6 +381,10 @@ def _alert_cards() -> dict[str, dict[str, Any]]:
             )
         ),
         "alert-serious": alert(view(serious=True, owner_must_be_notified=True)),
+        "alert-owner-in-teams": alert(view(**urgent, owner_in_teams=True)),
+        "alert-about-leadership": alert(
+            view(urgent=True, about_leadership=True, recipients=recipients())
+        ),
         "alert-taken": alert(
             view(assignee_name="Lars Leder", recipients=recipients(leader_acked=True)),
             viewer_id=LEADER_ID,
