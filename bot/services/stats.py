@@ -20,6 +20,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.domain.case import CaseState
+from bot.domain.figures import (
+    ROWS,
+    SMALL,
+    SUPPRESSED,
+    breakdowns,
+    columns,
+    display,
+    period_text,
+    value_at,
+)
 from bot.domain.followup import Outcome
 from bot.domain.reminders import school_days_between
 from bot.domain.report import CATEGORIES
@@ -27,9 +37,6 @@ from bot.domain.school import School
 from bot.services.context import Services
 from bot.services.ports import CaseFacts
 
-SMALL = 5
-"""Counts below this are suppressed in anything shared beyond rektor."""
-SUPPRESSED = "<5"
 PLAN_DAYS = (5, 10)
 """The plan's figures: the share of cases with a plan within 5 and within 10 school days."""
 OPEN_STATES = (CaseState.MELDE_FRA, CaseState.UNDERSOKE, CaseState.TILTAK)
@@ -311,106 +318,27 @@ async def compute(services: Sequence[Services], period: Period, *, shared: bool)
     return report([await read_facts(svc, period) for svc in services], period, shared=shared)
 
 
-# Showing the figures: the same labels on the card, in the text table and in the yearly report.
-
-ROWS: tuple[tuple[str, str], ...] = (
-    ("Meldinger", "reports.total"),
-    ("Bekreftet mottatt", "acknowledgement.acknowledged"),
-    ("Median timer til bekreftet mottatt", "acknowledgement.median_hours"),
-    ("Andel bekreftet innen fristen", "acknowledgement.within_escalation_share"),
-    ("Undersøkelser som skulle vært startet", "investigation.total"),
-    ("Andel startet innen fristen", "investigation.within_share"),
-    ("Saker med aktivitetsplan", "plans.total"),
-    ("Median skoledager fra melding til plan", "plans.median_school_days"),
-    ("Andel med plan innen 5 skoledager", "plans.within_5_share"),
-    ("Andel med plan innen 10 skoledager", "plans.within_10_share"),
-    ("Planer som skulle vært evaluert", "evaluations.total"),
-    ("Evaluert innen datoen", "evaluations.on_time"),
-    ("Andel evaluert innen datoen", "evaluations.on_time_share"),
-    ("Median skoledager over fristen", "evaluations.median_days_overdue"),
-    ("§ 12-5-saker (ansatt mistenkt)", "section_12_5.total"),
-    ("Median timer til rektor (§ 12-5)", "section_12_5.median_hours_to_rektor"),
-    ("Saker om skolens ledelse", "leadership.total"),
-    ("Alvorlige saker", "serious.total"),
-    ("Avsluttet etter evaluering", "closed.total"),
-    ("Åpne saker", "open.total"),
-)
-STATE_NAMES = {
-    CaseState.MELDE_FRA.value: "Meldt fra (venter på undersøkelse)",
-    CaseState.UNDERSOKE.value: "Undersøkes",
-    CaseState.TILTAK.value: "Tiltak (aktivitetsplan)",
-}
-MONTHS = ("jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des")
-NOT_SHOWN = "–"
-
-
-def value_at(figures_: Mapping[str, Any], path: str) -> Any:
-    group, _, key = path.partition(".")
-    return figures_.get(group, {}).get(key)
-
-
-def display(path: str, value: Any) -> str:
-    """A figure as Norwegian text: «83 %», «2,5», «<5», «–» for none (or left out)."""
-    if value is None:
-        return NOT_SHOWN
-    if isinstance(value, str):
-        return value
-    if path.endswith("_share"):
-        return f"{round(value * 100)} %"
-    if isinstance(value, float):
-        return f"{value:.1f}".replace(".", ",")
-    return str(value)
-
-
-def month_label(key: str) -> str:
-    year, month = key.split("-")
-    return f"{MONTHS[int(month) - 1]} {year}"
-
-
-def category_label(key: str) -> str:
-    return CATEGORIES.get(key, key)
-
-
-def period_text(period: Mapping[str, str]) -> str:
-    start, end = (date.fromisoformat(period[k]) for k in ("from", "to"))
-    return f"{start:%d.%m.%Y}–{end:%d.%m.%Y}"
-
-
-def _columns(result: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
-    columns = [(str(s["name"]), s) for s in result["schools"]]
-    if len(columns) != 1:
-        columns.append(("Totalt", result["total"]))
-    return columns
-
-
 def as_text(result: Mapping[str, Any]) -> str:
     """A table for the terminal: a figure per line, a column per school and the total."""
-    columns = _columns(result)
-    rows = [(label, [display(path, value_at(f, path)) for _, f in columns]) for label, path in ROWS]
-    for key in CATEGORIES:
-        rows.append(
-            (
-                f"Kategori: {category_label(key)}",
-                [display("", f["reports"]["by_category"].get(key)) for _, f in columns],
-            )
-        )
-    for key in result["total"]["reports"]["by_month"]:
-        rows.append(
-            (
-                f"Måned: {month_label(key)}",
-                [display("", f["reports"]["by_month"].get(key)) for _, f in columns],
-            )
-        )
-    for state, name in STATE_NAMES.items():
-        rows.append(
-            (f"Åpne: {name}", [display("", f["open"]["by_state"].get(state)) for _, f in columns])
-        )
+    shown_columns = columns(result)
+    rows = [
+        (label, [display(path, value_at(f, path)) for _, f in shown_columns])
+        for label, path in ROWS
+    ]
+    parts = [breakdowns(f) for _, f in shown_columns]
+    for index, (title, items) in enumerate(parts[0]):
+        for position, (label, _) in enumerate(items):
+            values = [display("", p[index][1][position][1]) for p in parts]
+            rows.append((f"{title}: {label}", values))
     width = max(len(label) for label, _ in rows)
-    widths = [max(len(name), *(len(r[1][i]) for r in rows)) for i, (name, _) in enumerate(columns)]
+    widths = [
+        max(len(name), *(len(values[i]) for _, values in rows))
+        for i, (name, _) in enumerate(shown_columns)
+    ]
     header = (
         " " * width
         + "  "
-        + "  ".join(name.rjust(w) for (name, _), w in zip(columns, widths, strict=True))
+        + "  ".join(name.rjust(w) for (name, _), w in zip(shown_columns, widths, strict=True))
     )
     body = [
         label.ljust(width)
