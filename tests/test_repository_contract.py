@@ -339,3 +339,47 @@ async def test_a_purged_case_is_a_tombstone(uow: UnitOfWorkFactory, school: Scho
         assert await u.cases.get(case.id) is None
         assert await u.cases.closed_unpurged() == []
         assert await u.cases.routed_to(REKTOR) == []
+
+
+async def test_the_facts_for_the_figures_outlive_the_purge(uow: UnitOfWorkFactory,
+                                                           school: School) -> None:
+    from datetime import date
+
+    from bot.domain.followup import Outcome
+    from bot.services.ports import CaseFacts, EvaluationFact, PlanFact
+    from tests.cards.samples import evaluation, plan
+
+    case, events = _case(school)
+    events += case.take(LEADER_9, T0 + timedelta(minutes=20))
+    events += case.start_investigation(LEADER_9, T0 + timedelta(days=1))
+    events += case.save_plan(plan(1, evaluate_on=date(2026, 12, 14)), LEADER_9,
+                             T0 + timedelta(days=5))
+    closing = T0 + timedelta(days=18)
+    events += case.evaluate(evaluation(outcome=Outcome.CLOSE, next_evaluation_on=None,
+                                       at=closing), LEADER_9, closing)
+    later, later_events = _case(school, case_id="f" * 32, submission="g" * 32, number=2)
+    later.created_at = T0 + timedelta(days=40)
+    async with uow() as u:
+        await u.cases.add(case)
+        await u.cases.add(later)
+        await u.events.append([*events, *later_events])
+        await u.commit()
+    expected = CaseFacts(
+        case_id=case.id, reported_at=T0, category="utenforskap", state="avsluttet",
+        section_12_5=False, leadership=False, serious=False, routed=True,
+        acknowledged_at=T0 + timedelta(minutes=20), rektor_acknowledged_at=None,
+        investigation_started_at=T0 + timedelta(days=1), closed_at=closing,
+        plans=(PlanFact(1, T0 + timedelta(days=5), date(2026, 12, 14)),),
+        evaluations=(EvaluationFact(1, closing, "avslutte"),),
+    )
+    period = (T0 - timedelta(days=1), T0 + timedelta(days=30))
+    async with uow() as u:
+        assert await u.stats.facts(*period) == [expected]
+        await u.cases.purge(case.id, T0 + timedelta(days=60))
+        await u.commit()
+    async with uow() as u:
+        assert await u.cases.get(case.id) is None
+        assert await u.stats.facts(*period) == [expected]
+        every = await u.stats.facts(T0 - timedelta(days=1), T0 + timedelta(days=41))
+        assert [f.case_id for f in every] == [case.id, later.id]
+        assert every[1].acknowledged_at is None and every[1].plans == ()

@@ -104,6 +104,7 @@ class Conversation:
             Intent.LOG: self._log.form,
             Intent.CANCEL: self._home.nothing_to_cancel,
             Intent.HELP: self._home.help,
+            Intent.STATS: self.routes[Verb.STATS].handler,
         }
 
     async def handle(self, turn: Turn) -> Replies:
