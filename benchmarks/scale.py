@@ -58,7 +58,8 @@ from tests.samples import form_values  # noqa: E402
 from tests.teams import activity, conversation_id, installation  # noqa: E402
 
 OSLO = ZoneInfo("Europe/Oslo")
-YEAR_START, YEAR_END = date(2026, 8, 17), date(2027, 6, 18)
+YEAR_START, YEAR_END = date(2025, 8, 18), date(2026, 6, 19)
+"""The last whole school year: every case of it lies in the past, as the owner's figures see it."""
 OWNER_PERSON = "owner-0"
 LEADERS = 6
 
@@ -79,7 +80,7 @@ def write_deployment(directory: Path, schools: int, staff: int) -> None:
     for s in range(schools):
         lines = [
             f'[school]\nname = "Skole {s:03d}"\n',
-            '[school_hours]\nholidays = ["2026-12-21..2027-01-01", "2027-02-22..2027-02-26"]\n',
+            '[school_hours]\nholidays = ["2025-12-22..2026-01-02", "2026-12-21..2027-01-01"]\n',
             f'[[staff]]\naad_object_id = "{person_id(s, 0)}"\nname = "Rektor {s}"\n'
             'roles = ["rektor"]\n',
         ]
@@ -99,7 +100,7 @@ def write_deployment(directory: Path, schools: int, staff: int) -> None:
 def school_days() -> list[date]:
     days, day = [], YEAR_START
     while day <= YEAR_END:
-        if day.weekday() < 5 and not (date(2026, 12, 21) <= day <= date(2027, 1, 1)):
+        if day.weekday() < 5 and not (date(2025, 12, 22) <= day <= date(2026, 1, 2)):
             days.append(day)
         day += timedelta(days=1)
     return days
@@ -136,7 +137,7 @@ async def seed_school(svc: Services, index: int, count: int, staff: int, rng: ra
                 report=the_report, routing=routing, now=at,
             )
             head = case.recipients[0].person_id if case.recipients else None
-            if head is not None and rng.random() < 0.9:
+            if head is not None:  # a year on, every report has long been acknowledged
                 events += case.acknowledge(head, at + timedelta(minutes=rng.randrange(5, 600)))
                 if rng.random() < 0.7:
                     later = at + timedelta(hours=rng.randrange(1, 96))
@@ -208,7 +209,8 @@ def start_up(database_url: str, config: Path, idle: float) -> tuple[float, float
 
 
 def owner_stats(database_url: str, config: Path) -> str:
-    command = [sys.executable, "-m", "bot", "stats", "--shared", "--json"]
+    command = [sys.executable, "-m", "bot", "stats", "--shared", "--json",
+               "--from", YEAR_START.isoformat(), "--to", YEAR_END.isoformat()]
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     done = subprocess.run(command, cwd=ROOT, env=env_for(database_url, config),

@@ -6,7 +6,11 @@ owner told as a recorded fact; the owner's «Mine saker» spans the schools."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,6 +19,7 @@ from bot.domain.case import CaseState, EventKind
 from bot.domain.routing import Reason
 from tests.conftest import T0
 from tests.fakes import FakeClock
+from tests.keys import TEST_KEY
 from tests.samples import form_values
 from tests.schools import (
     BOTH,
@@ -166,3 +171,65 @@ async def test_without_owner_people_the_reporter_is_told_to_phone(tmp_path: Path
             case = await uow.cases.by_submission("9" * 32)
         assert case is not None and case.state is CaseState.SKOLEEIER and not case.recipients
         assert _cards(bot, REKTOR_A, "Bekymring for en elev") == []
+
+
+async def test_two_schools_and_the_owner_then_the_figures(tmp_path: Path) -> None:
+    """Issue 12's «done when» in one run: alerts stay at A, B's rektor sees nothing, the
+    leadership case reaches the owner alone, a serious case gives the owner a notice, and
+    `stats --json` counts all of it per school and in total, suppressed in the owner's view."""
+    config = two_schools(tmp_path / "skoler")
+    database = tmp_path / "bot.db"
+    async with running_bot(
+        tmp_path, clock=FakeClock(T0), env={"SCHOOL_CONFIG": str(config)}
+    ) as bot:
+        await _start(bot)
+        await _report(bot, TEACHER_A, "1" * 32)
+        assert len(_cards(bot, REKTOR_A, "Bekymring for en elev")) == 1
+        assert len(_cards(bot, LEADER_A, "Bekymring for en elev")) == 1
+        await bot.say(REKTOR_B, "mine saker")
+        assert PUPIL not in bot.to(REKTOR_B)[-1].card_json
+        alfa = bot.runtime.schools.get("alfa") if bot.runtime.schools else None
+        assert alfa is not None
+        async with alfa.uow() as uow:
+            ordinary = await uow.cases.by_submission("1" * 32)
+        assert ordinary is not None
+        await bot.say(REKTOR_B, value={VERB: Verb.CASE_OPEN, CASE: ordinary.id})
+        assert DESCRIPTION not in bot.to(REKTOR_B)[-1].card_json
+
+        await _report(bot, TEACHER_A, "2" * 32, leadership_suspected="true")
+        assert len(_cards(bot, OWNER_PERSON, "Bekymring for en elev")) == 1
+        assert len(_cards(bot, REKTOR_A, "Bekymring for en elev")) == 1  # still only the first
+        await _report(bot, TEACHER_B, "3" * 32, serious="true")
+        assert len(_cards(bot, OWNER_PERSON, "Skoleeier varsles om en sak")) == 1
+
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("Microsoft")},
+        "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
+        "SCHOOL_CONFIG": str(config),
+        "DATA_ENCRYPTION_KEY": TEST_KEY,
+    }
+
+    def stats(*extra: str) -> dict[str, Any]:
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "stats", "--json", "--now", "2026-12-01T12:00+01:00",
+             *extra],
+            env=env, capture_output=True, text=True, check=True, timeout=120,
+        )
+        assert PUPIL not in done.stdout and DESCRIPTION not in done.stdout
+        parsed: dict[str, Any] = json.loads(done.stdout)
+        return parsed
+
+    exact = stats()
+    by_school = {s["school"]: s for s in exact["schools"]}
+    assert by_school["alfa"]["reports"]["total"] == 2
+    assert by_school["alfa"]["leadership"]["total"] == 1
+    assert by_school["alfa"]["serious"]["total"] == 0
+    assert by_school["beta"]["reports"]["total"] == 1
+    assert by_school["beta"]["serious"]["total"] == 1
+    assert exact["total"]["reports"]["total"] == 3
+    assert exact["total"]["leadership"]["total"] == 1
+    assert exact["total"]["serious"]["total"] == 1
+    assert exact["total"]["section_12_5"]["total"] == by_school["alfa"]["section_12_5"]["total"]
+    shared = stats("--shared")
+    assert shared["total"]["reports"]["total"] == "<5"
+    assert all(s["reports"]["total"] == "<5" for s in shared["schools"])
