@@ -82,7 +82,7 @@ class Conversation:
         prefetch: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._schools = schools
-        self._home = Home()
+        self._home = Home(schools.locator)
         self._report = ReportFlow()
         self._log = LogFlow()
         self._questions = QuestionFlow(knowledge)

@@ -6,9 +6,13 @@ from bot.cards.cases import CaseLine, my_cases_card
 from bot.cards.help import help_card
 from bot.dialogs.context import Ctx
 from bot.services.cases import my_cases, needs, next_step, state_label
+from bot.services.ports import Locator
 
 
 class Home:
+    def __init__(self, locator: Locator | None = None) -> None:
+        self._locator = locator
+
     async def help(self, ctx: Ctx) -> None:
         ctx.out.card(help_card(ctx.svc.school.name), "Trygg skole")
 
@@ -19,10 +23,13 @@ class Home:
         """Across every school the person is at: the owner's people see the cases routed to
         them from any school, staff at two schools both lists in one."""
         places = ctx.schools if len(ctx.schools) > 1 else (ctx.svc,)
+        if len(places) > 1 and self._locator is not None:
+            found = await self._locator.schools_of_person(ctx.me)
+            places = tuple(svc for svc in places if svc.school.id in found) or (ctx.svc,)
         routed: list[CaseLine] = []
         reported: list[CaseLine] = []
         for svc in places:
-            school = svc.school.name if len(places) > 1 else None
+            school = svc.school.name if len(ctx.schools) > 1 else None
             person = svc.directory.person(ctx.me) or ctx.person
             cases = await my_cases(svc, person)
             routed += [

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Text, cast, delete, or_, select, update
+from sqlalchemy import ColumnElement, Text, cast, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bot.domain.case import Case, CaseRecipient, CaseState
@@ -23,6 +23,19 @@ SEALED_FIELDS = frozenset(
 """Case fields not stored as columns of their own: sealed in the document, or a table apart."""
 FIXED = frozenset({"id", "submission_id", "reporter_id", "created_at", "number"})
 """Columns a case never changes after it was reported."""
+
+
+def may_concern(person_id: str) -> ColumnElement[bool]:
+    """The cases a person may see or has reported, told by the columns alone (a superset of
+    `Case.can_view`: the case's own rule has the last word)."""
+    pattern = "%" + _like_escape(json.dumps(person_id)) + "%"  # as the JSON column spells it
+    recipient = select(CaseRecipientRow.case_id).where(CaseRecipientRow.person_id == person_id)
+    return or_(
+        CaseRow.id.in_(recipient),
+        CaseRow.assignee_id == person_id,
+        cast(CaseRow.members, Text).like(pattern, escape="!"),
+        cast(CaseRow.responsible, Text).like(pattern, escape="!"),
+    )
 
 
 def _like_escape(text: str) -> str:
@@ -163,20 +176,8 @@ class SqlCases:
         """Every case the person may see: recipients, the taker, added members and the current
         plan's responsible staff. The columns narrow it down in SQL (the owner's people ask
         this of 180 schools); the case's own rule decides."""
-        quoted = json.dumps(person_id)  # as the JSON column spells it
-        pattern = "%" + _like_escape(quoted) + "%"
-        recipient = select(CaseRecipientRow.case_id).where(CaseRecipientRow.person_id == person_id)
         statement = (
-            select(CaseRow)
-            .where(
-                or_(
-                    CaseRow.id.in_(recipient),
-                    CaseRow.assignee_id == person_id,
-                    cast(CaseRow.members, Text).like(pattern, escape="!"),
-                    cast(CaseRow.responsible, Text).like(pattern, escape="!"),
-                )
-            )
-            .order_by(CaseRow.created_at.desc())
+            select(CaseRow).where(may_concern(person_id)).order_by(CaseRow.created_at.desc())
         )
         cases = await self._many(statement)
         return [case for case in cases if case.can_view(person_id)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, union
+from sqlalchemy import or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.domain.case import CaseState
@@ -21,6 +21,7 @@ from storage.models import (
     ReminderRow,
     ReportDraftRow,
 )
+from storage.repositories.cases import may_concern
 
 
 class SqlLocator:
@@ -79,4 +80,15 @@ class SqlLocator:
         )
         async with self._sessions() as session:
             rows = await session.scalars(union(reminders, waiting))
+            return {str(r) for r in rows}
+
+    async def schools_of_person(self, person_id: str) -> set[str]:
+        """Schools with a case the person may see or has reported: «Mine saker» for the
+        owner's people asks these, not all 180."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(CaseRow.school_id)
+                .where(or_(may_concern(person_id), CaseRow.reporter_id == person_id))
+                .distinct()
+            )
             return {str(r) for r in rows}
