@@ -93,6 +93,7 @@ CALLS: dict[str, Any] = {
     "archive.for_case": lambda u, o: u.archive.for_case(o),
     "archive.due_cases": lambda u, o: u.archive.due_cases(T0, 100),
     "archive.pending_cases": lambda u, o: u.archive.pending_cases(),
+    "stats.facts": lambda u, o: u.stats.facts(T0 - timedelta(days=1), T0 + timedelta(days=1)),
 }
 WRITES = {"add", "add_many", "save", "enqueue", "enqueue_many", "enqueue_update", "finish",
           "upsert", "delete", "open", "purge", "append", "put", "mark", "next_number", "link",

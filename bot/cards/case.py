@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from bot.cards.actions import CASE, LEAVING, MEMBER, VERSION, Verb
-from bot.cards.alert import URGENT_MARKER, RecipientStatus
+from bot.cards.alert import RecipientStatus, urgent_notice
 from bot.cards.common import (
     action_set,
     adaptive_card,
@@ -111,6 +111,8 @@ class CaseView:
     leadership_suspected: bool = False
     next_step: NextStep | None = None
     """What the duty asks for next, shown first; None once the case is closed."""
+    about_leadership: bool = False
+    """§ 12-5 about the school's leadership: the owner's people handle it."""
 
 
 @dataclass(frozen=True)
@@ -187,12 +189,9 @@ def _header(view: CaseView, today: date) -> list[dict[str, Any]]:
         items.append(detail("Neste evaluering", format_date(view.next_evaluation_on) + late))
     if view.urgent:
         items.append(
-            notice(
-                [
-                    text(URGENT_MARKER, bold=True, color="attention"),
-                    text("Mistanke om at en ansatt krenker eleven. Rektor varsler skoleeier."),
-                ],
-                style="attention",
+            urgent_notice(
+                about_leadership=view.about_leadership,
+                rektor_text="Mistanke om at en ansatt krenker eleven. Rektor varsler skoleeier.",
             )
         )
     if view.state is CaseState.SKOLEEIER:

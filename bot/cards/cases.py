@@ -30,6 +30,8 @@ class CaseLine:
     pupil_class: str | None = None
     category_label: str | None = None
     """With the class, what tells two reports about the same week apart on the reporter's list."""
+    school: str | None = None
+    """The school's name, when the list covers several (the owner's, or staff at two)."""
 
 
 LISTED = 20
@@ -85,7 +87,7 @@ def my_cases_card(routed: Sequence[CaseLine], reported: Sequence[CaseLine]) -> d
                                 run(line.pupil or ""),
                                 run(
                                     f" · {_about(line)}{line.state_label}{flag} · meldt "
-                                    f"{format_datetime(line.reported_at)}",
+                                    f"{format_datetime(line.reported_at)}" + _at(line),
                                     subtle=True,
                                 ),
                             ],
@@ -103,7 +105,11 @@ def my_cases_card(routed: Sequence[CaseLine], reported: Sequence[CaseLine]) -> d
             body.append(
                 text(
                     f"Sak {line.reference} · {_about(line)}meldt "
-                    f"{format_datetime(line.reported_at)} · {line.state_label}"
+                    f"{format_datetime(line.reported_at)} · {line.state_label}" + _at(line)
                 )
             )
     return adaptive_card(body, actions, fallback_text="Mine saker")
+
+
+def _at(line: CaseLine) -> str:
+    return f" · {line.school}" if line.school else ""

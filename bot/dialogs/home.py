@@ -36,9 +36,16 @@ class Home:
         return help_card(ctx.svc.school.name, welcome=welcome, audience=who, open_cases=counts)
 
     async def my_cases(self, ctx: Ctx) -> None:
-        cases = await my_cases(ctx.svc, ctx.person)
-        card = my_cases_card(
-            [
+        """Across every school the person is at: the owner's people see the cases routed to
+        them from any school, staff at two schools both lists in one."""
+        places = ctx.schools if len(ctx.schools) > 1 else (ctx.svc,)
+        routed: list[CaseLine] = []
+        reported: list[CaseLine] = []
+        for svc in places:
+            school = svc.school.name if len(places) > 1 else None
+            person = svc.directory.person(ctx.me) or ctx.person
+            cases = await my_cases(svc, person)
+            routed += [
                 CaseLine(
                     c.id,
                     c.reference,
@@ -48,23 +55,28 @@ class Home:
                     needs(c, ctx.me),
                     c.next_evaluation_on,
                     next_step(c),
-                    c.report.pupil_class,
-                    c.report.category_label,
+                    school=school,
+                    pupil_class=c.report.pupil_class,
+                    category_label=c.report.category_label,
                 )
                 for c in cases.routed
-            ],
-            [
+            ]
+            reported += [
                 CaseLine(
                     c.id,
                     c.reference,
                     state_label(c),
                     c.created_at,
                     None,
+                    school=school,
                     pupil_class=c.report.pupil_class,
                     category_label=c.report.category_label,
                 )
                 for c in cases.reported
-            ],
+            ]
+        newest_first = sorted(routed, key=lambda line: line.reported_at, reverse=True)
+        card = my_cases_card(
+            newest_first, sorted(reported, key=lambda line: line.reported_at, reverse=True)
         )
         ctx.out.card(card, "Mine saker")
 
