@@ -22,6 +22,7 @@ from bot.services.reporting import submit_report
 from storage.engine import create_engine
 from storage.migrate import upgrade
 from tests.conftest import T0
+from tests.export.pdfa import pdfa_problems
 from tests.fakes import FakeClock
 from tests.keys import TEST_KEY, TEST_KEYRING
 from tests.samples import report
@@ -178,6 +179,7 @@ def test_the_yearly_report_shows_the_figures(stats: Run, tmp_path: Path) -> None
     assert "Meldinger per måned" in text and "nov 2026" in text
     assert "Tall under 5 vises som «<5»" in text  # several schools: always suppressed
     assert "<5" in text and PUPIL not in text
+    assert pdfa_problems(every.read_bytes()) == []  # archived with the plan's evaluation
 
     own = tmp_path / "alfa.pdf"
     assert stats("--pdf", str(own), "--school", "alfa")[0] == 0
