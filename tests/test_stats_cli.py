@@ -197,3 +197,12 @@ def test_bad_options_get_a_norwegian_answer(stats: Run) -> None:
     assert code == 2 and "--to kan ikke være før --from" in err
     code, _, err = stats("--school", "gamma")
     assert code == 2 and "Ukjent skole «gamma»" in err
+
+
+def test_help_says_the_default_period(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["stats", "--help"])
+    assert exited.value.code == 0
+    shown = capsys.readouterr().out
+    assert "skoleåret 1. august–31. juli" in shown
+    assert "--from DATE" in shown and "--pdf FILE" in shown
