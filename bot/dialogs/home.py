@@ -7,15 +7,17 @@ from typing import Any
 from bot.cards.cases import CaseLine, my_cases_card
 from bot.cards.help import Audience, OpenCases, help_card
 from bot.dialogs.context import Ctx
-from bot.domain.people import Person, Role
+from bot.domain.people import Person
 from bot.services.cases import my_cases, needs, next_step, open_counts, state_label
 from bot.services.ports import Locator
 
 
 def audience(person: Person) -> Audience:
+    """The school's leadership gets the leaders' card; the owner's people keep the plain one
+    (they are at no school, and «Mine saker» is on it too)."""
     if person.is_rektor:
         return Audience.REKTOR
-    if person.is_leadership or Role.SKOLEEIER in person.roles:
+    if person.is_leadership:
         return Audience.LEADER
     return Audience.STAFF
 
