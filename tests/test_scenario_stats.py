@@ -10,7 +10,6 @@ import pytest
 
 from bot.cards.actions import DRAFT, VERB, Verb
 from bot.dialogs.stats import NOT_FOR_YOU
-from bot.services.intents import Intent, classify
 from tests.cards.schema import assert_valid_card, texts
 from tests.conftest import T0
 from tests.fakes import FakeClock
@@ -63,12 +62,3 @@ async def test_statistikk_for_rektor_the_owner_and_nobody_else(tmp_path: Path) -
         assert "Meldinger: 2" in texts(_card(bot, REKTOR_A))
         assert "Ola Nordmann" not in bot.to(REKTOR_A)[-1].card_json
 
-
-@pytest.mark.parametrize("typed", ["statistikk", "Statistikk", "statistik", "vis statistikk"])
-def test_the_typed_word_asks_for_the_figures(typed: str) -> None:
-    assert classify(typed) is Intent.STATS
-
-
-@pytest.mark.parametrize("typed", ["status", "start", "hva sier statistikken om mobbing?"])
-def test_words_like_it_do_not(typed: str) -> None:
-    assert classify(typed) is not Intent.STATS

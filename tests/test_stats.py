@@ -16,6 +16,7 @@ from bot.bootstrap import build_services
 from bot.domain.followup import Outcome
 from bot.domain.school import ConfiguredDirectory, School
 from bot.services.context import Services
+from bot.services.intents import Intent, classify
 from bot.services.ports import ArchiveEntry, ArchiveStatus, CaseFacts, EvaluationFact, PlanFact
 from bot.services.reporting import submit_report
 from bot.services.retention import FINAL, purge
@@ -269,3 +270,13 @@ async def test_the_figures_survive_the_purge(svc: Services, clock: FakeClock) ->
     assert school["investigation"] == {"total": 2, "within": 1, "within_share": 0.5}
     assert school["section_12_5"]["total"] == 1
     assert school["acknowledgement"]["acknowledged"] == 1
+
+
+@pytest.mark.parametrize("typed", ["statistikk", "Statistikk", "statistik", "vis statistikk"])
+def test_the_typed_word_asks_for_the_figures(typed: str) -> None:
+    assert classify(typed) is Intent.STATS
+
+
+@pytest.mark.parametrize("typed", ["status", "start", "hva sier statistikken om mobbing?"])
+def test_words_like_it_do_not(typed: str) -> None:
+    assert classify(typed) is not Intent.STATS
