@@ -448,10 +448,11 @@ async def _stats(settings: Settings, args: list[str]) -> int:
         generated_at = o.services.clock.now()
     result = report(facts, period, shared=options.shared)
     if options.pdf is not None:
-        shared = options.shared or len(facts) > 1
+        # The yearly report is for the plan's annual evaluation, read beyond rektor (the
+        # school's bodies, the owner): it is always the shared view, counts under 5 as «<5».
         pdf = yearly_pdf(
-            report(facts, period, shared=shared) if shared else result,
-            shared=shared,
+            report(facts, period, shared=True),
+            shared=True,
             generated_at=generated_at,
             zone=facts[0].school.calendar.zone,
         )
