@@ -9,13 +9,14 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
 from bot.domain.case import Case, CaseEvent, CaseState
 from bot.domain.followup import Observation
 from bot.domain.reminders import Reminder, ReminderStatus
+from bot.domain.substitutes import Substitution
 from bot.services.ports import (
     ArchiveEntry,
     ArchiveStatus,
@@ -64,6 +65,7 @@ class FakeStore:
     """Observation id → the case it became part of."""
     tombstones: dict[str, datetime] = field(default_factory=dict)
     """Purged case id → when: its Case is gone, as the sealed document is in SQL."""
+    substitutions: list[Substitution] = field(default_factory=list)
 
 
 class _Cases:
@@ -426,6 +428,18 @@ class _CalendarEvents:
         return len(gone)
 
 
+class _Substitutions:
+    def __init__(self, work: FakeStore) -> None:
+        self._w = work
+
+    async def add(self, substitution: Substitution, now: datetime) -> None:
+        self._w.substitutions.append(substitution)
+
+    async def current(self, day: date) -> list[Substitution]:
+        return sorted((s for s in self._w.substitutions if s.ends_on >= day),
+                      key=lambda s: s.starts_on)
+
+
 class FakeUnitOfWork:
     """Works on a copy of the store and publishes it on commit, like a transaction."""
 
@@ -445,6 +459,7 @@ class FakeUnitOfWork:
         self.export_links = _ExportLinks(self._work)
         self.calendar_events = _CalendarEvents(self._work)
         self.archive = _Archive(self._work)
+        self.substitutions = _Substitutions(self._work)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None,
@@ -454,7 +469,7 @@ class FakeUnitOfWork:
     async def commit(self) -> None:
         for name in ("cases", "events", "outbox", "conversations", "counters", "drafts",
                      "reminders", "observations", "export_links", "calendar_events",
-                     "archive", "note_cases", "tombstones"):
+                     "archive", "note_cases", "tombstones", "substitutions"):
             setattr(self._store, name, copy.deepcopy(getattr(self._work, name)))
         self.commits += 1
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.cards.actions import CASE, Verb
 from bot.cards.common import (
+    action_set,
     adaptive_card,
     detail,
     execute,
@@ -163,6 +164,7 @@ def _actions(view: AlertView, viewer_id: str, recipient_ids: Sequence[str]) -> l
     state = view.case_state
     if state in _CLOSED:
         return []
+
     status = _viewer_status(view, viewer_id, recipient_ids)
     if view.assignee_id is not None:
         viewer_took_it = view.assignee_id == viewer_id
@@ -227,6 +229,11 @@ def alert_card(
     ]
     if view.serious:
         body.append(detail("Alvorlighet", "Spesielt alvorlig sak"))
+    elif viewer_is_rektor and viewer_id in recipient_ids and view.case_state not in _CLOSED:
+        # Found serious after intake: the school owner must then be told (plan 8.3).
+        body.append(
+            action_set(execute("Marker som alvorlig", Verb.MARK_SERIOUS, {CASE: view.case_id}))
+        )
     body += [
         detail("Status", view.state_label),
         detail("Tatt av", view.assignee_name or "Ingen har tatt saken ennå"),

@@ -20,6 +20,8 @@ class Reason(StrEnum):
     REKTOR = "rektor"
     NEAREST_LEADER = "naermeste_leder"
     DEPUTY = "stedfortreder"
+    SUBSTITUTE = "vikar"
+    """Stands in for an absent rektor or leader in a period (`bot.domain.substitutes`)."""
 
 
 class Warning(StrEnum):

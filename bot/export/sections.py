@@ -19,6 +19,7 @@ from bot.domain.followup import (
     Evaluation,
     Investigation,
     Method,
+    view_missing_label,
 )
 from bot.domain.report import PUPIL_INFORMED, SIGNS, SOURCES
 from bot.export.labels import REASON_LABELS, event_details, event_label, method_label
@@ -220,7 +221,8 @@ def plan(writer: Writer, case: Case, plan: ActivityPlan, *, marked: bool = True)
                 (
                     LEVELS.get(m.level, str(m.level)),
                     writer.free(m.description) or "–",
-                    writer.free(m.when) or "–",
+                    (writer.free(m.when) or "–")
+                    + (f", til {writer.day(m.ends_on)}" if m.ends_on else ""),
                     writer.name(m.responsible_id),
                 )
                 for m in plan.measures
@@ -230,6 +232,8 @@ def plan(writer: Writer, case: Case, plan: ActivityPlan, *, marked: bool = True)
         writer.note("Ingen tiltak er registrert.")
     writer.pair("Evalueres", writer.day(plan.evaluate_on))
     writer.block("Elevens syn", plan.pupil_view)
+    if not plan.pupil_view and plan.pupil_view_missing:
+        writer.pair("Elevens syn mangler", view_missing_label(plan.pupil_view_missing))
     writer.block("Foresattes syn", plan.parents_view)
     writer.block("Forslag som ikke er fulgt, og hvorfor", plan.not_followed)
 

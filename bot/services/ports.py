@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from types import TracebackType
 from typing import Any, Protocol
@@ -17,6 +17,7 @@ from bot.domain.case import Case, CaseEvent
 from bot.domain.followup import Observation
 from bot.domain.people import Person
 from bot.domain.reminders import Reminder, ReminderStatus
+from bot.domain.substitutes import Substitution
 
 
 class Clock(Protocol):
@@ -382,6 +383,9 @@ class UnitOfWork(Protocol):
     @property
     def archive(self) -> ArchiveQueue: ...
 
+    @property
+    def substitutions(self) -> Substitutions: ...
+
     async def __aenter__(self) -> UnitOfWork: ...
 
     async def __aexit__(
@@ -457,6 +461,16 @@ class Calendar(Protocol):
         body_text: str,
     ) -> str:
         """Subject and body carry the case number only, never the pupil's name."""
+        ...
+
+
+class Substitutions(Protocol):
+    """«Vikar for rektor/leder fra–til» as rektor set them on the card."""
+
+    async def add(self, substitution: Substitution, now: datetime) -> None: ...
+
+    async def current(self, day: date) -> Sequence[Substitution]:
+        """Every period whose last day is `day` or later."""
         ...
 
 

@@ -68,6 +68,8 @@ def test_all_variants_are_covered() -> None:
         "log",
         "answer",
         "stub",
+        "conclusion",
+        "substitute",
     }
 
 
