@@ -172,6 +172,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "staff_suspected": report.staff_suspected,
         "leadership_suspected": report.leadership_suspected,
         "serious": report.serious,
+        "suspected_id": report.suspected_id,
     }
 
 
@@ -194,6 +195,7 @@ def report_from_json(data: dict[str, Any]) -> Report:
         staff_suspected=bool(data["staff_suspected"]),
         leadership_suspected=bool(data["leadership_suspected"]),
         serious=bool(data["serious"]),
+        suspected_id=data.get("suspected_id", ""),
     )
 
 

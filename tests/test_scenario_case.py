@@ -23,10 +23,9 @@ from tests.teams import Harness, conversation_id, installation, running_bot
 pytestmark = pytest.mark.usefixtures("sdk")  # on both hosts (tests/conftest.py)
 
 
-async def _setup(bot: Harness) -> str:
+async def _setup(bot: Harness, draft: str = "a" * 32) -> str:
     for person in (TEACHER_9, REKTOR, LEADER_9, TEACHER_8, MILJO):
         await bot.post(installation(person, service_url=bot.connector.url))
-    draft = "a" * 32
     await bot.say(TEACHER_9, value={VERB: Verb.REPORT_SUBMIT, DRAFT: draft, **form_values()})
     await bot.say(TEACHER_9, value={VERB: Verb.REPORT_CONFIRM, DRAFT: draft})
     await bot.deliver()

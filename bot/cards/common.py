@@ -250,3 +250,27 @@ def local_date(moment: datetime) -> date:
 
 def format_date(day: date) -> str:
     return day.strftime("%d.%m.%Y")
+
+
+def field_error_card(
+    title: str,
+    field_label: str,
+    message: str,
+    *,
+    verb_back: Verb | None = None,
+    data: Mapping[str, Any] | None = None,
+    back_title: str = "Rett opp",
+) -> dict[str, Any]:
+    """One short card naming the one field to correct, instead of a second copy of the whole
+    form: on a phone, a refused form should not mean scrolling past every input again.
+
+    `verb_back` with `data` is the button that brings the form back as it was filled in."""
+    named = field_label if field_label.endswith("?") else f"{field_label}:"
+    body = [
+        heading(title),
+        notice([rich(run(named, bold=True), run(f" {message}"))], style="attention"),
+    ]
+    actions = (
+        [submit(back_title, verb_back, data, style="positive")] if verb_back is not None else []
+    )
+    return adaptive_card(body, actions, fallback_text=f"{title} {field_label}: {message}")

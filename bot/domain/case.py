@@ -213,7 +213,10 @@ class Case:
                     now if r.person.aad_object_id == reporter_id else None,
                 )
                 for r in routing.recipients
+                # § 12-5: the employee the report is about is never told of it.
+                if not report.suspected_id or r.person.aad_object_id != report.suspected_id
             ],
+            suspected_id=report.suspected_id or None,
         )
         events = [
             CaseEvent(

@@ -438,6 +438,12 @@ def _followup_cards() -> dict[str, dict[str, Any]]:
             **plan_form,
         ),
         "fix-plan": plan_errors_card(CASE_ID, 2, plan_errors, {"problem": "Ola er alene."}),
+        "fix-plan-one-field": plan_errors_card(
+            CASE_ID,
+            2,
+            {"m1_ends_on": "Velg når tiltak 1 slutter (tiltak er tidsavgrenset)."},
+            {"problem": "Ola er alene.", "m1_description": "Voksen i storefri"},
+        ),
         "evaluation": evaluation_card(
             CASE_ID,
             REFERENCE,
