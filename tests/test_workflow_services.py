@@ -222,3 +222,17 @@ def test_substitutes_config_mistakes_name_the_key(entry: dict[str, object], word
     with pytest.raises(ConfigError, match=r".*") as raised:
         _school_with([entry])
     assert words in str(raised.value)
+
+
+async def test_12_5_escalation_never_reaches_the_deputy_when_the_deputy_is_suspected(
+    school: School,
+) -> None:
+    clock = FakeClock(T0)
+    svc = _services(school, clock)
+    r = replace(report(staff_suspected="true"), suspected_id=DEPUTY)
+    case = (await submit_report(svc, _person(svc, TEACHER_9), "k" * 32, r)).case
+    clock.advance(hours=1)
+    assert await escalate_unacknowledged(svc) == 1
+    sent = await _outbox(svc, case.id)
+    assert ("escalation", REKTOR) in sent and all(person != DEPUTY for _, person in sent)
+    assert (await _case(svc, case.id)).recipient(DEPUTY) is None

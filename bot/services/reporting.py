@@ -266,6 +266,8 @@ async def escalate_unacknowledged(svc: Services) -> int:
             events = [CaseEvent(locked.id, EventKind.ESCALATED, None, now)]
             rektor = svc.directory.rektor()
             deputy = svc.directory.deputy()
+            if deputy is not None and deputy.aad_object_id == locked.suspected_id:
+                deputy = None  # § 12-5: the employee the report is about is never told
             if deputy is not None and locked.recipient(deputy.aad_object_id) is None:
                 locked.recipients.append(CaseRecipient(deputy.aad_object_id, Reason.DEPUTY))
             day = svc.today()
