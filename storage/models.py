@@ -105,6 +105,8 @@ class CaseRow(Base):
     marked_serious_by: Mapped[str | None] = mapped_column(String(64))
     substitutes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     members: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    responsible: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    """The current plan's responsible staff (ids): «Mine saker» finds the case by them."""
     sealed: Mapped[str | None] = mapped_column(SEALED)
     purged_at: Mapped[datetime | None]
 

@@ -25,6 +25,7 @@ from bot.cards.common import (
     local_date,
     notice,
     run,
+    submit,
     text,
 )
 from bot.domain.case import STATE_LABELS, CaseState
@@ -33,6 +34,21 @@ ESCALATION_TEXT = "Ingen har bekreftet saken ennå"
 """Shown when nobody acknowledged the alert in time and the case was escalated."""
 
 URGENT_MARKER = "Skjerpet aktivitetsplikt (§ 12-5)"
+
+
+def urgent_notice(*, about_leadership: bool, rektor_text: str) -> dict[str, Any]:
+    """The § 12-5 box; on a case about the leadership it names the owner, not rektor, as the
+    one acting (the owner's people are its only readers)."""
+    body = (
+        "Saken gjelder skolens ledelse. Skoleeier behandler den; ingen i skolens ledelse har "
+        "fått beskjed."
+        if about_leadership
+        else rektor_text
+    )
+    return notice(
+        [text(URGENT_MARKER, bold=True, color="attention"), text(body)], style="attention"
+    )
+
 
 MAX_REFRESH_USERS = 60
 """Teams refreshes a card automatically for at most 60 listed users."""
@@ -78,6 +94,10 @@ class AlertView:
     escalated: bool = False
     state: CaseState | None = None
     assignee_id: str | None = None
+    about_leadership: bool = False
+    """§ 12-5 about the school's leadership: the owner's people handle it."""
+    owner_in_teams: bool = False
+    """The owner's people are configured: the bot sends the owner's notice itself."""
 
     @property
     def case_state(self) -> CaseState | None:
@@ -133,13 +153,24 @@ def _owner_section(view: AlertView, *, viewer_is_rektor: bool) -> list[dict[str,
             }
         ]
     if not viewer_is_rektor:
-        return [text("Rektor varsler skoleeier.", subtle=True, spacing="medium")]
+        told = "Skoleeier varsles i Teams." if view.owner_in_teams else "Rektor varsler skoleeier."
+        return [text(told, subtle=True, spacing="medium")]
     return [
         notice(
             [
-                text("Du må varsle skoleeier", bold=True),
+                text(
+                    "Skoleeier får et varsel i Teams"
+                    if view.owner_in_teams
+                    else "Du må varsle skoleeier",
+                    bold=True,
+                ),
                 detail("Ring", f"{view.owner_name}, tlf. {view.owner_phone}"),
-                text("Trykk på knappen når det er gjort.", small=True),
+                text(
+                    "Kortet viser når varselet er levert. Ringer du, trykk på knappen."
+                    if view.owner_in_teams
+                    else "Trykk på knappen når det er gjort.",
+                    small=True,
+                ),
                 {
                     "type": "ActionSet",
                     "actions": [
@@ -158,13 +189,16 @@ def _owner_section(view: AlertView, *, viewer_is_rektor: bool) -> list[dict[str,
 
 
 def _actions(view: AlertView, viewer_id: str, recipient_ids: Sequence[str]) -> list[dict[str, Any]]:
-    """Only what this viewer can still usefully do; the domain rejects the rest anyway."""
+    """Only what this viewer can still usefully do; the domain rejects the rest anyway.
+
+    Every recipient can open the case from the alert, in every state: the alert carries no
+    free text, and the case card is where the whole report is read."""
     if viewer_id not in recipient_ids:
         return []
+    opens = submit("Åpne saken", Verb.CASE_OPEN, {CASE: view.case_id})
     state = view.case_state
     if state in _CLOSED:
-        return []
-
+        return [opens]
     status = _viewer_status(view, viewer_id, recipient_ids)
     if view.assignee_id is not None:
         viewer_took_it = view.assignee_id == viewer_id
@@ -184,7 +218,7 @@ def _actions(view: AlertView, viewer_id: str, recipient_ids: Sequence[str]) -> l
         actions.append(execute("Jeg tar saken", Verb.TAKE, data, style="positive"))
     if not investigating and (view.assignee_name is None or viewer_took_it):
         actions.append(execute("Start undersøkelse", Verb.START_INVESTIGATION, data))
-    return actions
+    return [*actions, opens]
 
 
 def alert_card(
@@ -206,15 +240,10 @@ def alert_card(
     ]
     if view.urgent:
         body.append(
-            notice(
-                [
-                    text(URGENT_MARKER, bold=True, color="attention"),
-                    text(
-                        "Mistanke om at en ansatt krenker eleven. Rektor må handle straks og "
-                        "varsle skoleeier."
-                    ),
-                ],
-                style="attention",
+            urgent_notice(
+                about_leadership=view.about_leadership,
+                rektor_text="Mistanke om at en ansatt krenker eleven. Rektor må handle straks og "
+                "varsle skoleeier.",
             )
         )
     if view.escalated:

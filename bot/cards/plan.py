@@ -16,7 +16,6 @@ from bot.cards.actions import CASE, FIX, VERSION, Verb
 from bot.cards.common import (
     action_set,
     adaptive_card,
-    field_error_card,
     fit_card,
     heading,
     notice,
@@ -33,7 +32,6 @@ from bot.domain.followup import (
     measure_id,
     plan_form_for,
 )
-from bot.domain.forms import FORM_ERROR
 
 PLAN_ELEMENTS: Final = (
     "1. Problemet",
@@ -187,19 +185,9 @@ def plan_form_card(
 def plan_errors_card(
     case_id: str, version: int, errors: Mapping[str, str], values: Mapping[str, object]
 ) -> dict[str, Any]:
-    """A refused save: what to correct, and «Rett opp» carrying the answers back. One field
-    wrong: a card naming just that field."""
+    """A refused save: what to correct, and «Rett opp» carrying the answers back."""
     spec = plan_form_for(())
     data = {**spec.typed(values), CASE: case_id, VERSION: str(version), FIX: "1"}
-    if len(errors) == 1 and FORM_ERROR not in errors:
-        [(key, message)] = errors.items()
-        return field_error_card(
-            "Aktivitetsplanen er ikke lagret",
-            spec.label(key) or "Skjemaet",
-            message,
-            verb_back=Verb.PLAN_FORM,
-            data=data,
-        )
     return errors_card(
         spec,
         errors,

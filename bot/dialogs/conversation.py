@@ -83,7 +83,7 @@ class Conversation:
         prefetch: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._schools = schools
-        self._home = Home()
+        self._home = Home(schools.locator)
         self._report = ReportFlow()
         self._log = LogFlow()
         self._questions = QuestionFlow(knowledge)
@@ -108,6 +108,7 @@ class Conversation:
             Intent.SUBSTITUTE: self._substitutes.form,
             Intent.CANCEL: self._home.nothing_to_cancel,
             Intent.HELP: self._home.help,
+            Intent.STATS: self.routes[Verb.STATS].handler,
         }
 
     async def handle(self, turn: Turn) -> Replies:
@@ -135,9 +136,7 @@ class Conversation:
     async def _place(self, turn: Turn, data: Mapping[str, Any]) -> Placed:
         schools = self._schools
         user = turn.user_id or ""
-        mine = (
-            tuple(schools.services) if schools.owner_person(user) else schools.of_person(user)
-        )
+        mine = tuple(schools.services) if schools.owner_person(user) else schools.of_person(user)
         default = mine[0] if mine else schools.first
         named = data.get(SCHOOL)
         if isinstance(named, str) and SCHOOL_ID.fullmatch(named):
@@ -145,8 +144,10 @@ class Conversation:
             if found is not None and found in mine:
                 return Placed(found, mine, True)
             return Placed(default, mine, False)  # a school they are not at (any more): ask
-        for key, locate in ((CASE, schools.locator.school_of_case),
-                            (DRAFT, schools.locator.school_of_draft)):
+        for key, locate in (
+            (CASE, schools.locator.school_of_case),
+            (DRAFT, schools.locator.school_of_draft),
+        ):
             value = data.get(key)
             if isinstance(value, str) and FORMATS[key].fullmatch(value):
                 school_id = await locate(value)
@@ -159,8 +160,13 @@ class Conversation:
     async def _remember(self, turn: Turn, placed: Placed) -> None:
         if turn.user_id is None or turn.reference is None or not turn.personal:
             return  # only 1:1 chats are used for alerts
-        # Each school sends from its own records: staff are remembered at each of theirs.
-        staff_of = self._schools.of_person(turn.user_id)
+        # Each school sends from its own records: staff are remembered at each of theirs, and
+        # the owner's people at every school (any school's case may need them).
+        staff_of = (
+            tuple(self._schools.services)
+            if self._schools.owner_person(turn.user_id) is not None
+            else self._schools.of_person(turn.user_id)
+        )
         targets = staff_of if len(staff_of) > 1 else (placed.svc,)
         now = placed.svc.clock.now()
         seen = (turn.conversation_id, turn.service_url or "")
@@ -247,9 +253,7 @@ class Conversation:
     def _may_start(self, ctx: Ctx, placed: Placed) -> bool:
         return placed.certain and self._schools.owner_person(ctx.me) is None
 
-    def _ask_school(
-        self, ctx: Ctx, placed: Placed, verb: Verb, data: Mapping[str, Any]
-    ) -> None:
+    def _ask_school(self, ctx: Ctx, placed: Placed, verb: Verb, data: Mapping[str, Any]) -> None:
         if self._schools.owner_person(ctx.me) is not None:
             ctx.out.text(OWNER_DOES_NOT_REPORT)
         elif not placed.schools:

@@ -85,7 +85,7 @@ def leader_of(case: Case) -> str | None:
     never the employee a § 12-5 report is about."""
     if case.assignee_id and case.assignee_id != case.suspected_id:
         return case.assignee_id
-    for reason in (Reason.NEAREST_LEADER, Reason.REKTOR):
+    for reason in (Reason.NEAREST_LEADER, Reason.REKTOR, Reason.SKOLEEIER):
         found = next(
             (
                 r.person_id
@@ -100,11 +100,12 @@ def leader_of(case: Case) -> str | None:
 
 
 def rektor_of(case: Case) -> str | None:
+    """Who heads the case: rektor, or the owner's person on a case about the leadership."""
     return next(
         (
             r.person_id
             for r in case.recipients
-            if r.reason is Reason.REKTOR and r.person_id != case.suspected_id
+            if r.reason.heads_case and r.person_id != case.suspected_id
         ),
         None,
     )

@@ -11,23 +11,17 @@ from typing import Any
 
 from bot.cards.alert import AlertView, RecipientStatus, alert_card
 from bot.domain.case import STATE_LABELS, Case
-from bot.domain.routing import Reason
+from bot.domain.people import SYSTEM_NAME
+from bot.domain.routing import REASON_LABELS, Reason
 from bot.services.context import Services
 from bot.services.messages import card_activity, outbox_message
 from bot.services.people import display_name
 from bot.services.ports import MessageKind, MessageStatus, OutboxMessage, UnitOfWork
 
-ROLE_LABELS: dict[Reason, str] = {
-    Reason.REKTOR: "Rektor",
-    Reason.NEAREST_LEADER: "Nærmeste leder",
-    Reason.DEPUTY: "Stedfortreder",
-    Reason.SUBSTITUTE: "Vikar",
-}
-
 
 def role_label(svc: Services, case: Case, person_id: str, reason: Reason) -> str:
     """A substitute's line names whom they stand in for and the period."""
-    label = ROLE_LABELS[reason]
+    label = REASON_LABELS[reason]
     stood = case.substitutes.get(person_id) if reason is Reason.SUBSTITUTE else None
     if stood is None:
         return label
@@ -50,12 +44,14 @@ def alert_view(svc: Services, case: Case) -> AlertView:
         reported_at=case.created_at,
         reporter_name=display_name(svc.directory, case.reporter_id),
         urgent=case.urgent,
+        about_leadership=case.forwarded_to_owner,
+        owner_in_teams=bool(svc.school.owner.people),
         serious=case.serious,
         owner_must_be_notified=case.owner_must_be_notified,
         owner_name=svc.school.owner.name,
         owner_phone=svc.school.owner.phone,
         owner_notified_at=case.owner_notified_at,
-        owner_notified_by=_name(svc, case.owner_notified_by),
+        owner_notified_by=_name(svc, case.owner_notified_by) or SYSTEM_NAME,
         assignee_name=_name(svc, case.assignee_id),
         state_label=STATE_LABELS[case.state],
         recipients=tuple(
@@ -76,7 +72,7 @@ def rektor_side(svc: Services, case: Case, person_id: str) -> bool:
     recipient = case.recipient(person_id)
     if recipient is None:
         return False
-    if recipient.reason in (Reason.REKTOR, Reason.DEPUTY):
+    if recipient.reason.heads_case or recipient.reason is Reason.DEPUTY:
         return True
     rektor = svc.directory.rektor()
     stood = case.substitutes.get(person_id)

@@ -19,6 +19,7 @@ class Intent(StrEnum):
     CANCEL = "cancel"
     LOG = "log"
     SUBSTITUTE = "substitute"
+    STATS = "stats"
     QUESTION = "question"
     UNKNOWN = "unknown"
 
@@ -62,6 +63,7 @@ LOG_PHRASES = (
     "ny observasjon",
     "log",
 )
+STATS_PHRASES = ("statistikk", "statistikken", "vis statistikk", "statistics")
 
 QUESTION_WORDS = frozenset(
     {
@@ -120,6 +122,8 @@ def classify(text: str | None) -> Intent:
         return Intent.LOG
     if _close(norm, SUBSTITUTE_PHRASES, 0.85):
         return Intent.SUBSTITUTE
+    if _close(norm, STATS_PHRASES, 0.85):
+        return Intent.STATS
     is_question = text.strip().endswith("?") or words[0] in QUESTION_WORDS
     if is_question:
         return Intent.QUESTION

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from bot.domain.case import NO_ACCESS, Case, CaseEvent, CaseRecipient, DomainError, EventKind
@@ -20,10 +20,11 @@ from bot.domain.reminders import ReminderRules, investigation_reminders, plan_re
 from bot.domain.report import Report, ReportErrors, parse_report
 from bot.domain.routing import Reason, route
 from bot.domain.school import School
-from bot.domain.substitutes import substitutes_for
+from bot.domain.substitutes import Substitution, substitutes_for
 from bot.services.access import sees
 from bot.services.alerts import alert_message, queue_alert, queue_card_updates
 from bot.services.context import Services
+from bot.services.owner import queue_owner_notices
 from bot.services.ports import DuplicateSubmission, UnitOfWork
 from bot.services.substitutes import active_substitutions
 
@@ -154,7 +155,7 @@ async def _store_report(
         report = await report_of(uow)
         if isinstance(report, Confirmed):
             return report
-        routing = route(report, reporter, svc.directory)
+        routing = route(report, reporter, svc.directory, svc.school.owner.people)
         for warning in routing.warnings:
             log.warning("report %s routed with warning %s", submission_id, warning.value)
         number = await uow.cases.next_number(now.year)
@@ -192,8 +193,9 @@ async def _store_report(
                 )
             )
         await uow.outbox.enqueue_many(alerts)
+        events += await queue_owner_notices(uow, svc, case, now)
         await uow.events.append(events)
-        if not case.forwarded_to_owner:
+        if case.recipients:
             await uow.reminders.add_many(
                 investigation_reminders(case, svc.school.calendar, reminder_rules(svc.school))
             )
@@ -244,6 +246,30 @@ async def act_on_case(
     return ActionOutcome(case, True)
 
 
+def _escalation_targets(
+    svc: Services, case: Case, substitutions: Sequence[Substitution], day: date
+) -> list[str]:
+    """Rektor again and the deputy (added to the case), and their substitutes today; on a
+    case about the leadership, the owner's people again: the school's leadership never hears
+    of it. Never the employee a § 12-5 report is about."""
+    if case.forwarded_to_owner:
+        return [r.person_id for r in case.recipients if r.reason is Reason.SKOLEEIER]
+    rektor = svc.directory.rektor()
+    deputy = svc.directory.deputy()
+    if deputy is not None and deputy.aad_object_id == case.suspected_id:
+        deputy = None
+    if deputy is not None and case.recipient(deputy.aad_object_id) is None:
+        case.recipients.append(CaseRecipient(deputy.aad_object_id, Reason.DEPUTY))
+    targets = [p.aad_object_id for p in (rektor, deputy) if p is not None]
+    targets += [
+        s.substitute_id
+        for person in list(targets)
+        for s in substitutes_for(substitutions, person, day)
+        if s.substitute_id != case.suspected_id
+    ]
+    return list(dict.fromkeys(targets))
+
+
 async def escalate_unacknowledged(svc: Services) -> int:
     """Plan 8.3 wants a report handled at once: nobody acknowledging it is itself an alarm.
 
@@ -264,25 +290,13 @@ async def escalate_unacknowledged(svc: Services) -> int:
                 continue
             locked.escalated_at = now
             events = [CaseEvent(locked.id, EventKind.ESCALATED, None, now)]
-            rektor = svc.directory.rektor()
-            deputy = svc.directory.deputy()
-            if deputy is not None and deputy.aad_object_id == locked.suspected_id:
-                deputy = None  # § 12-5: the employee the report is about is never told
-            if deputy is not None and locked.recipient(deputy.aad_object_id) is None:
-                locked.recipients.append(CaseRecipient(deputy.aad_object_id, Reason.DEPUTY))
             day = svc.today()
             substitutions = await active_substitutions(svc, uow, day)
+            targets = _escalation_targets(svc, locked, substitutions, day)
             events += locked.add_substitutes(substitutions, day, now)
             await uow.cases.save(locked)
             await queue_card_updates(uow, svc, locked, now)
-            targets = [p.aad_object_id for p in (rektor, deputy) if p is not None]
-            targets += [
-                s.substitute_id
-                for person in list(targets)
-                for s in substitutes_for(substitutions, person, day)
-                if s.substitute_id != locked.suspected_id
-            ]
-            for person in dict.fromkeys(targets):
+            for person in targets:
                 key = f"escalation:{locked.id}:{person}"
                 await queue_alert(uow, svc, locked, person, key, now)
                 events.append(

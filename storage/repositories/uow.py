@@ -18,6 +18,7 @@ from storage.repositories.notes import SqlObservations
 from storage.repositories.outbox import SqlOutbox
 from storage.repositories.people import SqlConversations, SqlDrafts
 from storage.repositories.reminders import SqlReminders
+from storage.repositories.stats import SqlStats
 from storage.repositories.substitutions import SqlSubstitutions
 
 
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
     calendar_events: SqlCalendarEvents
     archive: SqlArchive
     substitutions: SqlSubstitutions
+    stats: SqlStats
 
     def __init__(
         self,
@@ -59,6 +61,7 @@ class SqlUnitOfWork:
         self.calendar_events = SqlCalendarEvents(scope)
         self.archive = SqlArchive(scope)
         self.substitutions = SqlSubstitutions(scope)
+        self.stats = SqlStats(scope)
         return self
 
     async def __aexit__(

@@ -7,8 +7,6 @@ import json
 from datetime import date
 from typing import Any
 
-from bot.cards.actions import CASE, FIX, VERB, VERSION, Verb
-from bot.cards.common import field_error_card
 from bot.cards.evaluation import evaluation_form
 from bot.cards.plan import plan_errors_card, plan_form_card
 from tests.cards import schema
@@ -54,23 +52,6 @@ def test_plan_form_says_why_the_proposed_evaluation_date_moved() -> None:
     card = _plan(evaluate_note=note + "skoledag).")
     assert note in schema.shown(card)
     assert schema.by_id(card)["evaluate_on"]["value"] == "2027-01-04"
-
-
-def test_field_error_card_names_one_field_and_is_no_second_form() -> None:
-    card = schema.checked(
-        field_error_card(
-            "Aktivitetsplanen er ikke lagret",
-            "Tiltak 1: varer til",
-            "Velg når tiltak 1 slutter.",
-            verb_back=Verb.PLAN_FORM,
-            data={CASE: CASE_ID, VERSION: "1", FIX: "1", "problem": "Utenfor."},
-        )
-    )
-    assert schema.inputs(card) == []
-    assert "Tiltak 1: varer til: Velg når tiltak 1 slutter." in schema.shown(card)
-    [back] = card["actions"]
-    assert back["title"] == "Rett opp" and back["data"][VERB] == Verb.PLAN_FORM
-    assert back["data"]["problem"] == "Utenfor."
 
 
 def test_a_refused_plan_with_one_wrong_field_gets_the_short_card() -> None:
