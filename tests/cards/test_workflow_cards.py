@@ -89,3 +89,10 @@ def test_every_new_card_is_valid() -> None:
     for name in names:
         schema.assert_valid_card(all_cards()[name])
         assert json.dumps(all_cards()[name])
+
+
+def test_rektors_help_names_vikar_and_a_leaders_does_not() -> None:
+    from bot.cards.help import Audience, help_card
+
+    assert "«vikar»" in schema.shown(help_card("Tøyen skole", audience=Audience.REKTOR))
+    assert "«vikar»" not in schema.shown(help_card("Tøyen skole", audience=Audience.LEADER))
