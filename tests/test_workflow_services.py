@@ -236,3 +236,16 @@ async def test_12_5_escalation_never_reaches_the_deputy_when_the_deputy_is_suspe
     sent = await _outbox(svc, case.id)
     assert ("escalation", REKTOR) in sent and all(person != DEPUTY for _, person in sent)
     assert (await _case(svc, case.id)).recipient(DEPUTY) is None
+
+
+async def test_plan_deadline_is_the_next_step_on_the_case_card(school: School) -> None:
+    from bot.dialogs.case import next_step
+
+    svc = _services(school, FakeClock(T0))
+    case = (await submit_report(svc, _person(svc, TEACHER_9), "m" * 32, report())).case
+    case.start_investigation(LEADER_9, T0)  # Thursday 26.11
+    step = next_step(svc, case, T0.date())
+    assert step is not None and step.on == date(2026, 12, 3) and not step.late
+    assert "avslutt uten tiltak" in step.label
+    late = next_step(svc, case, date(2026, 12, 4))
+    assert late is not None and late.late

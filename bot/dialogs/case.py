@@ -108,14 +108,17 @@ def next_step(svc: Services, case: Case, today: date) -> NextStep | None:
         return NextStep("Start undersøkelsen snarest, senest", on, late=on < today)
     if case.state is CaseState.UNDERSOKE:
         started = case.investigation_started_at
-        since = (
-            f" (undersøkelsen startet {started.astimezone(school.calendar.zone):%d.%m.%Y})"
-            if started
-            else ""
+        what = (
+            "Lag aktivitetsplan, eller avslutt uten tiltak,"
+            if case.investigation is not None and case.investigation.completed
+            else "Dokumenter undersøkelsen og lag aktivitetsplan (eller avslutt uten tiltak)"
         )
-        if case.investigation is not None and case.investigation.completed:
-            return NextStep(f"Lag aktivitetsplan snarest{since}")
-        return NextStep(f"Dokumenter undersøkelsen og lag aktivitetsplan snarest{since}")
+        if started is None:
+            return NextStep(f"{what} snarest")
+        # The day the plan deadline's reminder comes ([routines] plan_school_days).
+        on = school.calendar.add_school_days(started, school.plan_school_days)
+        day = on.astimezone(school.calendar.zone).date()
+        return NextStep(f"{what} snarest, senest", day, late=day < today)
     if case.state is CaseState.TILTAK:
         due_on = case.next_evaluation_on
         if due_on is None:
