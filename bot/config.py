@@ -12,7 +12,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,6 +30,7 @@ from bot.domain.school import (
     School,
     SchoolOwner,
 )
+from bot.domain.substitutes import Substitution
 from bot.domain.time import SchoolCalendar
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -412,6 +413,44 @@ def _owner(table: Mapping[str, Any], people: tuple[Person, ...]) -> SchoolOwner:
     )
 
 
+def _substitutes(raw: Any, staff: tuple[Person, ...]) -> tuple[Substitution, ...]:
+    """`[[substitutes]]`: absent, substitute (staff ids), from, to (dates, to inclusive)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise ConfigError("[[substitutes]] må være en liste av tabeller.")
+    by_id = {p.aad_object_id: p for p in staff}
+    found: list[Substitution] = []
+    for index, entry in enumerate(raw, start=1):
+        where = f"substitutes[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where} må være en tabell.")
+        absent = _str(entry, where, "absent") or ""
+        substitute = _str(entry, where, "substitute") or ""
+        for key, person in (("absent", absent), ("substitute", substitute)):
+            if person not in by_id:
+                raise ConfigError(f"{where}.{key} «{person}» er ingen i [[staff]].")
+        if not by_id[absent].is_leadership:
+            raise ConfigError(f"{where}.absent må være rektor eller en leder.")
+        days = []
+        for key in ("from", "to"):
+            value = entry.get(key)
+            if isinstance(value, str):
+                try:
+                    value = date.fromisoformat(value)
+                except ValueError:
+                    raise ConfigError(f"{where}.{key} må være en dato (ÅÅÅÅ-MM-DD).") from None
+            if not isinstance(value, date) or isinstance(value, datetime):
+                raise ConfigError(f"{where}.{key} må være en dato (ÅÅÅÅ-MM-DD).")
+            days.append(value)
+        if absent == substitute:
+            raise ConfigError(f"{where}: vikaren må være en annen enn den som er borte.")
+        if days[1] < days[0]:
+            raise ConfigError(f"{where}.to må være samme dag som eller etter from.")
+        found.append(Substitution(absent, substitute, days[0], days[1], None, f"config-{index}"))
+    return tuple(found)
+
+
 def parse_school(
     data: Mapping[str, Any],
     base: Path | None = None,
@@ -455,6 +494,14 @@ def parse_school(
     deputy = _str(routines, "routines", "deputy", required=False)
     if deputy is not None and deputy not in {p.aad_object_id for p in staff}:
         raise ConfigError(f"routines.deputy «{deputy}» er ingen i [[staff]].")
+    min_weeks = int(_number(routines, "routines", "evaluation_min_weeks", 1, 1, 8))
+    max_weeks = int(_number(routines, "routines", "evaluation_max_weeks", 8, 1, 52))
+    weeks = int(_number(routines, "routines", "evaluation_weeks", 3, 1, 52))
+    if not min_weeks <= weeks <= max_weeks:
+        raise ConfigError(
+            "routines.evaluation_weeks må ligge mellom routines.evaluation_min_weeks og "
+            f"routines.evaluation_max_weeks ({min_weeks}–{max_weeks})."
+        )
     plan_text = _str(school, "school", "plan_file", required=False)
     plan_file: Path | None = None
     if plan_text is not None:
@@ -502,9 +549,17 @@ def parse_school(
         staff=staff,
         calendar=calendar,
         deputy_id=deputy,
+        substitutes=_substitutes(data.get("substitutes"), staff),
         plan_name=_str(school, "school", "plan_name", required=False) or "Skolemiljøplanen",
-        evaluation_weeks=int(_number(routines, "routines", "evaluation_weeks", 3, 1, 8)),
+        evaluation_weeks=weeks,
+        evaluation_min_weeks=min_weeks,
+        evaluation_max_weeks=max_weeks,
         escalation_hours=_number(routines, "routines", "escalation_hours", 2, 0.25, 48),
+        escalation_hours_12_5=_number(routines, "routines", "escalation_hours_12_5", 1, 0.25, 48),
+        plan_school_days=int(_number(routines, "routines", "plan_school_days", 5, 1, 30)),
+        plan_rektor_school_days=int(
+            _number(routines, "routines", "plan_rektor_school_days", 2, 1, 30)
+        ),
         investigation_start_school_days=int(
             _number(routines, "routines", "investigation_start_school_days", 2, 1, 20)
         ),

@@ -101,11 +101,30 @@ class CaseRow(Base):
     escalated_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     suspected_id: Mapped[str | None] = mapped_column(String(64))
+    marked_serious_at: Mapped[datetime | None]
+    marked_serious_by: Mapped[str | None] = mapped_column(String(64))
+    substitutes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     members: Mapped[list[Any]] = mapped_column(JSON, default=list)
     responsible: Mapped[list[Any]] = mapped_column(JSON, default=list)
     """The current plan's responsible staff (ids): «Mine saker» finds the case by them."""
     sealed: Mapped[str | None] = mapped_column(SEALED)
     purged_at: Mapped[datetime | None]
+
+
+class SubstitutionRow(Base):
+    """«Vikar for rektor/leder fra–til», set by rektor on a card (`[[substitutes]]` in the
+    school's TOML are not stored). Ids and dates only."""
+
+    __tablename__ = "substitutions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    school_id: Mapped[str] = mapped_column(SCHOOL, index=True)
+    absent_id: Mapped[str] = mapped_column(String(64))
+    substitute_id: Mapped[str] = mapped_column(String(64))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    set_by: Mapped[str | None] = mapped_column(String(64))
+    set_at: Mapped[datetime]
 
 
 class CaseRecipientRow(Base):

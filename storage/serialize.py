@@ -12,6 +12,7 @@ from typing import Any
 from bot.domain.case import Case
 from bot.domain.followup import (
     ActivityPlan,
+    Conclusion,
     Evaluation,
     Investigation,
     InvestigationStep,
@@ -66,6 +67,7 @@ def plan_to_json(plan: ActivityPlan) -> dict[str, Any]:
                 "description": m.description,
                 "when": m.when,
                 "responsible_id": m.responsible_id,
+                "ends_on": m.ends_on.isoformat() if m.ends_on else None,
             }
             for m in plan.measures
         ],
@@ -75,6 +77,7 @@ def plan_to_json(plan: ActivityPlan) -> dict[str, Any]:
         "not_followed": plan.not_followed,
         "created_at": plan.created_at.isoformat(),
         "created_by": plan.created_by,
+        "pupil_view_missing": plan.pupil_view_missing,
     }
 
 
@@ -83,7 +86,13 @@ def plan_from_json(data: dict[str, Any]) -> ActivityPlan:
         version=int(data["version"]),
         problem=data["problem"],
         measures=tuple(
-            Measure(Level(m["level"]), m["description"], m["when"], m["responsible_id"])
+            Measure(
+                Level(m["level"]),
+                m["description"],
+                m["when"],
+                m["responsible_id"],
+                date.fromisoformat(m["ends_on"]) if m.get("ends_on") else None,
+            )
             for m in data["measures"]
         ),
         evaluate_on=date.fromisoformat(data["evaluate_on"]),
@@ -92,6 +101,7 @@ def plan_from_json(data: dict[str, Any]) -> ActivityPlan:
         not_followed=data["not_followed"],
         created_at=datetime.fromisoformat(data["created_at"]),
         created_by=data["created_by"],
+        pupil_view_missing=data.get("pupil_view_missing", ""),
     )
 
 
@@ -105,6 +115,7 @@ def evaluation_to_json(value: Evaluation) -> dict[str, Any]:
         "next_evaluation_on": value.next_evaluation_on.isoformat()
         if value.next_evaluation_on
         else None,
+        "override_reason": value.override_reason,
     }
 
 
@@ -117,6 +128,31 @@ def evaluation_from_json(data: dict[str, Any]) -> Evaluation:
         at=datetime.fromisoformat(data["at"]),
         by=data["by"],
         next_evaluation_on=date.fromisoformat(next_on) if next_on else None,
+        override_reason=data.get("override_reason", ""),
+    )
+
+
+def conclusion_to_json(value: Conclusion | None) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    return {
+        "text": value.text,
+        "pupil_view": value.pupil_view,
+        "pupil_view_missing": value.pupil_view_missing,
+        "at": value.at.isoformat(),
+        "by": value.by,
+    }
+
+
+def conclusion_from_json(data: dict[str, Any] | None) -> Conclusion | None:
+    if data is None:
+        return None
+    return Conclusion(
+        text=data["text"],
+        pupil_view=data["pupil_view"],
+        pupil_view_missing=data["pupil_view_missing"],
+        at=datetime.fromisoformat(data["at"]),
+        by=data["by"],
     )
 
 
@@ -136,6 +172,7 @@ def report_to_json(report: Report) -> dict[str, Any]:
         "staff_suspected": report.staff_suspected,
         "leadership_suspected": report.leadership_suspected,
         "serious": report.serious,
+        "suspected_id": report.suspected_id,
     }
 
 
@@ -158,6 +195,7 @@ def report_from_json(data: dict[str, Any]) -> Report:
         staff_suspected=bool(data["staff_suspected"]),
         leadership_suspected=bool(data["leadership_suspected"]),
         serious=bool(data["serious"]),
+        suspected_id=data.get("suspected_id", ""),
     )
 
 
@@ -192,6 +230,7 @@ def case_document(case: Case) -> dict[str, Any]:
         "investigation_history": [investigation_to_json(i) for i in case.investigation_history],
         "plans": [plan_to_json(p) for p in case.plans],
         "evaluations": [evaluation_to_json(e) for e in case.evaluations],
+        "conclusion": conclusion_to_json(case.conclusion),
     }
 
 
@@ -204,6 +243,7 @@ def case_document_parts(document: dict[str, Any]) -> dict[str, Any]:
         "investigation_history": [i for i in history if i is not None],
         "plans": [plan_from_json(p) for p in document.get("plans", [])],
         "evaluations": [evaluation_from_json(e) for e in document.get("evaluations", [])],
+        "conclusion": conclusion_from_json(document.get("conclusion")),
     }
 
 

@@ -17,6 +17,7 @@ from bot.domain.case import Case, CaseEvent, CaseState, EventKind
 from bot.domain.followup import Observation
 from bot.domain.reminders import Reminder, ReminderStatus
 from bot.domain.routing import Reason
+from bot.domain.substitutes import Substitution
 from bot.services.ports import (
     ArchiveEntry,
     ArchiveStatus,
@@ -68,6 +69,7 @@ class FakeStore:
     """Observation id → the case it became part of."""
     tombstones: dict[str, datetime] = field(default_factory=dict)
     """Purged case id → when: its Case is gone, as the sealed document is in SQL."""
+    substitutions: list[Substitution] = field(default_factory=list)
     columns: dict[str, Case] = field(default_factory=dict)
     """A purged case as its columns and recipients stay in SQL: only `_Stats` reads it."""
 
@@ -474,6 +476,18 @@ class _Stats:
         return [case_facts(c, self._w.events) for c in found]
 
 
+class _Substitutions:
+    def __init__(self, work: FakeStore) -> None:
+        self._w = work
+
+    async def add(self, substitution: Substitution, now: datetime) -> None:
+        self._w.substitutions.append(substitution)
+
+    async def current(self, day: date) -> list[Substitution]:
+        return sorted((s for s in self._w.substitutions if s.ends_on >= day),
+                      key=lambda s: s.starts_on)
+
+
 class FakeUnitOfWork:
     """Works on a copy of the store and publishes it on commit, like a transaction."""
 
@@ -493,6 +507,7 @@ class FakeUnitOfWork:
         self.export_links = _ExportLinks(self._work)
         self.calendar_events = _CalendarEvents(self._work)
         self.archive = _Archive(self._work)
+        self.substitutions = _Substitutions(self._work)
         self.stats = _Stats(self._work)
         return self
 
@@ -503,7 +518,7 @@ class FakeUnitOfWork:
     async def commit(self) -> None:
         for name in ("cases", "events", "outbox", "conversations", "counters", "drafts",
                      "reminders", "observations", "export_links", "calendar_events",
-                     "archive", "note_cases", "tombstones", "columns"):
+                     "archive", "note_cases", "tombstones", "columns", "substitutions"):
             setattr(self._store, name, copy.deepcopy(getattr(self._work, name)))
         self.commits += 1
 

@@ -38,9 +38,9 @@ INVESTIGATION = {
 PLAN = {
     "problem": "MERKE-PROBLEM alene i friminuttene.",
     "m1_level": "individ", "m1_description": "MERKE-TILTAK fast voksen i storefri",
-    "m1_when": "Fra 1.12, hver dag", "m1_responsible": TEACHER_9,
+    "m1_when": "Fra 1.12, hver dag", "m1_responsible": TEACHER_9, "m1_ends_on": "2027-01-29",
     "m2_level": "klasse", "m2_description": "MERKE-KLASSETILTAK samarbeidslæring",
-    "m2_when": "Uke 49–51", "m2_responsible": LEADER_9,
+    "m2_when": "Uke 49–51", "m2_responsible": LEADER_9, "m2_ends_on": "2027-01-29",
     "evaluate_on": "2026-12-17", "pupil_view": "MERKE-ELEVENS-SYN vil være med.",
 }
 EVALUATION_NOTE = "MERKE-EVALUERING bedre i friminuttene."

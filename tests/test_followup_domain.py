@@ -40,8 +40,9 @@ def plan_values(**overrides: str) -> dict[str, str]:
         "problem": "Ola blir holdt utenfor i friminuttene.",
         "m1_level": "individ", "m1_description": "Fast voksen i storefri",
         "m1_when": "Fra 1.12, hver dag", "m1_responsible": TEACHER_9,
+        "m1_ends_on": "2027-01-15",
         "m2_level": "klasse", "m2_description": "Samarbeidslæring i klassen",
-        "m2_when": "Uke 49–51", "m2_responsible": LEADER_9,
+        "m2_when": "Uke 49–51", "m2_responsible": LEADER_9, "m2_ends_on": "2026-12-18",
         "evaluate_on": "2026-12-17",
         "pupil_view": "Ola ønsker å være med i fotballen.",
     }
@@ -126,11 +127,22 @@ def _plan(version: int = 1, evaluate_on: str = "2026-12-17") -> ActivityPlan:
     return plan
 
 
+def documented(case: Case) -> None:
+    """The investigation a plan needs first: a method used and barnets beste written."""
+    investigation = parse_investigation(
+        {"methods": "samtale_elev", "samtale_elev_date": "2026-11-26",
+         "best_interest": "Trygghet først.", "findings": "Utenfor.", "completed": "true"},
+        today=TODAY, now=T0, by=LEADER_9)
+    assert not isinstance(investigation, FormErrors)
+    case.record_investigation(investigation, LEADER_9, T0)
+
+
 def test_the_case_walks_through_the_sub_duties(school: School) -> None:
     case = _case(school)
     with pytest.raises(InvalidTransition, match="Start undersøkelsen"):
         case.save_plan(_plan(), LEADER_9, T0)
-    investigation = parse_investigation({"loggbok_done": "true", "loggbok_date": "2026-11-26"},
+    investigation = parse_investigation({"loggbok_done": "true", "loggbok_date": "2026-11-26",
+                                         "best_interest": "Trygghet først."},
                                         today=TODAY, now=T0, by=LEADER_9)
     assert not isinstance(investigation, FormErrors)
     case.record_investigation(investigation, LEADER_9, T0)
@@ -160,7 +172,7 @@ def test_the_case_walks_through_the_sub_duties(school: School) -> None:
                              plan_version=2, today=TODAY, now=T0, by=LEADER_9,
                              default_next=TODAY)
     assert not isinstance(close, FormErrors) and close.outcome is Outcome.CLOSE
-    case.evaluate(close, LEADER_9, T0)
+    case.evaluate(close, LEADER_9, T0, today=date(2027, 1, 21))
     assert case.state is CaseState.AVSLUTTET and case.next_evaluation_on is None
     with pytest.raises(AccessDenied):
         case.evaluate(close, TEACHER_8, T0)
@@ -193,6 +205,7 @@ def test_investigation_reminders_fire_on_school_mornings(school: School) -> None
 def test_evaluation_reminders_and_their_overdue_chain(school: School) -> None:
     case = _case(school)
     case.start_investigation(LEADER_9, T0)
+    documented(case)
     case.save_plan(_plan(evaluate_on="2026-12-17"), LEADER_9, T0)
     due = evaluation_reminders(case, school.calendar)
     assert {r.recipient_id for r in due} == {TEACHER_9, LEADER_9}

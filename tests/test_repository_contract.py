@@ -347,11 +347,12 @@ async def test_the_facts_for_the_figures_outlive_the_purge(uow: UnitOfWorkFactor
 
     from bot.domain.followup import Outcome
     from bot.services.ports import CaseFacts, EvaluationFact, PlanFact
-    from tests.cards.samples import evaluation, plan
+    from tests.cards.samples import evaluation, investigation, plan
 
     case, events = _case(school)
     events += case.take(LEADER_9, T0 + timedelta(minutes=20))
     events += case.start_investigation(LEADER_9, T0 + timedelta(days=1))
+    events += case.record_investigation(investigation(), LEADER_9, T0 + timedelta(days=2))
     events += case.save_plan(plan(1, evaluate_on=date(2026, 12, 14)), LEADER_9,
                              T0 + timedelta(days=5))
     closing = T0 + timedelta(days=18)

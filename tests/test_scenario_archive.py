@@ -29,7 +29,7 @@ MARKERS = {"pupil_name": "Markørnavn Ølstad", "description": "markørmelding-5
 PLAN = {
     "problem": "markørproblem-7781 i friminuttene.",
     "m1_level": "individ", "m1_description": "markørtiltak-3303", "m1_when": "2026-12-14",
-    "m1_responsible": TEACHER_9, "evaluate_on": "2026-12-17",
+    "m1_responsible": TEACHER_9, "m1_ends_on": "2027-01-29", "evaluate_on": "2026-12-17",
     "pupil_view": "markørstemme-4419",
 }
 

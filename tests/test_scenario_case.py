@@ -23,10 +23,9 @@ from tests.teams import Harness, conversation_id, installation, running_bot
 pytestmark = pytest.mark.usefixtures("sdk")  # on both hosts (tests/conftest.py)
 
 
-async def _setup(bot: Harness) -> str:
+async def _setup(bot: Harness, draft: str = "a" * 32) -> str:
     for person in (TEACHER_9, REKTOR, LEADER_9, TEACHER_8, MILJO):
         await bot.post(installation(person, service_url=bot.connector.url))
-    draft = "a" * 32
     await bot.say(TEACHER_9, value={VERB: Verb.REPORT_SUBMIT, DRAFT: draft, **form_values()})
     await bot.say(TEACHER_9, value={VERB: Verb.REPORT_CONFIRM, DRAFT: draft})
     await bot.deliver()
@@ -65,9 +64,9 @@ async def _state(bot: Harness, case_id: str) -> CaseState:
 PLAN = {
     "problem": "Ola blir holdt utenfor i friminuttene.",
     "m1_level": "individ", "m1_description": "Fast voksen i storefri",
-    "m1_when": "Fra 1.12, hver dag", "m1_responsible": TEACHER_9,
+    "m1_when": "Fra 1.12, hver dag", "m1_responsible": TEACHER_9, "m1_ends_on": "2027-02-26",
     "m2_level": "klasse", "m2_description": "Samarbeidslæring", "m2_when": "Uke 49–51",
-    "m2_responsible": LEADER_9,
+    "m2_responsible": LEADER_9, "m2_ends_on": "2027-02-26",
     "evaluate_on": "2026-12-17", "pupil_view": "Vil være med i fotballen.",
 }
 
@@ -109,7 +108,8 @@ async def test_a_case_from_report_to_closed(tmp_path: Path) -> None:
         assert await _state(bot, case_id) is CaseState.TILTAK
 
         # 17.12 08:00: the responsible teacher and the leader get the evaluation card, once.
-        assert await _tick(bot, clock, datetime(2026, 12, 17, 7, 59, tzinfo=OSLO)) == (0, 0)
+        # The reminders that a plan or a conclusion must follow the investigation are void.
+        assert await _tick(bot, clock, datetime(2026, 12, 17, 7, 59, tzinfo=OSLO)) == (0, 2)
         assert await _tick(bot, clock, datetime(2026, 12, 17, 8, 0, tzinfo=OSLO)) == (2, 0)
         assert len(_reminders(bot, TEACHER_9)) == 1 and len(_reminders(bot, LEADER_9)) == 2
         evaluation = json.loads(_reminders(bot, TEACHER_9)[0])

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bot.cards.actions import CASE, DRAFT, VERB, VERSION, Verb
 from bot.domain.case import CaseState
 from tests.cards.schema import assert_valid_card, by_id, find_action, inputs, submitted, texts
-from tests.conftest import LEADER_9, REKTOR, T0, TEACHER_9
+from tests.conftest import LEADER_9, OSLO, REKTOR, T0, TEACHER_9
 from tests.fakes import FakeClock
 from tests.samples import form_values
 from tests.teams import Harness, installation, running_bot
@@ -52,6 +53,13 @@ async def _case(bot: Harness) -> str:
     assert case is not None
     await bot.say(LEADER_9, value={VERB: Verb.INVESTIGATION_FORM, CASE: case.id})
     return case.id
+
+
+async def _investigated(bot: Harness, case_id: str) -> None:
+    """A plan needs a documented investigation with barnets beste first."""
+    await bot.say(LEADER_9, value={
+        VERB: Verb.INVESTIGATION_SAVE, CASE: case_id, "methods": "samtale_elev",
+        "samtale_elev_date": "2026-11-26", "best_interest": "Trygghet først."})
 
 
 async def test_a_report_missing_how_you_intervened_names_the_field_and_keeps_the_answers(
@@ -108,12 +116,14 @@ async def test_a_plan_grows_one_measure_at_a_time_and_a_refusal_keeps_the_answer
 ) -> None:
     async with running_bot(tmp_path, clock=FakeClock(T0)) as bot:
         case_id = await _case(bot)
+        await _investigated(bot, case_id)
         await bot.say(LEADER_9, value={VERB: Verb.PLAN_FORM, CASE: case_id, VERSION: "1"})
         form = await _last_card(bot, LEADER_9)
         answers = {
             "problem": "Ola blir holdt utenfor.", "m1_description": "Fast voksen i storefri",
-            "m1_when": "Hver dag", "m1_responsible": TEACHER_9,
+            "m1_when": "Hver dag", "m1_responsible": TEACHER_9, "m1_ends_on": "2027-01-29",
             "m2_description": "Klassemøte", "m2_when": "Fredager", "m2_responsible": LEADER_9,
+            "m2_ends_on": "2027-01-29", "pupil_view_missing": "for_ung",
         }
         bigger = await _press(bot, LEADER_9, form, Verb.PLAN_FORM, **answers)
         assert "m3_description" in by_id(bigger) and "m4_description" not in by_id(bigger)
@@ -125,7 +135,7 @@ async def test_a_plan_grows_one_measure_at_a_time_and_a_refusal_keeps_the_answer
         again = await _press(bot, LEADER_9, refused, Verb.PLAN_FORM)
         assert by_id(again)["m3_description"]["value"] == "Samtale med foresatte"
         await _press(bot, LEADER_9, again, Verb.PLAN_SAVE, m3_when="Uke 50",
-                     m3_responsible=LEADER_9)
+                     m3_responsible=LEADER_9, m3_ends_on="2026-12-18")
         async with bot.runtime.services.uow() as uow:
             case = await uow.cases.get(case_id)
         assert case is not None and case.state is CaseState.TILTAK
@@ -133,12 +143,15 @@ async def test_a_plan_grows_one_measure_at_a_time_and_a_refusal_keeps_the_answer
 
 
 async def test_a_refused_evaluation_unfolds_its_form_on_the_same_card(tmp_path: Path) -> None:
-    async with running_bot(tmp_path, clock=FakeClock(T0)) as bot:
+    clock = FakeClock(T0)
+    async with running_bot(tmp_path, clock=clock) as bot:
         case_id = await _case(bot)
+        await _investigated(bot, case_id)
         await bot.say(LEADER_9, value={
             VERB: Verb.PLAN_SAVE, CASE: case_id, VERSION: "1", "problem": "Utenfor.",
             "m1_description": "Voksen", "m1_when": "Hver dag", "m1_responsible": TEACHER_9,
-            "evaluate_on": "2026-12-17"})
+            "m1_ends_on": "2027-01-29", "evaluate_on": "2026-12-17", "pupil_view": "Vil."})
+        clock.set(datetime(2026, 12, 17, 9, 0, tzinfo=OSLO))
         await bot.say(LEADER_9, value={VERB: Verb.EVALUATION_SAVE, CASE: case_id, VERSION: "1",
                                        "outcome": "avslutte", "note": ""})
         refused = await _last_card(bot, LEADER_9)

@@ -18,6 +18,7 @@ from bot.domain.case import CaseEvent, EventKind
 from bot.domain.followup import Observation
 from bot.domain.reminders import Reminder, ReminderKind
 from bot.domain.school import School
+from bot.domain.substitutes import Substitution
 from bot.services.context import Services
 from bot.services.messages import outbox_message
 from bot.services.ports import (
@@ -54,6 +55,8 @@ async def _fill(svc: Services, tag: str) -> str:
         await uow.export_links.add(ExportLink(f"tok-{tag}", case.id, REKTOR, False,
                                               T0 + timedelta(minutes=10)))
         await uow.calendar_events.put(case.id, REKTOR, f"ev-{tag}", T0)
+        await uow.substitutions.add(Substitution(REKTOR, TEACHER_9, T0.date(), T0.date(),
+                                                 REKTOR, f"sub-{tag}"), T0)
         await uow.archive.add([ArchiveEntry(case.id, "melding", 0, T0, T0, T0)])
         await uow.outbox.enqueue(outbox_message(f"n-{tag}", MessageKind.NOTICE, REKTOR,
                                                 {"text": tag}, T0))
@@ -93,6 +96,7 @@ CALLS: dict[str, Any] = {
     "archive.for_case": lambda u, o: u.archive.for_case(o),
     "archive.due_cases": lambda u, o: u.archive.due_cases(T0, 100),
     "archive.pending_cases": lambda u, o: u.archive.pending_cases(),
+    "substitutions.current": lambda u, o: u.substitutions.current(T0.date()),
     "stats.facts": lambda u, o: u.stats.facts(T0 - timedelta(days=1), T0 + timedelta(days=1)),
 }
 WRITES = {"add", "add_many", "save", "enqueue", "enqueue_many", "enqueue_update", "finish",
@@ -125,7 +129,7 @@ async def test_no_repository_method_returns_another_schools_rows(
                     continue
                 found = repr(await call(uow, case_b))
                 leaked = [m for m in (case_b, "skole b", "notat b", "'n-b'", "'f-b'", "'r-b'",
-                                      "tok-b", "ev-b", "https://b/") if m in found]
+                                      "tok-b", "ev-b", "https://b/", "sub-b") if m in found]
                 assert leaked == [], name
             # Methods answered for the school's own rows only:
             assert (await uow.cases.get(case_a)) is not None

@@ -31,7 +31,7 @@ from bot.services.stats import (
     suppress,
 )
 from storage.migrate import upgrade
-from tests.cards.samples import evaluation, plan
+from tests.cards.samples import evaluation, investigation, plan
 from tests.conftest import BACKENDS, LEADER_9, OSLO, T0, TEACHER_9, unmigrated_engine
 from tests.fakes import FakeClock, FakeStore, FakeUnitOfWork
 from tests.keys import TEST_KEYRING
@@ -218,6 +218,7 @@ async def _worked_case(svc: Services) -> str:
         assert live is not None
         events = live.take(LEADER_9, T0 + timedelta(minutes=20))
         events += live.start_investigation(LEADER_9, T0 + timedelta(days=1))
+        events += live.record_investigation(investigation(), LEADER_9, T0 + timedelta(days=2))
         events += live.save_plan(plan(1, evaluate_on=date(2026, 12, 14)), LEADER_9,
                                  T0 + timedelta(days=5))
         closed_at = datetime(2026, 12, 14, 9, tzinfo=OSLO)

@@ -57,6 +57,9 @@ class Verb(StrEnum):
     PLAN_SAVE = "case.plan.save"
     EVALUATION_FORM = "case.evaluation.form"
     EVALUATION_SAVE = "case.evaluation.save"
+    CONCLUSION_FORM = "case.conclusion.form"
+    CONCLUSION_SAVE = "case.conclusion.save"
+    MARK_SERIOUS = "case.serious"
     ADD_MEMBER = "case.member.add"
     EXPORT = "case.export"
     EXPORT_REDACTED = "case.export.redacted"
@@ -66,6 +69,9 @@ class Verb(StrEnum):
     ARCHIVE_RETRY = "case.archive.retry"
     ARCHIVE_PACK = "case.archive.pack"
     MEMBER_REMOVE = "case.member.remove"
+
+    SUBSTITUTE_FORM = "substitute.form"
+    SUBSTITUTE_SAVE = "substitute.save"
 
     LOG_START = "log.start"
     LOG_SAVE = "log.save"

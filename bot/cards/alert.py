@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.cards.actions import CASE, Verb
 from bot.cards.common import (
+    action_set,
     adaptive_card,
     detail,
     execute,
@@ -257,6 +258,11 @@ def alert_card(
     ]
     if view.serious:
         body.append(detail("Alvorlighet", "Spesielt alvorlig sak"))
+    elif viewer_is_rektor and viewer_id in recipient_ids and view.case_state not in _CLOSED:
+        # Found serious after intake: the school owner must then be told (plan 8.3).
+        body.append(
+            action_set(execute("Marker som alvorlig", Verb.MARK_SERIOUS, {CASE: view.case_id}))
+        )
     body += [
         detail("Status", view.state_label),
         detail("Tatt av", view.assignee_name or "Ingen har tatt saken ennå"),

@@ -310,6 +310,7 @@ def _plan(view: CaseView, room: _Room) -> list[dict[str, Any]]:
                 spacing="medium",
             ),
             detail("Når", _clip(measure.when, limit)),
+            *([detail("Varer til", format_date(measure.ends_on))] if measure.ends_on else []),
             detail("Ansvarlig", _name(view, measure.responsible_id)),
         ]
     items.append(detail("5. Evalueres", format_date(plan.evaluate_on)))
@@ -374,6 +375,7 @@ def _next_steps(view: CaseView, default_next_evaluation: date, today: date) -> l
         return [
             submit("Dokumenter undersøkelsen", Verb.INVESTIGATION_FORM, data),
             submit("Lag aktivitetsplan", Verb.PLAN_FORM, next_version, style="positive"),
+            submit("Avslutt uten tiltak", Verb.CONCLUSION_FORM, data),
         ]
     if view.state is CaseState.TILTAK and view.plans:
         form = evaluation_form(

@@ -23,7 +23,7 @@ from bot.cards.common import (
     text,
 )
 from bot.cards.inputs import errors_card, form_inputs
-from bot.domain.followup import EVALUATION_FORM, LEVELS, ActivityPlan
+from bot.domain.followup import EVALUATION_FORM, LEVELS, OVERRIDE_FIELD, ActivityPlan
 from bot.domain.people import UNKNOWN_NAME
 
 
@@ -35,11 +35,18 @@ def evaluation_form(
     errors: Mapping[str, str] | None = None,
     values: Mapping[str, str] | None = None,
     today: date,
+    next_note: str | None = None,
+    can_override: bool = False,
 ) -> list[dict[str, Any]]:
-    """`errors` are marked at their fields: the card around the form names them first."""
+    """`errors` are marked at their fields: the card around the form names them first.
+    `next_note` says why the proposed next date is later than usual (a holiday);
+    `can_override` (rektor) adds the written reason for closing before the evaluation date."""
     filled = dict(values or {})
     filled["next_evaluation_on"] = filled.get("next_evaluation_on") or default_next.isoformat()
-    items = form_inputs(EVALUATION_FORM, filled, errors or {}, today=today)
+    fields = [f for f in EVALUATION_FORM if can_override or f.id != OVERRIDE_FIELD]
+    items = form_inputs(fields, filled, errors or {}, today=today)
+    if next_note and values is None:
+        items.append(text(next_note, small=True))
     items.append(
         text(
             f"Justere: lag deretter versjon {plan_version + 1} av planen. Avslutte: skriv "
@@ -92,6 +99,7 @@ def evaluation_errors_card(
     errors: Mapping[str, str],
     values: Mapping[str, object],
     today: date,
+    can_override: bool = False,
 ) -> dict[str, Any]:
     """A refused evaluation: what to correct, and the short form itself under «Rett opp»,
     filled in as it was sent."""
@@ -102,6 +110,7 @@ def evaluation_errors_card(
         errors=errors,
         values=EVALUATION_FORM.typed(values),
         today=today,
+        can_override=can_override,
     )
     return errors_card(
         EVALUATION_FORM,

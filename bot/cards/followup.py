@@ -41,6 +41,7 @@ def evaluation_card(
     default_next: date,
     names: Mapping[str, str],
     today: date,
+    next_note: str | None = None,
 ) -> dict[str, Any]:
     """Sent on the evaluation date and each school day after: the plan is not done until its
     last version has been evaluated (plan 8.7)."""
@@ -69,7 +70,11 @@ def evaluation_card(
     )
     body.append(section("Evaluering"))
     body += evaluation_form(
-        case_id, plan_version=plan.version, default_next=default_next, today=today
+        case_id,
+        plan_version=plan.version,
+        default_next=default_next,
+        today=today,
+        next_note=next_note,
     )
     return adaptive_card(
         body,
@@ -160,6 +165,52 @@ def investigation_reminder_card(
         body,
         actions,
         fallback_text=f"Undersøkelsen i sak {reference} er ikke startet.",
+    )
+
+
+def plan_reminder_card(
+    case_id: str,
+    reference: str,
+    pupil_name: str,
+    started_at: datetime,
+    *,
+    school_days: int,
+    to_rektor: bool,
+) -> dict[str, Any]:
+    """The investigation started, but neither a conclusion nor a plan followed (plan 8.5:
+    measures *snarest*)."""
+    body: list[dict[str, Any]] = [
+        heading("Konklusjon eller aktivitetsplan mangler"),
+        text(f"Sak {reference}", subtle=True, spacing="none"),
+        notice(
+            [
+                text(
+                    f"Undersøkelsen startet for {days_text(school_days)} siden, men saken har "
+                    "verken aktivitetsplan eller konklusjon. Tiltak skal settes inn snarest "
+                    "(plan 8.5).",
+                    bold=True,
+                )
+            ],
+            style="warning",
+        ),
+        detail("Elev", pupil_name),
+        detail("Undersøkelse startet", format_datetime(started_at)),
+    ]
+    if to_rektor:
+        body.append(
+            text(
+                "Den som leder saken har allerede fått en påminnelse. Sørg for at saken får "
+                "en plan, eller avsluttes med en dokumentert konklusjon.",
+                spacing="medium",
+            )
+        )
+    actions = [
+        submit("Åpne saken", Verb.CASE_OPEN, {CASE: case_id}, style="positive"),
+    ]
+    return adaptive_card(
+        body,
+        actions,
+        fallback_text=f"Sak {reference} venter på aktivitetsplan eller konklusjon.",
     )
 
 

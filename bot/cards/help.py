@@ -50,6 +50,7 @@ def _leader_lines(audience: Audience) -> list[str]:
     ]
     if audience is Audience.REKTOR:
         lines.append("«Statistikk»: tall for skolens saker (skriv «statistikk»).")
+        lines.append("«Vikar»: vikar for deg eller en leder fra–til (skriv «vikar»).")
     lines += [
         "Melde fra selv, og skrive i loggen når du følger med på en elev («logg»).",
         "Svare på spørsmål om rutinene i skolemiljøplanen.",

@@ -1,9 +1,9 @@
 """The aktivitetsplan form (plan 8.5, opplæringslova § 12-4).
 
-The law's five elements are numbered so a missing one is easy to spot. Each measure is one group
-(what, level, when, who); the form shows the measures already written and one empty, and «Legg
-til et tiltak» brings the same form back with one more, everything typed so far still in it. An
-adjustment starts from the previous version, which stays documented.
+The law's five elements are numbered so a missing one is easy to spot. Each measure is one
+group (what, level, when, until when, who); the form shows the measures already written and one
+empty, and «Legg til et tiltak» brings the same form back with one more, everything typed so far
+still in it. An adjustment starts from the previous version, which stays documented.
 """
 
 from __future__ import annotations
@@ -55,12 +55,15 @@ def plan_values(previous: ActivityPlan | None) -> dict[str, str]:
         "pupil_view": previous.pupil_view,
         "parents_view": previous.parents_view,
         "not_followed": previous.not_followed,
+        "pupil_view_missing": previous.pupil_view_missing,
     }
     for row, measure in enumerate(previous.measures[:MEASURE_ROWS], start=1):
         values[measure_id(row, "level")] = measure.level.value
         values[measure_id(row, "description")] = measure.description
         values[measure_id(row, "when")] = measure.when
         values[measure_id(row, "responsible")] = measure.responsible_id
+        if measure.ends_on is not None:
+            values[measure_id(row, "ends_on")] = measure.ends_on.isoformat()
     return values
 
 
@@ -71,7 +74,10 @@ def _row_counts(filled: Mapping[str, str]) -> list[int]:
     used = [
         row
         for row in range(1, MEASURE_ROWS + 1)
-        if any(filled.get(measure_id(row, part)) for part in ("description", "when", "responsible"))
+        if any(
+            filled.get(measure_id(row, part))
+            for part in ("description", "when", "ends_on", "responsible")
+        )
     ]
     last = max(used, default=0)
     return sorted({min(max(last + 1, 2), MEASURE_ROWS), max(last, 1)}, reverse=True)
@@ -85,6 +91,7 @@ def plan_form_card(
     previous: ActivityPlan | None,
     staff_choices: Sequence[tuple[str, str]],
     default_evaluate_on: date,
+    evaluate_note: str | None = None,
     errors: Mapping[str, str] | None = None,
     values: Mapping[str, str] | None = None,
     today: date,
@@ -128,7 +135,8 @@ def plan_form_card(
         *form_inputs([spec["problem"]], filled, errors, today=today),
         section("2.–4. Tiltakene, når og hvem"),
         text(
-            "Tiltak på individ-, klasse- og skolenivå. Hvert tiltak trenger hva, når og hvem.",
+            "Tiltak på individ-, klasse- og skolenivå. Hvert tiltak trenger hva, når, hvor "
+            "lenge det varer og hvem.",
             small=True,
         ),
         notice([text(RESPONSIBLE_HINT, small=True)], style="emphasis", spacing="small"),
@@ -137,6 +145,7 @@ def plan_form_card(
         section(PLAN_ELEMENTS[4]),
         *form_inputs([spec["evaluate_on"]], filled, errors, today=today),
         text("Normalt etter 3–4 uker (plan 8.7).", subtle=True, small=True),
+        *([text(evaluate_note, small=True)] if evaluate_note and values is None else []),
         section("Elevens og foresattes medvirkning"),
         *form_inputs(spec.span("pupil_view", "not_followed"), filled, errors, today=today),
     ]

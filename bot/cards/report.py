@@ -17,6 +17,7 @@ from bot.cards.common import (
     adaptive_card,
     bullets,
     detail,
+    fit_card,
     format_date,
     heading,
     long_detail,
@@ -35,6 +36,7 @@ from bot.domain.report import (
     Field,
     PupilInformed,
     Report,
+    suspected_field_for,
 )
 from bot.domain.school import SchoolOwner
 
@@ -57,12 +59,29 @@ def report_form_card(
     values: Mapping[str, str] | None = None,
     errors: Mapping[str, str] | None = None,
     today: date,
+    staff_choices: Sequence[tuple[str, str]] = (),
 ) -> dict[str, Any]:
     """The form, empty, or refilled for an edit or to correct what was refused.
 
     Errors are shown twice: gathered at the top, where a phone user lands, and under their
-    field, where they are fixed.
+    field, where they are fixed. `staff_choices` (id, name) make the § 12-5 staff picker; it is
+    left out when there are none, or when the list would make the card too big for Teams.
     """
+    if staff_choices:
+        return fit_card(
+            lambda staff: _report_form(draft_id, values, errors, today, staff),
+            (tuple(staff_choices), ()),
+        )
+    return _report_form(draft_id, values, errors, today, ())
+
+
+def _report_form(
+    draft_id: str,
+    values: Mapping[str, str] | None,
+    errors: Mapping[str, str] | None,
+    today: date,
+    staff_choices: Sequence[tuple[str, str]],
+) -> dict[str, Any]:
     values = values or {}
     errors = errors or {}
     body: list[dict[str, Any]] = [heading("Meld fra om en bekymring")]
@@ -74,9 +93,12 @@ def report_form_card(
     )
     body.append(text(PUPIL_INFORMED_NOTE, subtle=True, small=True, spacing="small"))
     body.append(text("Kryss av hvis det passer:", bold=True, spacing="large"))
-    body += form_inputs(
-        REPORT_FORM.span(Field.STAFF_SUSPECTED, Field.SERIOUS), values, errors, today=today
-    )
+    flags = [
+        suspected_field_for(staff_choices) if field.id == Field.SUSPECTED_ID else field
+        for field in REPORT_FORM.span(Field.STAFF_SUSPECTED, Field.SERIOUS)
+        if field.id != Field.SUSPECTED_ID or staff_choices
+    ]
+    body += form_inputs(flags, values, errors, today=today)
     actions = [
         submit(
             "Se over",

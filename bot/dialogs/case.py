@@ -16,6 +16,7 @@ from typing import Any
 from bot.cards.actions import CASE, LEAVING, MEMBER, VERB, VERSION
 from bot.cards.alert import RecipientStatus
 from bot.cards.case import CaseView, NextStep, case_card
+from bot.cards.conclusion import conclusion_errors_card, conclusion_form_card
 from bot.cards.evaluation import evaluation_errors_card
 from bot.cards.export import export_link_card
 from bot.cards.followup import evaluation_card
@@ -24,12 +25,19 @@ from bot.cards.investigation import investigation_errors_card, investigation_for
 from bot.cards.plan import plan_errors_card, plan_form_card
 from bot.dialogs.context import Ctx
 from bot.domain.case import NO_ACCESS, STATE_LABELS, AccessDenied, Case, CaseState
-from bot.domain.followup import INVESTIGATION_FORM, Outcome, plan_form_for
+from bot.domain.followup import (
+    CONCLUSION_FORM,
+    INVESTIGATION_FORM,
+    OVERRIDE_FIELD,
+    Outcome,
+    plan_form_for,
+)
 from bot.domain.people import SYSTEM_NAME, Role
+from bot.domain.reminders import school_morning
 from bot.domain.report import PUPIL_INFORMED, SIGNS, SOURCES
-from bot.domain.routing import REASON_LABELS
 from bot.services import followup
 from bot.services.access import sees
+from bot.services.alerts import role_label
 from bot.services.archiving import ArchiveState, state_of
 from bot.services.context import Services
 from bot.services.people import display_name
@@ -100,14 +108,17 @@ def next_step(svc: Services, case: Case, today: date) -> NextStep | None:
         return NextStep("Start undersøkelsen snarest, senest", on, late=on < today)
     if case.state is CaseState.UNDERSOKE:
         started = case.investigation_started_at
-        since = (
-            f" (undersøkelsen startet {started.astimezone(school.calendar.zone):%d.%m.%Y})"
-            if started
-            else ""
+        what = (
+            "Lag aktivitetsplan, eller avslutt uten tiltak,"
+            if case.investigation is not None and case.investigation.completed
+            else "Dokumenter undersøkelsen og lag aktivitetsplan (eller avslutt uten tiltak)"
         )
-        if case.investigation is not None and case.investigation.completed:
-            return NextStep(f"Lag aktivitetsplan snarest{since}")
-        return NextStep(f"Dokumenter undersøkelsen og lag aktivitetsplan snarest{since}")
+        if started is None:
+            return NextStep(f"{what} snarest")
+        # The day the plan deadline's reminder comes ([routines] plan_school_days).
+        on = school.calendar.add_school_days(started, school.plan_school_days)
+        day = on.astimezone(school.calendar.zone).date()
+        return NextStep(f"{what} snarest, senest", day, late=day < today)
     if case.state is CaseState.TILTAK:
         due_on = case.next_evaluation_on
         if due_on is None:
@@ -157,10 +168,12 @@ def case_view(
         leadership_suspected=report.leadership_suspected,
         urgent=case.urgent,
         about_leadership=case.forwarded_to_owner,
-        serious=report.serious,
+        serious=case.serious,
         owner_notified_text=owner,
         recipients=tuple(
-            RecipientStatus(name(r.person_id), REASON_LABELS[r.reason], r.acknowledged_at)
+            RecipientStatus(
+                name(r.person_id), role_label(svc, case, r.person_id, r.reason), r.acknowledged_at
+            )
             for r in case.recipients
         ),
         assignee_name=name(case.assignee_id) if case.assignee_id else None,
@@ -186,6 +199,13 @@ def _school_days_after(svc: Services, due: date, today: date) -> int:
     )
 
 
+def reminder_text(svc: Services, due_on: date) -> str:
+    """When the evaluation reminder really comes: the morning of the first school day on or
+    after `due_on`, as the dispatcher sends it."""
+    at = school_morning(svc.school.calendar, due_on)
+    return f"{at:%d.%m.%Y} kl. {at:%H:%M}"
+
+
 class CaseFlow:
     def __init__(self, public_url: str) -> None:
         self._public_url = public_url.rstrip("/")
@@ -209,7 +229,7 @@ class CaseFlow:
             can_export=followup.may_export(case, ctx.person),
             can_archive=is_rektor and not archive.done,
             staff_choices=staff_choices(svc),
-            default_next_evaluation=ctx.today + timedelta(weeks=svc.school.evaluation_weeks),
+            default_next_evaluation=followup.proposed_evaluation(svc, ctx.today).day,
             today=ctx.today,
         )
         ctx.out.private(card, f"Sak {case.reference}", case.id, case.reference)
@@ -261,6 +281,7 @@ class CaseFlow:
         if plan is None or case.next_evaluation_on is None:
             ctx.out.text("Det finnes ingen aktivitetsplan å evaluere i saken nå.")
             return
+        proposal = followup.proposed_evaluation(svc, ctx.today)
         card = evaluation_card(
             case.id,
             case.reference,
@@ -268,7 +289,8 @@ class CaseFlow:
             plan,
             due_on=case.next_evaluation_on,
             overdue_days=_school_days_after(svc, case.next_evaluation_on, ctx.today),
-            default_next=ctx.today + timedelta(weeks=svc.school.evaluation_weeks),
+            default_next=proposal.day,
+            next_note=proposal.note,
             names={p: display_name(svc.directory, p) for p in plan.responsible_ids},
             today=ctx.today,
         )
@@ -281,7 +303,8 @@ class CaseFlow:
         saved = outcome.case.current_plan if outcome.case else None
         note = (
             f"Aktivitetsplanen (versjon {saved.version}) er lagret. Evaluering "
-            f"{saved.evaluate_on:%d.%m.%Y}: de ansvarlige og lederen får påminnelse."
+            f"{saved.evaluate_on:%d.%m.%Y}: de ansvarlige og lederen får påminnelse "
+            f"{reminder_text(ctx.svc, saved.evaluate_on)}."
             if saved
             else "Lagret."
         )
@@ -290,6 +313,27 @@ class CaseFlow:
             outcome,
             note,
             lambda case, errors: plan_errors_card(case.id, version, errors, values),
+        )
+
+    async def conclusion_form(self, ctx: Ctx) -> None:
+        case = await followup.open_case(ctx.svc, self._case_id(ctx), ctx.person)
+        values, errors = sent_back(CONCLUSION_FORM, ctx.data, today=ctx.today)
+        card = conclusion_form_card(
+            case.id, case.reference, errors=errors, values=values, today=ctx.today
+        )
+        ctx.out.private(card, "Avslutt uten tiltak", case.id, case.reference)
+
+    async def save_conclusion(self, ctx: Ctx) -> None:
+        values = _values(ctx.data)
+        outcome = await followup.close_without_measures(
+            ctx.svc, self._case_id(ctx), ctx.person, values
+        )
+        await self._after(
+            ctx,
+            outcome,
+            "Saken er avsluttet uten tiltak: konklusjonen, elevens syn og barnets beste er "
+            "dokumentert. Den sendes til arkivet (Websak).",
+            lambda case, errors: conclusion_errors_card(case.id, errors, values),
         )
 
     async def add_member(self, ctx: Ctx) -> None:
@@ -339,13 +383,15 @@ class CaseFlow:
         values: Mapping[str, str] | None = None,
         version: int | None = None,
     ) -> dict[str, Any]:
+        proposal = followup.proposed_evaluation(ctx.svc, ctx.today)
         return plan_form_card(
             case.id,
             case.reference,
             version=version or len(case.plans) + 1,
             previous=case.current_plan,
             staff_choices=staff_choices(ctx.svc, case),
-            default_evaluate_on=ctx.today + timedelta(weeks=ctx.svc.school.evaluation_weeks),
+            default_evaluate_on=proposal.day,
+            evaluate_note=proposal.note,
             errors=errors,
             values=values,
             today=ctx.today,
@@ -362,16 +408,24 @@ class CaseFlow:
             return
         if outcome.errors is not None or outcome.message is not None:
             plan = case.current_plan
-            if outcome.errors is None or plan is None:
+            recipient = case.recipient(ctx.me)
+            is_rektor = recipient is not None and recipient.reason.heads_case
+            closing = values.get("outcome") == Outcome.CLOSE.value
+            errors = outcome.errors.messages if outcome.errors else None
+            if errors is None and is_rektor and closing and outcome.message:
+                # Rektor may close before the evaluation date, with a written reason.
+                errors = {OVERRIDE_FIELD: outcome.message}
+            if errors is None or plan is None:
                 ctx.out.text(outcome.message or "Ingen plan å evaluere.")
                 return
             card = evaluation_errors_card(
                 case.id,
                 plan_version=plan.version,
-                default_next=ctx.today + timedelta(weeks=svc.school.evaluation_weeks),
-                errors=outcome.errors.messages,
+                default_next=followup.proposed_evaluation(svc, ctx.today).day,
+                errors=errors,
                 values=values,
                 today=ctx.today,
+                can_override=is_rektor,
             )
             ctx.out.private(card, "Rett opp evalueringen", case.id, case.reference)
             return
@@ -393,7 +447,8 @@ class CaseFlow:
             await self._show(
                 ctx,
                 case,
-                f"Evalueringen er lagret. Neste evaluering: {next_on:%d.%m.%Y}."
+                f"Evalueringen er lagret. Neste evaluering: {next_on:%d.%m.%Y} "
+                f"(påminnelse {reminder_text(svc, next_on)})."
                 if next_on
                 else "Evalueringen er lagret.",
             )

@@ -24,6 +24,7 @@ from bot.dialogs.log import LogFlow
 from bot.dialogs.questions import QuestionFlow
 from bot.dialogs.report import ReportFlow
 from bot.dialogs.routes import Route, routing_table
+from bot.dialogs.substitutes import SubstituteFlow
 from bot.dialogs.turn import InvokeAnswer, Replies, Turn, TurnKind
 from bot.domain.case import AccessDenied
 from bot.domain.people import Person, unknown_person
@@ -86,6 +87,7 @@ class Conversation:
         self._report = ReportFlow()
         self._log = LogFlow()
         self._questions = QuestionFlow(knowledge)
+        self._substitutes = SubstituteFlow()
         self.routes: Mapping[Verb, Route] = routing_table(
             home=self._home,
             report=self._report,
@@ -93,6 +95,7 @@ class Conversation:
             log=self._log,
             questions=self._questions,
             archive=ArchiveFlow(public_url),
+            substitutes=self._substitutes,
         )
         self._verbs = frozenset(v.value for v in self.routes)
         self._on_conversation = on_conversation
@@ -102,6 +105,7 @@ class Conversation:
             Intent.REPORT: self._report.start,
             Intent.MY_CASES: self._home.my_cases,
             Intent.LOG: self._log.form,
+            Intent.SUBSTITUTE: self._substitutes.form,
             Intent.CANCEL: self._home.nothing_to_cancel,
             Intent.HELP: self._home.help,
             Intent.STATS: self.routes[Verb.STATS].handler,

@@ -61,13 +61,20 @@ def _already_sent(reference: str) -> str:
     )
 
 
+def _colleagues(ctx: Ctx) -> list[tuple[str, str]]:
+    """Whom a § 12-5 report can be about: the school's staff but the reporter."""
+    staff = ((p.aad_object_id, p.name) for p in ctx.svc.school.staff if p.aad_object_id != ctx.me)
+    return sorted(staff, key=lambda choice: choice[1])
+
+
 class ReportFlow:
     async def start(self, ctx: Ctx) -> None:
         draft = uuid.uuid4().hex
         async with ctx.svc.uow() as uow:
             await uow.drafts.open(draft, ctx.me, ctx.svc.clock.now())
             await uow.commit()
-        ctx.out.card(report_form_card(draft, today=ctx.today), FORM_SUMMARY)
+        card = report_form_card(draft, today=ctx.today, staff_choices=_colleagues(ctx))
+        ctx.out.card(card, FORM_SUMMARY)
 
     async def _mine(
         self, ctx: Ctx, *, adopt: bool = False
@@ -132,7 +139,13 @@ class ReportFlow:
         draft, stored = mine
         values = stored or {}
         errors = REPORT_FORM.check(values, today=ctx.today).errors if ctx.data.get(FIX) else None
-        card = report_form_card(draft, values=values, errors=errors or None, today=ctx.today)
+        card = report_form_card(
+            draft,
+            values=values,
+            errors=errors or None,
+            today=ctx.today,
+            staff_choices=_colleagues(ctx),
+        )
         ctx.out.card(card, FORM_SUMMARY, stub=closed_form_card(draft))
 
     async def confirm(self, ctx: Ctx) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 from bot.cards.actions import CASE, DRAFT, PUPIL, SECTION, Verb
-from bot.dialogs.alerts import AlertHandler
+from bot.dialogs.alerts import AlertHandler, RektorAlertHandler
 from bot.dialogs.archive import ArchiveFlow
 from bot.dialogs.case import CaseFlow
 from bot.dialogs.context import Ctx
@@ -19,6 +19,7 @@ from bot.dialogs.log import LogFlow
 from bot.dialogs.questions import QuestionFlow
 from bot.dialogs.report import ReportFlow
 from bot.dialogs.stats import show_stats
+from bot.dialogs.substitutes import SubstituteFlow
 from bot.domain.case import Case
 
 Handler = Callable[[Ctx], Awaitable[object]]
@@ -41,7 +42,9 @@ def routing_table(
     log: LogFlow,
     questions: QuestionFlow,
     archive: ArchiveFlow,
+    substitutes: SubstituteFlow | None = None,
 ) -> Mapping[Verb, Route]:
+    substitutes = substitutes or SubstituteFlow()
     table = {
         Verb.HELP: Route(home.help),
         Verb.START_REPORT: Route(report.start),
@@ -57,7 +60,9 @@ def routing_table(
         Verb.START_INVESTIGATION: Route(
             AlertHandler(Case.start_investigation), (CASE,), execute=True
         ),
-        Verb.OWNER_NOTIFIED: Route(AlertHandler(Case.record_owner_notified), (CASE,), execute=True),
+        Verb.OWNER_NOTIFIED: Route(
+            RektorAlertHandler(Case.record_owner_notified), (CASE,), execute=True
+        ),
         Verb.REFRESH: Route(AlertHandler(None), (CASE,), execute=True),
         Verb.CASE_OPEN: Route(case.open, (CASE,)),
         Verb.INVESTIGATION_FORM: Route(case.investigation_form, (CASE,)),
@@ -66,6 +71,9 @@ def routing_table(
         Verb.PLAN_SAVE: Route(case.save_plan, (CASE,)),
         Verb.EVALUATION_FORM: Route(case.evaluation_form, (CASE,)),
         Verb.EVALUATION_SAVE: Route(case.evaluate, (CASE,)),
+        Verb.CONCLUSION_FORM: Route(case.conclusion_form, (CASE,)),
+        Verb.CONCLUSION_SAVE: Route(case.save_conclusion, (CASE,)),
+        Verb.MARK_SERIOUS: Route(RektorAlertHandler(Case.mark_serious), (CASE,), execute=True),
         Verb.ADD_MEMBER: Route(case.add_member, (CASE,)),
         Verb.EXPORT: Route(case.export, (CASE,)),
         Verb.EXPORT_REDACTED: Route(case.export_redacted, (CASE,)),
@@ -74,6 +82,8 @@ def routing_table(
         Verb.ARCHIVE_IMPORTED: Route(archive.imported, (CASE,)),
         Verb.ARCHIVE_RETRY: Route(archive.again, (CASE,)),
         Verb.ARCHIVE_PACK: Route(archive.pack, (CASE,)),
+        Verb.SUBSTITUTE_FORM: Route(substitutes.form),
+        Verb.SUBSTITUTE_SAVE: Route(substitutes.save),
         Verb.LOG_START: Route(log.form),
         Verb.LOG_SAVE: Route(log.save),
         Verb.LOG_VIEW: Route(log.view, (PUPIL,)),

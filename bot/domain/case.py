@@ -7,13 +7,15 @@ store the change and its audit trail in one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
-from bot.domain.followup import ActivityPlan, Evaluation, Investigation, Outcome
+from bot.domain.followup import ActivityPlan, Conclusion, Evaluation, Investigation, Outcome
 from bot.domain.report import Report
 from bot.domain.routing import Reason, Routing
+from bot.domain.substitutes import Substitution, substitutes_for
 
 
 class CaseState(StrEnum):
@@ -81,6 +83,17 @@ class EventKind(StrEnum):
     ARCHIVE_IMPORTED = "archive_imported"
     PURGED = "purged"
     """The case's personal data was deleted; its tombstone and trail remain."""
+    CONCLUDED = "concluded"
+    """The investigation concluded that no measures are needed (closing without a plan)."""
+    CLOSE_OVERRIDDEN = "close_overridden"
+    """Rektor closed a plan before it was evaluated on or after its evaluation date."""
+    SUBSTITUTE_SET = "substitute_set"
+    """Rektor set «vikar for rektor/leder fra–til» (no case)."""
+    SUBSTITUTE_ADDED = "substitute_added"
+    """A substitute joined the case in the absent person's place (and beside them)."""
+    MARKED_SERIOUS = "marked_serious"
+    """Rektor (or the deputy, or a substitute) found the case serious after intake: the school
+    owner must be told."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +167,13 @@ class Case:
     closed_at: datetime | None = None
     suspected_id: str | None = None
     """§ 12-5: the employee the report is about; never on the case, never told of it."""
+    conclusion: Conclusion | None = None
+    """Closed after the investigation without measures: the conclusion and its reasons."""
+    marked_serious_at: datetime | None = None
+    marked_serious_by: str | None = None
+    substitutes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Substitute's id → (the absent person's id, the period as shown): why a «vikar» is on
+    the case, for the cards."""
 
     @property
     def reference(self) -> str:
@@ -199,7 +219,10 @@ class Case:
                     now if r.person.aad_object_id == reporter_id else None,
                 )
                 for r in routing.recipients
+                # § 12-5: the employee the report is about is never told of it.
+                if not report.suspected_id or r.person.aad_object_id != report.suspected_id
             ],
+            suspected_id=report.suspected_id or None,
         )
         events = [
             CaseEvent(
@@ -228,6 +251,32 @@ class Case:
         if routing.forwarded_to_owner:
             events.append(CaseEvent(case_id, EventKind.FORWARDED_TO_OWNER, reporter_id, now))
         return case, events
+
+    def add_substitutes(
+        self, substitutions: Sequence[Substitution], day: date, now: datetime
+    ) -> list[CaseEvent]:
+        """Each recipient away on `day` gets their substitutes beside them on the case; never
+        the employee a § 12-5 report is about."""
+        events: list[CaseEvent] = []
+        for recipient in list(self.recipients):
+            if recipient.reason is Reason.SUBSTITUTE:
+                continue
+            for sub in substitutes_for(substitutions, recipient.person_id, day):
+                person = sub.substitute_id
+                if person == self.suspected_id or self.recipient(person) is not None:
+                    continue
+                self.recipients.append(CaseRecipient(person, Reason.SUBSTITUTE))
+                self.substitutes[person] = (recipient.person_id, sub.period)
+                events.append(
+                    CaseEvent(
+                        self.id,
+                        EventKind.SUBSTITUTE_ADDED,
+                        None,
+                        now,
+                        {"substitute": person, "for": recipient.person_id},
+                    )
+                )
+        return events
 
     def recipient(self, person_id: str) -> CaseRecipient | None:
         return next((r for r in self.recipients if r.person_id == person_id), None)
@@ -293,10 +342,39 @@ class Case:
         events.append(CaseEvent(self.id, EventKind.TAKEN, person_id, now))
         return events
 
-    def record_owner_notified(self, person_id: str, now: datetime) -> list[CaseEvent]:
+    @property
+    def serious(self) -> bool:
+        """Serious as reported, or marked so later by rektor."""
+        return self.report.serious or self.marked_serious_at is not None
+
+    def _require_rektor_side(self, person_id: str, acting_for_rektor: bool, what: str) -> None:
+        """Rektor, the deputy on the case, or someone acting for rektor (a substitute or the
+        configured deputy, as the service decides)."""
         recipient = self._require_routed(person_id)
-        if recipient.reason is not Reason.REKTOR:
-            raise DomainError("Bare rektor registrerer at skoleeier er varslet.")
+        reason = recipient.reason
+        if not reason.heads_case and reason is not Reason.DEPUTY and not acting_for_rektor:
+            raise DomainError(f"Bare rektor eller rektors stedfortreder {what}.")
+
+    def mark_serious(
+        self, person_id: str, now: datetime, *, acting_for_rektor: bool = False
+    ) -> list[CaseEvent]:
+        """A case found serious after intake: the owner must now be told (plan 8.3)."""
+        self._require_rektor_side(person_id, acting_for_rektor, "kan markere saken som alvorlig")
+        if self.state in (CaseState.AVSLUTTET, CaseState.SKOLEEIER):
+            raise InvalidTransition("Saken er avsluttet.")
+        if self.serious:
+            return []
+        self.marked_serious_at = now
+        self.marked_serious_by = person_id
+        self.owner_must_be_notified = True
+        return [CaseEvent(self.id, EventKind.MARKED_SERIOUS, person_id, now)]
+
+    def record_owner_notified(
+        self, person_id: str, now: datetime, *, acting_for_rektor: bool = False
+    ) -> list[CaseEvent]:
+        self._require_rektor_side(
+            person_id, acting_for_rektor, "registrerer at skoleeier er varslet"
+        )
         if self.owner_notified_at is not None:
             return []
         events = self.acknowledge(person_id, now)
@@ -380,6 +458,15 @@ class Case:
             )
         if plan.version != len(self.plans) + 1:
             raise DomainError("Planen er endret av en annen i mellomtiden. Åpne saken på nytt.")
+        if self.suspected_id is not None and self.suspected_id in plan.responsible_ids:
+            raise DomainError(
+                "Den ansatte meldingen gjelder, kan ikke være ansvarlig for et tiltak (§ 12-5)."
+            )
+        if not self.investigation_documented:
+            raise DomainError(
+                "Dokumenter undersøkelsen med barnets beste-vurdering før du lager "
+                "aktivitetsplan (plan 8.4–8.5)."
+            )
         events = self._move(CaseState.TILTAK, person_id, now)
         self.plans.append(plan)
         events.append(
@@ -393,8 +480,24 @@ class Case:
         )
         return events
 
-    def evaluate(self, evaluation: Evaluation, person_id: str, now: datetime) -> list[CaseEvent]:
-        """Plan 8.7: videreføre, justere (then a new plan version) or avslutte."""
+    @property
+    def investigation_documented(self) -> bool:
+        """At least one method used, and the barnets beste assessment written."""
+        found = self.investigation
+        return found is not None and bool(found.steps) and bool(found.best_interest.strip())
+
+    def _is_rektor(self, person_id: str) -> bool:
+        recipient = self.recipient(person_id)
+        return recipient is not None and recipient.reason.heads_case
+
+    def evaluate(
+        self, evaluation: Evaluation, person_id: str, now: datetime, *, today: date | None = None
+    ) -> list[CaseEvent]:
+        """Plan 8.7: videreføre, justere (then a new plan version) or avslutte.
+
+        Closing needs an evaluation of the current plan on or after its first evaluation date
+        (this one counts): a plan closed minutes after it was made was never tried. Rektor may
+        close earlier with a written reason, which is audited."""
         if not self.can_view(person_id):
             raise AccessDenied()
         plan = self.current_plan
@@ -402,6 +505,26 @@ class Case:
             raise InvalidTransition("Det finnes ingen aktivitetsplan å evaluere.")
         if evaluation.plan_version != plan.version:
             raise DomainError("Planen er endret etter at kortet ble sendt. Åpne saken på nytt.")
+        day = today or now.date()
+        closing = evaluation.outcome is Outcome.CLOSE
+        override = closing and day < plan.evaluate_on
+        if override and not evaluation.override_reason:
+            raise DomainError(
+                f"Planen kan avsluttes etter at den er evaluert på eller etter "
+                f"evalueringsdatoen ({plan.evaluate_on:%d.%m.%Y}). Rektor kan avslutte før, "
+                "med en skriftlig begrunnelse."
+            )
+        if override and not self._is_rektor(person_id):
+            raise DomainError("Bare rektor kan avslutte saken før evalueringsdatoen.")
+        if not override and evaluation.override_reason:
+            evaluation = Evaluation(
+                evaluation.plan_version,
+                evaluation.outcome,
+                evaluation.note,
+                evaluation.at,
+                evaluation.by,
+                evaluation.next_evaluation_on,
+            )
         self.evaluations.append(evaluation)
         events = [
             CaseEvent(
@@ -412,11 +535,57 @@ class Case:
                 {"version": str(plan.version), "outcome": evaluation.outcome.value},
             )
         ]
-        if evaluation.outcome is Outcome.CLOSE:
-            events += self._move(CaseState.AVSLUTTET, person_id, now)
-            self.closed_at = now
-            events.append(CaseEvent(self.id, EventKind.CLOSED, person_id, now))
+        if override:
+            events.append(
+                CaseEvent(
+                    self.id,
+                    EventKind.CLOSE_OVERRIDDEN,
+                    person_id,
+                    now,
+                    {"version": str(plan.version), "evaluate_on": plan.evaluate_on.isoformat()},
+                )
+            )
+        if closing:
+            events += self._close(person_id, now, "evaluated_plan")
         return events
+
+    def _close(self, person_id: str, now: datetime, path: str) -> list[CaseEvent]:
+        events = self._move(CaseState.AVSLUTTET, person_id, now)
+        self.closed_at = now
+        events.append(CaseEvent(self.id, EventKind.CLOSED, person_id, now, {"path": path}))
+        return events
+
+    def close_without_measures(
+        self, conclusion: Conclusion, person_id: str, now: datetime
+    ) -> list[CaseEvent]:
+        """The investigation concluded that the pupil has a safe and good environment: the law
+        then asks for no plan, but for the conclusion, the pupil's view and barnets beste to be
+        documented. A path of its own, apart from closing an evaluated plan."""
+        if not self._manages(person_id):
+            raise DomainError("Bare rektor og den som har tatt saken kan avslutte den.")
+        if self.state is not CaseState.UNDERSOKE:
+            raise InvalidTransition(
+                "Saken har en aktivitetsplan: den avsluttes ved evaluering."
+                if self.state is CaseState.TILTAK
+                else "Saken kan avsluttes uten tiltak bare etter en undersøkelse."
+            )
+        if not self.investigation_documented or not (
+            self.investigation and self.investigation.completed
+        ):
+            raise DomainError(
+                "Fullfør undersøkelsen med barnets beste-vurdering før saken avsluttes uten tiltak."
+            )
+        self.conclusion = conclusion
+        events = [
+            CaseEvent(
+                self.id,
+                EventKind.CONCLUDED,
+                person_id,
+                now,
+                {"pupil_heard": str(bool(conclusion.pupil_view)).lower()},
+            )
+        ]
+        return events + self._close(person_id, now, "no_measures")
 
     def _manages(self, person_id: str) -> bool:
         recipient = self.recipient(person_id)

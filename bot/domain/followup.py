@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Final
 
@@ -28,6 +28,7 @@ from bot.domain.forms import (
     flag,
 )
 from bot.domain.report import PUPIL_CLASS, PUPIL_NAME
+from bot.domain.time import SchoolCalendar
 
 MAX_NOTE = 1000
 MAX_TEXT = 4000
@@ -37,8 +38,8 @@ MEASURE_ROWS = 5
 # long text would not fit a Teams message once the form is refilled (28 KB for the whole card).
 PROBLEM_MAX: Final = 1500
 MEASURE_MAX: Final = 400
-WHEN_MAX: Final = 150
-VIEW_MAX: Final = 1000
+WHEN_MAX: Final = 100
+VIEW_MAX: Final = 800
 FINDINGS_MAX: Final = 3000
 EVALUATION_NOTE_MAX: Final = 2000
 
@@ -104,6 +105,29 @@ class Measure:
     when: str
     responsible_id: str
     """A staff member: the law forbids making a pupil or a parent responsible."""
+    ends_on: date | None = None
+    """Measures are time-limited: the day it ends (None only in plans saved before the rule)."""
+
+
+class ViewMissing(StrEnum):
+    """Why the pupil's own view is not in the plan: it must be there or its absence explained
+    (opplæringslova § 12-4, barnekonvensjonen art. 12)."""
+
+    DECLINED = "onsket_ikke"
+    TOO_YOUNG = "for_ung"
+    NOT_YET = "ikke_mulig_enna"
+
+
+VIEW_MISSING: dict[ViewMissing, str] = {
+    ViewMissing.DECLINED: "Eleven ønsket ikke å uttale seg",
+    ViewMissing.TOO_YOUNG: "Eleven er for ung til å uttale seg",
+    ViewMissing.NOT_YET: "Det har ikke vært mulig å snakke med eleven ennå",
+}
+
+
+def view_missing_label(code: str) -> str:
+    """The reason as the school wrote it; a code this version does not know, as stored."""
+    return next((label for value, label in VIEW_MISSING.items() if value.value == code), code)
 
 
 @dataclass(frozen=True)
@@ -118,6 +142,8 @@ class ActivityPlan:
     """Proposals from the pupil or the parents that were not followed, with the reason."""
     created_at: datetime
     created_by: str
+    pupil_view_missing: str = ""
+    """A `ViewMissing` value when `pupil_view` is empty."""
 
     @property
     def responsible_ids(self) -> tuple[str, ...]:
@@ -145,6 +171,21 @@ class Evaluation:
     at: datetime
     by: str
     next_evaluation_on: date | None = None
+    override_reason: str = ""
+    """Rektor's written reason for closing before the plan was evaluated on or after its
+    evaluation date (audited)."""
+
+
+@dataclass(frozen=True)
+class Conclusion:
+    """The investigation found that the pupil has a safe and good environment: no measures,
+    but the conclusion and its reasons are documented (the pupil heard, barnets beste)."""
+
+    text: str
+    pupil_view: str
+    pupil_view_missing: str
+    at: datetime
+    by: str
 
 
 @dataclass(frozen=True)
@@ -154,6 +195,73 @@ class FormErrors:
 
 def _errors(checked: Checked) -> FormErrors | None:
     return FormErrors(dict(checked.errors)) if checked.errors else None
+
+
+# --- evaluation dates (plan 8.7: normally after 3–4 weeks) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class EvaluationBounds:
+    """How far ahead an evaluation may be set (`[routines] evaluation_min_weeks`, `_max_weeks`):
+    a plan evaluated the next day was never tried, one evaluated in a year was forgotten."""
+
+    min_weeks: int = 1
+    max_weeks: int = 8
+
+    def earliest(self, today: date) -> date:
+        return today + timedelta(weeks=self.min_weeks)
+
+    def latest(self, today: date) -> date:
+        return today + timedelta(weeks=self.max_weeks)
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """The evaluation date the bot proposes; `moved_from` is the date `weeks` ahead when it was
+    no school day, so the card can say why the proposal is a later one."""
+
+    day: date
+    moved_from: date | None = None
+
+    @property
+    def note(self) -> str | None:
+        if self.moved_from is None:
+            return None
+        return (
+            f"Foreslått dato er flyttet til første skoledag, {self.day:%d.%m.%Y} "
+            f"({self.moved_from:%d.%m.%Y} er ikke en skoledag)."
+        )
+
+
+def propose_evaluation(calendar: SchoolCalendar, today: date, weeks: int) -> Proposal:
+    target = today + timedelta(weeks=weeks)
+    day = calendar.school_day_on_or_after(target)
+    return Proposal(day, target if day != target else None)
+
+
+def evaluation_date_problem(
+    day: date, *, today: date, calendar: SchoolCalendar | None, bounds: EvaluationBounds
+) -> str | None:
+    """Why `day` cannot be an evaluation date, in words a leader understands; None if it can.
+
+    The reminder comes on the evaluation date's morning, so the date must be a school day: a
+    date in a holiday would be a promise of a reminder that comes weeks later."""
+    if day < bounds.earliest(today):
+        return (
+            f"Evalueringen må være minst {bounds.min_weeks} uke(r) fram i tid "
+            f"(tidligst {bounds.earliest(today):%d.%m.%Y})."
+        )
+    if day > bounds.latest(today):
+        return (
+            f"Evalueringen kan være høyst {bounds.max_weeks} uker fram i tid "
+            f"(senest {bounds.latest(today):%d.%m.%Y})."
+        )
+    if calendar is not None and not calendar.is_school_day(day):
+        return (
+            f"{day:%d.%m.%Y} er ikke en skoledag. Velg en skoledag, for eksempel "
+            f"{calendar.school_day_on_or_after(day):%d.%m.%Y}."
+        )
+    return None
 
 
 # --- investigation (plan 8.4) -----------------------------------------------------------------
@@ -283,7 +391,7 @@ RESPONSIBLE_RULE: Final = "Ansvarlig må være en ansatt – aldri en elev eller
 
 
 def measure_id(row: int, part: str) -> str:
-    """`m<row>_<part>`, part one of description, level, when, responsible."""
+    """`m<row>_<part>`, part one of description, level, when, ends_on, responsible."""
     return f"m{row}_{part}"
 
 
@@ -324,6 +432,15 @@ def _measure_fields(row: int, staff: Sequence[tuple[str, str]]) -> tuple[FormFie
             placeholder="F.eks. fra 1.12, hvert friminutt" if row == 1 else None,
         ),
         FormField(
+            measure_id(row, "ends_on"),
+            f"Tiltak {row}: varer til",
+            Kind.DATE,
+            required=described,
+            missing=f"Velg når tiltak {row} slutter (tiltak er tidsavgrenset).",
+            invalid=f"Sluttdatoen for tiltak {row} må være fram i tid.",
+            dates=Dates.FUTURE,
+        ),
+        FormField(
             measure_id(row, "responsible"),
             f"Tiltak {row}: hvem er ansvarlig?",
             Kind.CHOICE,
@@ -340,7 +457,6 @@ def _measure_fields(row: int, staff: Sequence[tuple[str, str]]) -> tuple[FormFie
 def plan_form_for(staff: Sequence[tuple[str, str]]) -> FormSpec:
     """The aktivitetsplan's fields; `staff` are (staff id, name) of who can be responsible."""
     views = (
-        ("pupil_view", "Elevens syn på tiltakene", "elevens syn", "Hva eleven selv mener hjelper"),
         ("parents_view", "Foresattes syn", "foresattes syn", "Hva foresatte mener om tiltakene"),
         (
             "not_followed",
@@ -372,6 +488,7 @@ def plan_form_for(staff: Sequence[tuple[str, str]]) -> FormSpec:
                 invalid="Evalueringen må være fram i tid.",
                 dates=Dates.FUTURE,
             ),
+            *PUPIL_VIEW_FIELDS,
             *(
                 FormField(
                     key,
@@ -388,6 +505,37 @@ def plan_form_for(staff: Sequence[tuple[str, str]]) -> FormSpec:
     )
 
 
+VIEW_OR_REASON: Final = "Skriv elevens syn, eller velg hvorfor det mangler."
+
+PUPIL_VIEW_FIELDS: Final = (
+    FormField(
+        "pupil_view",
+        "Elevens syn (eller velg under hvorfor det mangler)",
+        Kind.LONG_TEXT,
+        max_length=MAX_TEXT,
+        form_length=VIEW_MAX,
+        noun="elevens syn",
+        placeholder="Hva eleven selv mener hjelper",
+    ),
+    FormField(
+        "pupil_view_missing",
+        "Hvis elevens syn mangler: hvorfor?",
+        Kind.CHOICE,
+        invalid="Velg en grunn fra listen.",
+        choices=choices(VIEW_MISSING),
+        placeholder="Velg grunn",
+        compact=True,
+    ),
+)
+"""The pupil's view, or why it is missing: asked the same way on the plan and on a
+conclusion without measures."""
+
+
+def _pupil_heard(checked: Checked) -> None:
+    if not checked.text("pupil_view") and not checked.text("pupil_view_missing"):
+        checked.errors.setdefault("pupil_view", VIEW_OR_REASON)
+
+
 def parse_plan(
     values: Mapping[str, object],
     *,
@@ -396,15 +544,20 @@ def parse_plan(
     today: date,
     now: datetime,
     by: str,
+    calendar: SchoolCalendar | None = None,
+    bounds: EvaluationBounds = EvaluationBounds(),
 ) -> ActivityPlan | FormErrors:
     checked = plan_form_for([(s, s) for s in staff_ids]).check(values, today=today)
     errors = checked.errors
+    _check_evaluation_date(checked, "evaluate_on", today, calendar, bounds)
+    _pupil_heard(checked)
     measures = tuple(
         Measure(
             Level(checked.text(measure_id(row, "level")) or Level.INDIVIDUAL.value),
             checked.text(measure_id(row, "description")),
             checked.text(measure_id(row, "when")),
             checked.text(measure_id(row, "responsible")),
+            checked.day(measure_id(row, "ends_on")),
         )
         for row in range(1, MEASURE_ROWS + 1)
         if checked.text(measure_id(row, "description"))
@@ -438,10 +591,26 @@ def parse_plan(
         checked.text("not_followed"),
         now,
         by,
+        "" if checked.text("pupil_view") else checked.text("pupil_view_missing"),
     )
 
 
-_PARTS: Final = ("description", "level", "when", "responsible")
+_PARTS: Final = ("description", "level", "when", "ends_on", "responsible")
+
+
+def _check_evaluation_date(
+    checked: Checked,
+    field_id: str,
+    today: date,
+    calendar: SchoolCalendar | None,
+    bounds: EvaluationBounds,
+) -> None:
+    day = checked.day(field_id)
+    if day is None:
+        return
+    problem = evaluation_date_problem(day, today=today, calendar=calendar, bounds=bounds)
+    if problem is not None:
+        checked.errors[field_id] = problem
 
 
 def _described(checked: Checked) -> bool:
@@ -457,6 +626,9 @@ def _lacks(checked: Checked, part: str) -> bool:
 
 
 # --- evaluation (plan 8.7) --------------------------------------------------------------------
+
+OVERRIDE_FIELD: Final = "override_reason"
+"""Asked of rektor only: the evaluation form shows it to rektor."""
 
 EVALUATION_FORM = FormSpec(
     (
@@ -486,6 +658,15 @@ EVALUATION_FORM = FormSpec(
             invalid="Neste evaluering må være fram i tid.",
             dates=Dates.FUTURE,
         ),
+        FormField(
+            OVERRIDE_FIELD,
+            "Rektor: begrunnelse for å avslutte før planen er evaluert",
+            Kind.LONG_TEXT,
+            max_length=MAX_TEXT,
+            form_length=EVALUATION_NOTE_MAX,
+            noun="begrunnelsen",
+            placeholder="Bare når saken avsluttes før evalueringsdatoen",
+        ),
     )
 )
 
@@ -498,10 +679,13 @@ def parse_evaluation(
     now: datetime,
     by: str,
     default_next: date,
+    calendar: SchoolCalendar | None = None,
+    bounds: EvaluationBounds = EvaluationBounds(),
 ) -> Evaluation | FormErrors:
     """The next evaluation date counts only when the measures go on (videreføre)."""
     checked = EVALUATION_FORM.check(values, today=today)
     errors = checked.errors
+    _check_evaluation_date(checked, "next_evaluation_on", today, calendar, bounds)
     outcome = Outcome(checked.text("outcome")) if "outcome" not in errors else None
     if outcome is Outcome.CLOSE and not checked.text("note"):
         errors["note"] = "Skriv en avsluttende evaluering, f.eks. «eleven sier hen har det bra»."
@@ -514,7 +698,38 @@ def parse_evaluation(
             errors["next_evaluation_on"] = EVALUATION_FORM["next_evaluation_on"].rejection
     if errors or outcome is None:
         return FormErrors(errors)
-    return Evaluation(plan_version, outcome, checked.text("note"), now, by, next_on)
+    override = checked.text(OVERRIDE_FIELD) if outcome is Outcome.CLOSE else ""
+    return Evaluation(plan_version, outcome, checked.text("note"), now, by, next_on, override)
+
+
+# --- closing after an investigation without measures ------------------------------------------
+
+CONCLUSION_FORM = FormSpec(
+    (
+        FormField(
+            "conclusion",
+            "Konklusjon: hvorfor trengs ingen tiltak?",
+            Kind.LONG_TEXT,
+            required=True,
+            missing="Skriv konklusjonen: hvorfor eleven har et trygt og godt skolemiljø.",
+            max_length=MAX_TEXT,
+            form_length=EVALUATION_NOTE_MAX,
+            noun="konklusjonen",
+            placeholder="Hva undersøkelsen viste, og hvorfor det ikke trengs tiltak",
+        ),
+        *PUPIL_VIEW_FIELDS,
+    )
+)
+
+
+def parse_conclusion(
+    values: Mapping[str, object], *, today: date, now: datetime, by: str
+) -> Conclusion | FormErrors:
+    checked = CONCLUSION_FORM.check(values, today=today)
+    _pupil_heard(checked)
+    view = checked.text("pupil_view")
+    missing = "" if view else checked.text("pupil_view_missing")
+    return _errors(checked) or Conclusion(checked.text("conclusion"), view, missing, now, by)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ class ReminderKind(StrEnum):
     EVALUATION_DUE = "evaluation_due"
     EVALUATION_OVERDUE = "evaluation_overdue"
     EVALUATION_REKTOR = "evaluation_rektor"
+    PLAN_LEADER = "plan_leader"
+    PLAN_REKTOR = "plan_rektor"
 
 
 class ReminderStatus(StrEnum):
@@ -51,13 +53,16 @@ class ReminderRules:
     """Further school days before rektor hears that the investigation has not started."""
     evaluation_report_school_days: int = 3
     """School days an evaluation may be overdue before rektor is told."""
+    plan_school_days: int = 5
+    """School days after the investigation started before the leader hears that neither a
+    conclusion nor a plan has followed (the plan says «snarest»; one week is the usual aim)."""
+    plan_rektor_school_days: int = 2
+    """Further school days before rektor hears it."""
 
 
 def school_morning(calendar: SchoolCalendar, day: date) -> datetime:
     """The start of the first school day on or after `day`, in the school's zone."""
-    while not calendar.is_school_day(day):
-        day += timedelta(days=1)
-    return datetime.combine(day, calendar.day_start, calendar.zone)
+    return datetime.combine(calendar.school_day_on_or_after(day), calendar.day_start, calendar.zone)
 
 
 def next_school_morning(calendar: SchoolCalendar, moment: datetime) -> datetime:
@@ -76,11 +81,19 @@ def school_days_between(calendar: SchoolCalendar, first: date, last: date) -> in
 
 
 def leader_of(case: Case) -> str | None:
-    """Who leads the case: the one who took it, else the nearest leader alerted, else rektor."""
-    if case.assignee_id:
+    """Who leads the case: the one who took it, else the nearest leader alerted, else rektor;
+    never the employee a § 12-5 report is about."""
+    if case.assignee_id and case.assignee_id != case.suspected_id:
         return case.assignee_id
     for reason in (Reason.NEAREST_LEADER, Reason.REKTOR, Reason.SKOLEEIER):
-        found = next((r.person_id for r in case.recipients if r.reason is reason), None)
+        found = next(
+            (
+                r.person_id
+                for r in case.recipients
+                if r.reason is reason and r.person_id != case.suspected_id
+            ),
+            None,
+        )
         if found:
             return found
     return None
@@ -88,7 +101,47 @@ def leader_of(case: Case) -> str | None:
 
 def rektor_of(case: Case) -> str | None:
     """Who heads the case: rektor, or the owner's person on a case about the leadership."""
-    return next((r.person_id for r in case.recipients if r.reason.heads_case), None)
+    return next(
+        (
+            r.person_id
+            for r in case.recipients
+            if r.reason.heads_case and r.person_id != case.suspected_id
+        ),
+        None,
+    )
+
+
+def plan_reminders(case: Case, calendar: SchoolCalendar, rules: ReminderRules) -> list[Reminder]:
+    """An investigation started but no conclusion or plan: the leader after
+    `plan_school_days`, rektor `plan_rektor_school_days` later. Void once either follows."""
+    started = case.investigation_started_at
+    if started is None:
+        return []
+    local = started.astimezone(calendar.zone)
+    reminders: list[Reminder] = []
+    steps = (
+        (ReminderKind.PLAN_LEADER, leader_of(case), rules.plan_school_days),
+        (
+            ReminderKind.PLAN_REKTOR,
+            rektor_of(case),
+            rules.plan_school_days + rules.plan_rektor_school_days,
+        ),
+    )
+    for kind, person, days in steps:
+        if person is None:
+            continue
+        day = calendar.add_school_days(local, days).date()
+        reminders.append(
+            Reminder(
+                f"{kind.value}:{case.id}",
+                case.id,
+                kind,
+                person,
+                school_morning(calendar, day),
+                detail={"school_days": str(days), "started": local.date().isoformat()},
+            )
+        )
+    return reminders
 
 
 def investigation_reminders(
@@ -132,7 +185,7 @@ def evaluation_recipients(case: Case) -> list[str]:
     leader = leader_of(case)
     if leader:
         people.append(leader)
-    return list(dict.fromkeys(people))
+    return [p for p in dict.fromkeys(people) if p != case.suspected_id]
 
 
 def evaluation_reminders(
@@ -168,8 +221,12 @@ def evaluation_reminders(
 
 
 def still_relevant(reminder: Reminder, case: Case) -> bool:
+    if reminder.recipient_id == case.suspected_id:
+        return False
     if reminder.kind in (ReminderKind.INVESTIGATION_LEADER, ReminderKind.INVESTIGATION_REKTOR):
         return case.state is CaseState.MELDE_FRA
+    if reminder.kind in (ReminderKind.PLAN_LEADER, ReminderKind.PLAN_REKTOR):
+        return case.state is CaseState.UNDERSOKE
     plan = case.current_plan
     return (
         case.state is CaseState.TILTAK

@@ -8,8 +8,8 @@ asks with them and `parse_report` checks against them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
@@ -36,6 +36,7 @@ class Field(StrEnum):
     INTERVENTION = "intervention"
     PUPIL_INFORMED = "pupil_informed"
     STAFF_SUSPECTED = "staff_suspected"
+    SUSPECTED_ID = "suspected_id"
     LEADERSHIP_SUSPECTED = "leadership_suspected"
     SERIOUS = "serious"
 
@@ -113,6 +114,8 @@ class Report:
     staff_suspected: bool
     leadership_suspected: bool
     serious: bool
+    suspected_id: str = ""
+    """§ 12-5: the employee the report is about, when the reporter picked one (optional)."""
 
     def to_values(self) -> dict[str, str]:
         """The report as form values: prefills an edited form and is how the report is stored."""
@@ -131,6 +134,7 @@ class Report:
             Field.STAFF_SUSPECTED: _bool_text(self.staff_suspected),
             Field.LEADERSHIP_SUSPECTED: _bool_text(self.leadership_suspected),
             Field.SERIOUS: _bool_text(self.serious),
+            Field.SUSPECTED_ID: self.suspected_id,
         }
 
     @property
@@ -165,6 +169,29 @@ PUPIL_CLASS = FormField(
     placeholder="F.eks. 9B",
 )
 """Who the form is about; the log asks the same way (`bot.domain.followup`)."""
+
+SUSPECTED_FIELD = FormField(
+    Field.SUSPECTED_ID,
+    "Hvis ja: hvilken ansatt? (valgfritt)",
+    Kind.TEXT,
+    max_length=64,
+    noun="den ansatte",
+    placeholder="Velg ansatt",
+)
+"""Asked as a staff picker (`suspected_field_for`); the id is checked against the staff when
+the case is made. That employee is never on the case, never sees it, never gets its reminders."""
+
+
+def suspected_field_for(staff: Sequence[tuple[str, str]]) -> FormField:
+    """The picker of the employee a § 12-5 report is about: (staff id, name) to choose from."""
+    return replace(
+        SUSPECTED_FIELD,
+        kind=Kind.CHOICE,
+        choices=tuple(staff),
+        compact=True,
+        invalid="Velg den ansatte fra listen.",
+    )
+
 
 REPORT_FORM = FormSpec(
     (
@@ -248,6 +275,7 @@ REPORT_FORM = FormSpec(
             Kind.TOGGLE,
             title="Jeg mistenker at en ansatt krenker eleven",
         ),
+        SUSPECTED_FIELD,
         FormField(
             Field.LEADERSHIP_SUSPECTED,
             "Gjelder det skolens ledelse?",
@@ -291,4 +319,7 @@ def parse_report(values: Mapping[str, object], today: date) -> Report | ReportEr
         staff_suspected=checked.flag(Field.STAFF_SUSPECTED) or leadership,
         leadership_suspected=leadership,
         serious=checked.flag(Field.SERIOUS),
+        suspected_id=checked.text(Field.SUSPECTED_ID)
+        if checked.flag(Field.STAFF_SUSPECTED) and not leadership
+        else "",
     )

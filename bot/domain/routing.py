@@ -22,6 +22,8 @@ class Reason(StrEnum):
     REKTOR = "rektor"
     NEAREST_LEADER = "naermeste_leder"
     DEPUTY = "stedfortreder"
+    SUBSTITUTE = "vikar"
+    """Stands in for an absent rektor or leader in a period (`bot.domain.substitutes`)."""
     SKOLEEIER = "skoleeier"
     """One of the school owner's people, on a case about the school's leadership."""
 
@@ -38,6 +40,7 @@ REASON_LABELS: dict[Reason, str] = {
     Reason.NEAREST_LEADER: "Nærmeste leder",
     Reason.DEPUTY: "Stedfortreder",
     Reason.SKOLEEIER: "Skoleeier",
+    Reason.SUBSTITUTE: "Vikar",
 }
 
 

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.domain.followup import EvaluationBounds
 from bot.domain.people import Person, Role
+from bot.domain.substitutes import Substitution
 from bot.domain.time import SchoolCalendar
 
 SCHOOL_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
@@ -106,7 +108,15 @@ class School:
     plan_file: Path | None = None
     """The plan as structured data (bot/knowledge/FORMAT.md); None: the bundled Ellingsrud plan."""
     evaluation_weeks: int = 3
+    evaluation_min_weeks: int = 1
+    evaluation_max_weeks: int = 8
     escalation_hours: float = 2.0
+    escalation_hours_12_5: float = 1.0
+    """§ 12-5 (an employee suspected): rektor must act *straks*, so the clock is shorter."""
+    plan_school_days: int = 5
+    plan_rektor_school_days: int = 2
+    substitutes: tuple[Substitution, ...] = ()
+    """`[[substitutes]]`: periods known in advance (rektor sets others on a card)."""
     investigation_start_school_days: int = 2
     investigation_rektor_school_days: int = 2
     evaluation_overdue_report_school_days: int = 3
@@ -115,6 +125,10 @@ class School:
     privacy: Privacy = Privacy()
     retention: Retention = Retention()
     archive: ArchiveSettings = ArchiveSettings()
+
+    @property
+    def evaluation_bounds(self) -> EvaluationBounds:
+        return EvaluationBounds(self.evaluation_min_weeks, self.evaluation_max_weeks)
 
 
 class ConfiguredDirectory:

@@ -21,6 +21,12 @@ class SchoolCalendar:
     def is_school_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self.holidays
 
+    def school_day_on_or_after(self, day: date) -> date:
+        """Where a date the bot proposes or promises lands: never a weekend or a holiday."""
+        while not self.is_school_day(day):
+            day += timedelta(days=1)
+        return day
+
     def add_school_hours(self, start: datetime, hours: float) -> datetime:
         """The moment `hours` of open school time have passed after `start`."""
         if start.tzinfo is None:

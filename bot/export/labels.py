@@ -30,6 +30,10 @@ EVENT_LABELS: dict[EventKind, str] = {
     EventKind.VIEWED: "Saken åpnet",
     EventKind.EXPORTED: "Saken eksportert som PDF",
     EventKind.STATE_CHANGED: "Status endret",
+    EventKind.CONCLUDED: "Konkludert: ingen tiltak trengs",
+    EventKind.CLOSE_OVERRIDDEN: "Avsluttet av rektor før evalueringsdatoen",
+    EventKind.MARKED_SERIOUS: "Markert som alvorlig",
+    EventKind.SUBSTITUTE_ADDED: "Vikar lagt til i saken",
 }
 
 _REMINDER_LABELS = {
@@ -38,6 +42,8 @@ _REMINDER_LABELS = {
     "evaluation_due": "evaluering nærmer seg",
     "evaluation_overdue": "evalueringen er forsinket",
     "evaluation_rektor": "evalueringen er forsinket (til rektor)",
+    "plan_leader": "verken plan eller konklusjon etter undersøkelsen",
+    "plan_rektor": "verken plan eller konklusjon etter undersøkelsen (til rektor)",
 }
 
 _WARNING_LABELS = {

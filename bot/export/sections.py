@@ -19,6 +19,7 @@ from bot.domain.followup import (
     Evaluation,
     Investigation,
     Method,
+    view_missing_label,
 )
 from bot.domain.report import PUPIL_INFORMED, SIGNS, SOURCES
 from bot.domain.routing import REASON_LABELS
@@ -221,7 +222,8 @@ def plan(writer: Writer, case: Case, plan: ActivityPlan, *, marked: bool = True)
                 (
                     LEVELS.get(m.level, str(m.level)),
                     writer.free(m.description) or "–",
-                    writer.free(m.when) or "–",
+                    (writer.free(m.when) or "–")
+                    + (f", til {writer.day(m.ends_on)}" if m.ends_on else ""),
                     writer.name(m.responsible_id),
                 )
                 for m in plan.measures
@@ -231,17 +233,36 @@ def plan(writer: Writer, case: Case, plan: ActivityPlan, *, marked: bool = True)
         writer.note("Ingen tiltak er registrert.")
     writer.pair("Evalueres", writer.day(plan.evaluate_on))
     writer.block("Elevens syn", plan.pupil_view)
+    if not plan.pupil_view and plan.pupil_view_missing:
+        writer.pair("Elevens syn mangler", view_missing_label(plan.pupil_view_missing))
     writer.block("Foresattes syn", plan.parents_view)
     writer.block("Forslag som ikke er fulgt, og hvorfor", plan.not_followed)
 
 
 def evaluations(writer: Writer, case: Case) -> None:
     writer.heading("4 Evalueringer")
+    if case.conclusion is not None:
+        conclusion(writer, case)
+        return
     if not case.evaluations:
         writer.note("Ingen evalueringer er gjort ennå.")
         return
     for found in case.evaluations:
         evaluation(writer, found)
+
+
+def conclusion(writer: Writer, case: Case) -> None:
+    """Closed after the investigation without measures: the conclusion and its reasons."""
+    found = case.conclusion
+    assert found is not None
+    writer.subheading(f"Avsluttet uten tiltak, {writer.when(found.at)}")
+    writer.pair("Konkludert av", writer.name(found.by))
+    writer.block("Konklusjon", found.text)
+    writer.block("Elevens syn", found.pupil_view)
+    if not found.pupil_view and found.pupil_view_missing:
+        writer.pair("Elevens syn mangler", view_missing_label(found.pupil_view_missing))
+    if case.investigation is not None:
+        writer.block("Barnets beste-vurdering", case.investigation.best_interest)
 
 
 def evaluation(writer: Writer, evaluation: Evaluation) -> None:
@@ -251,6 +272,10 @@ def evaluation(writer: Writer, evaluation: Evaluation) -> None:
     writer.pair("Evaluert av", writer.name(evaluation.by))
     writer.pair("Utfall", OUTCOMES.get(evaluation.outcome, str(evaluation.outcome)))
     writer.block("Hva evalueringen viste", evaluation.note)
+    if evaluation.override_reason:
+        writer.block(
+            "Rektors begrunnelse for å avslutte før evalueringsdatoen", evaluation.override_reason
+        )
     if evaluation.next_evaluation_on is not None:
         writer.pair("Neste evaluering", writer.day(evaluation.next_evaluation_on))
 

@@ -12,11 +12,21 @@ from typing import Any
 from bot.cards.alert import AlertView, RecipientStatus, alert_card
 from bot.domain.case import STATE_LABELS, Case
 from bot.domain.people import SYSTEM_NAME
-from bot.domain.routing import REASON_LABELS
+from bot.domain.routing import REASON_LABELS, Reason
 from bot.services.context import Services
 from bot.services.messages import card_activity, outbox_message
 from bot.services.people import display_name
 from bot.services.ports import MessageKind, MessageStatus, OutboxMessage, UnitOfWork
+
+
+def role_label(svc: Services, case: Case, person_id: str, reason: Reason) -> str:
+    """A substitute's line names whom they stand in for and the period."""
+    label = REASON_LABELS[reason]
+    stood = case.substitutes.get(person_id) if reason is Reason.SUBSTITUTE else None
+    if stood is None:
+        return label
+    absent, period = stood
+    return f"{label} for {display_name(svc.directory, absent)} {period}"
 
 
 def _name(svc: Services, person_id: str | None) -> str | None:
@@ -36,7 +46,7 @@ def alert_view(svc: Services, case: Case) -> AlertView:
         urgent=case.urgent,
         about_leadership=case.forwarded_to_owner,
         owner_in_teams=bool(svc.school.owner.people),
-        serious=case.report.serious,
+        serious=case.serious,
         owner_must_be_notified=case.owner_must_be_notified,
         owner_name=svc.school.owner.name,
         owner_phone=svc.school.owner.phone,
@@ -47,7 +57,7 @@ def alert_view(svc: Services, case: Case) -> AlertView:
         recipients=tuple(
             RecipientStatus(
                 name=display_name(svc.directory, r.person_id),
-                role_label=REASON_LABELS[r.reason],
+                role_label=role_label(svc, case, r.person_id, r.reason),
                 acknowledged_at=r.acknowledged_at,
             )
             for r in case.recipients
@@ -56,14 +66,31 @@ def alert_view(svc: Services, case: Case) -> AlertView:
     )
 
 
+def rektor_side(svc: Services, case: Case, person_id: str) -> bool:
+    """Rektor, the deputy on the case, or the substitute for rektor: who records that the
+    school owner was told and marks a case serious."""
+    recipient = case.recipient(person_id)
+    if recipient is None:
+        return False
+    if recipient.reason.heads_case or recipient.reason is Reason.DEPUTY:
+        return True
+    rektor = svc.directory.rektor()
+    stood = case.substitutes.get(person_id)
+    return (
+        recipient.reason is Reason.SUBSTITUTE
+        and rektor is not None
+        and stood is not None
+        and stood[0] == rektor.aad_object_id
+    )
+
+
 def alert_for(
     svc: Services, case: Case, person_id: str, *, notice: str | None = None
 ) -> dict[str, Any]:
     """The card as `person_id` sees it; `notice` explains why a press changed nothing."""
-    recipient = case.recipient(person_id)
     card = alert_card(
         alert_view(svc, case),
-        viewer_is_rektor=recipient is not None and recipient.reason.heads_case,
+        viewer_is_rektor=rektor_side(svc, case, person_id),
         viewer_id=person_id,
         recipient_ids=[r.person_id for r in case.recipients],
     )

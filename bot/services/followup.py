@@ -12,7 +12,7 @@ import secrets
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
 from bot.cards.case import member_added_card
@@ -23,10 +23,13 @@ from bot.domain.followup import (
     FormErrors,
     Observation,
     Outcome,
+    Proposal,
+    parse_conclusion,
     parse_evaluation,
     parse_investigation,
     parse_observation,
     parse_plan,
+    propose_evaluation,
     should_suggest_report,
 )
 from bot.domain.people import LEADERSHIP_ROLES, Person
@@ -38,6 +41,7 @@ from bot.services.calendar_sync import schedule_sync
 from bot.services.context import Services
 from bot.services.messages import card_activity, outbox_message
 from bot.services.ports import ExportLink, MessageKind, UnitOfWork
+from bot.services.reporting import plan_deadline
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +122,7 @@ async def _change(
             return FollowUp(case, message=error.message)
         await uow.cases.save(case)
         await _audit(uow, events)
+        await plan_deadline(uow, svc, case, events)
         if any(e.kind is EventKind.CLOSED for e in events):
             # Closed: the case goes to the archive (arkivlova), then its personal data goes.
             await queue_documents(uow, svc, case, events[-1].at)
@@ -126,6 +131,12 @@ async def _change(
                 await uow.reminders.add(reminder)
         await uow.commit()
     return FollowUp(case)
+
+
+def proposed_evaluation(svc: Services, today: date) -> Proposal:
+    """The evaluation date every form proposes: `[routines] evaluation_weeks` ahead, on a
+    school day."""
+    return propose_evaluation(svc.school.calendar, today, svc.school.evaluation_weeks)
 
 
 async def save_investigation(
@@ -157,6 +168,8 @@ async def save_plan(
         today=svc.today(),
         now=now,
         by=person.aad_object_id,
+        calendar=svc.school.calendar,
+        bounds=svc.school.evaluation_bounds,
     )
     outcome = await _change(
         svc,
@@ -183,7 +196,9 @@ async def evaluate(
         today=day,
         now=now,
         by=person.aad_object_id,
-        default_next=day + timedelta(weeks=svc.school.evaluation_weeks),
+        default_next=proposed_evaluation(svc, day).day,
+        calendar=svc.school.calendar,
+        bounds=svc.school.evaluation_bounds,
     )
     continued = not isinstance(parsed, FormErrors) and parsed.outcome is Outcome.CONTINUE
     outcome = await _change(
@@ -191,13 +206,32 @@ async def evaluate(
         case_id,
         person,
         parsed,
-        lambda case, evaluation: case.evaluate(evaluation, person.aad_object_id, now),
+        lambda case, evaluation: case.evaluate(evaluation, person.aad_object_id, now, today=day),
         plan_reminders=continued,
     )
     if outcome.changed and outcome.case is not None:
         log.info("case %s: evaluated by %s", case_id, person.aad_object_id)
         if continued:
             schedule_sync(svc, outcome.case)
+    return outcome
+
+
+async def close_without_measures(
+    svc: Services, case_id: str, person: Person, values: Mapping[str, object]
+) -> FollowUp:
+    """The investigation concluded that no measures are needed: closed with the conclusion,
+    the pupil's view (or why it is missing) and the investigation's barnets beste."""
+    now = svc.clock.now()
+    parsed = parse_conclusion(values, today=svc.today(), now=now, by=person.aad_object_id)
+    outcome = await _change(
+        svc,
+        case_id,
+        person,
+        parsed,
+        lambda case, found: case.close_without_measures(found, person.aad_object_id, now),
+    )
+    if outcome.changed:
+        log.info("case %s: closed without measures by %s", case_id, person.aad_object_id)
     return outcome
 
 

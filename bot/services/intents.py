@@ -18,6 +18,7 @@ class Intent(StrEnum):
     HELP = "help"
     CANCEL = "cancel"
     LOG = "log"
+    SUBSTITUTE = "substitute"
     STATS = "stats"
     QUESTION = "question"
     UNKNOWN = "unknown"
@@ -49,6 +50,7 @@ REPORT_PHRASES = (
 )
 MY_CASES_PHRASES = ("mine saker", "saker", "mine saker", "my cases", "sakene mine")
 HELP_PHRASES = ("hjelp", "help", "meny", "hei", "hallo", "start", "hva kan du")
+SUBSTITUTE_PHRASES = ("vikar", "vikarer", "sett vikar", "ny vikar", "vikar for rektor")
 CANCEL_PHRASES = ("avbryt", "stopp", "cancel", "glem det")
 LOG_PHRASES = (
     "logg",
@@ -118,6 +120,8 @@ def classify(text: str | None) -> Intent:
         return Intent.HELP
     if _close(norm, LOG_PHRASES, 0.85):
         return Intent.LOG
+    if _close(norm, SUBSTITUTE_PHRASES, 0.85):
+        return Intent.SUBSTITUTE
     if _close(norm, STATS_PHRASES, 0.85):
         return Intent.STATS
     is_question = text.strip().endswith("?") or words[0] in QUESTION_WORDS

@@ -17,6 +17,7 @@ from bot.domain.case import Case, CaseEvent
 from bot.domain.followup import Observation
 from bot.domain.people import Person
 from bot.domain.reminders import Reminder, ReminderStatus
+from bot.domain.substitutes import Substitution
 
 
 class Clock(Protocol):
@@ -431,6 +432,9 @@ class UnitOfWork(Protocol):
     def archive(self) -> ArchiveQueue: ...
 
     @property
+    def substitutions(self) -> Substitutions: ...
+
+    @property
     def stats(self) -> StatsSource: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
@@ -508,6 +512,16 @@ class Calendar(Protocol):
         body_text: str,
     ) -> str:
         """Subject and body carry the case number only, never the pupil's name."""
+        ...
+
+
+class Substitutions(Protocol):
+    """«Vikar for rektor/leder fra–til» as rektor set them on the card."""
+
+    async def add(self, substitution: Substitution, now: datetime) -> None: ...
+
+    async def current(self, day: date) -> Sequence[Substitution]:
+        """Every period whose last day is `day` or later."""
         ...
 
 

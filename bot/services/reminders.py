@@ -16,6 +16,7 @@ from bot.cards.followup import (
     evaluation_overdue_rektor_card,
     evaluation_reminder_card,
     investigation_reminder_card,
+    plan_reminder_card,
 )
 from bot.domain.case import Case, CaseEvent, EventKind
 from bot.domain.reminders import (
@@ -25,11 +26,13 @@ from bot.domain.reminders import (
     follow_ups,
     still_relevant,
 )
+from bot.domain.substitutes import substitutes_for
 from bot.services.context import Services
 from bot.services.messages import card_activity, outbox_message
 from bot.services.people import display_name
 from bot.services.ports import MessageKind, OutboxMessage
 from bot.services.reporting import reminder_rules
+from bot.services.substitutes import active_substitutions
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,16 @@ def render(svc: Services, reminder: Reminder, case: Case, now: datetime) -> dict
             to_rektor=kind is ReminderKind.INVESTIGATION_REKTOR,
         )
         return card_activity(card, f"Påminnelse: undersøk sak {case.reference}")
+    if kind in (ReminderKind.PLAN_LEADER, ReminderKind.PLAN_REKTOR):
+        card = plan_reminder_card(
+            case.id,
+            case.reference,
+            pupil,
+            case.investigation_started_at or case.created_at,
+            school_days=int(reminder.detail.get("school_days", "0")),
+            to_rektor=kind is ReminderKind.PLAN_REKTOR,
+        )
+        return card_activity(card, f"Påminnelse: plan eller konklusjon i sak {case.reference}")
     plan = case.current_plan
     assert plan is not None
     due_on = case.next_evaluation_on or plan.evaluate_on
@@ -73,6 +86,8 @@ async def run_due_reminders(svc: Services, *, limit: int = 500) -> tuple[int, in
     policy = reminder_rules(svc.school)
     async with svc.uow() as uow:
         due = await uow.reminders.claim_due(now, limit)
+        day = svc.today()
+        substitutions = await active_substitutions(svc, uow, day) if due else []
         cases: dict[str, Case | None] = {}
         events: list[CaseEvent] = []
         messages: list[OutboxMessage] = []
@@ -85,16 +100,35 @@ async def run_due_reminders(svc: Services, *, limit: int = 500) -> tuple[int, in
             if case is None or not still_relevant(reminder, case):
                 void_keys.append(reminder.key)
                 continue
-            messages.append(
-                outbox_message(
-                    f"reminder:{reminder.key}",
-                    MessageKind.NOTICE,
-                    reminder.recipient_id,
-                    render(svc, reminder, case, now),
-                    now,
-                    case_id=case.id,
+            # The absent person still gets it; their substitutes today get a copy, and come
+            # onto the case to act on it.
+            added = case.add_substitutes(substitutions, day, now)
+            if added:
+                await uow.cases.save(case)
+                events += added
+            copies = [
+                s.substitute_id
+                for s in substitutes_for(substitutions, reminder.recipient_id, day)
+                if case.recipient(s.substitute_id) is not None
+            ]
+            activity = render(svc, reminder, case, now)
+            for person, key in (
+                (reminder.recipient_id, f"reminder:{reminder.key}"),
+                *((sub, f"reminder:{reminder.key}:vikar:{sub}") for sub in copies),
+            ):
+                messages.append(
+                    outbox_message(key, MessageKind.NOTICE, person, activity, now, case_id=case.id)
                 )
-            )
+            events += [
+                CaseEvent(
+                    case.id,
+                    EventKind.REMINDER_SENT,
+                    None,
+                    now,
+                    {"kind": reminder.kind.value, "recipient": sub, "for": reminder.recipient_id},
+                )
+                for sub in copies
+            ]
             for follow in follow_ups(reminder, case, svc.school.calendar, policy):
                 await uow.reminders.add(follow)
             sent_keys.append(reminder.key)

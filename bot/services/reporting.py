@@ -8,23 +8,25 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from bot.domain.case import NO_ACCESS, Case, CaseEvent, CaseRecipient, DomainError, EventKind
 from bot.domain.followup import pupil_key
 from bot.domain.people import Person
-from bot.domain.reminders import ReminderRules, investigation_reminders
+from bot.domain.reminders import ReminderRules, investigation_reminders, plan_reminders
 from bot.domain.report import Report, ReportErrors, parse_report
 from bot.domain.routing import Reason, route
 from bot.domain.school import School
+from bot.domain.substitutes import Substitution, substitutes_for
 from bot.services.access import sees
 from bot.services.alerts import alert_message, queue_alert, queue_card_updates
 from bot.services.context import Services
 from bot.services.owner import queue_owner_notices
 from bot.services.ports import DuplicateSubmission, UnitOfWork
+from bot.services.substitutes import active_substitutions
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,24 @@ def reminder_rules(school: School) -> ReminderRules:
         investigation_school_days=school.investigation_start_school_days,
         investigation_rektor_school_days=school.investigation_rektor_school_days,
         evaluation_report_school_days=school.evaluation_overdue_report_school_days,
+        plan_school_days=school.plan_school_days,
+        plan_rektor_school_days=school.plan_rektor_school_days,
     )
+
+
+async def plan_deadline(
+    uow: UnitOfWork, svc: Services, case: Case, events: list[CaseEvent]
+) -> None:
+    """Once an investigation starts, its clock for a conclusion or a plan starts too."""
+    if any(e.kind is EventKind.INVESTIGATION_STARTED for e in events):
+        await uow.reminders.add_many(
+            plan_reminders(case, svc.school.calendar, reminder_rules(svc.school))
+        )
+
+
+def escalation_hours(school: School, case: Case) -> float:
+    """§ 12-5 cases run on their own, shorter clock (`[routines] escalation_hours_12_5`)."""
+    return school.escalation_hours_12_5 if case.report.staff_suspected else school.escalation_hours
 
 
 @dataclass(frozen=True)
@@ -149,6 +168,10 @@ async def _store_report(
             routing=routing,
             now=now,
         )
+        # Someone away today has a substitute: they get the alert too, beside the absent one.
+        events += case.add_substitutes(
+            await active_substitutions(svc, uow, svc.today()), svc.today(), now
+        )
         await uow.cases.add(case)
         # The draft goes in the same breath: a case and its draft never both exist.
         await uow.drafts.delete(submission_id, reporter.aad_object_id)
@@ -215,6 +238,7 @@ async def act_on_case(
             return ActionOutcome(case, False)
         await uow.cases.save(case)
         await uow.events.append(events)
+        await plan_deadline(uow, svc, case, events)
         await queue_card_updates(uow, svc, case, now)
         await uow.commit()
     log.info("case %s changed by %s", case.id, actor_id)
@@ -222,16 +246,27 @@ async def act_on_case(
     return ActionOutcome(case, True)
 
 
-def _escalation_targets(svc: Services, case: Case) -> list[str]:
-    """Rektor again and the deputy (added to the case); on a case about the leadership, the
-    owner's people again: the school's leadership never hears of it."""
+def _escalation_targets(
+    svc: Services, case: Case, substitutions: Sequence[Substitution], day: date
+) -> list[str]:
+    """Rektor again and the deputy (added to the case), and their substitutes today; on a
+    case about the leadership, the owner's people again: the school's leadership never hears
+    of it. Never the employee a § 12-5 report is about."""
     if case.forwarded_to_owner:
         return [r.person_id for r in case.recipients if r.reason is Reason.SKOLEEIER]
     rektor = svc.directory.rektor()
     deputy = svc.directory.deputy()
+    if deputy is not None and deputy.aad_object_id == case.suspected_id:
+        deputy = None
     if deputy is not None and case.recipient(deputy.aad_object_id) is None:
         case.recipients.append(CaseRecipient(deputy.aad_object_id, Reason.DEPUTY))
     targets = [p.aad_object_id for p in (rektor, deputy) if p is not None]
+    targets += [
+        s.substitute_id
+        for person in list(targets)
+        for s in substitutes_for(substitutions, person, day)
+        if s.substitute_id != case.suspected_id
+    ]
     return list(dict.fromkeys(targets))
 
 
@@ -245,7 +280,9 @@ async def escalate_unacknowledged(svc: Services) -> int:
     async with svc.uow() as uow:
         candidates = await uow.cases.awaiting_acknowledgement()
         for case in candidates:
-            due = svc.school.calendar.add_school_hours(case.created_at, svc.school.escalation_hours)
+            due = svc.school.calendar.add_school_hours(
+                case.created_at, escalation_hours(svc.school, case)
+            )
             if now < due:
                 continue
             locked = await uow.cases.get_for_update(case.id)
@@ -253,7 +290,10 @@ async def escalate_unacknowledged(svc: Services) -> int:
                 continue
             locked.escalated_at = now
             events = [CaseEvent(locked.id, EventKind.ESCALATED, None, now)]
-            targets = _escalation_targets(svc, locked)
+            day = svc.today()
+            substitutions = await active_substitutions(svc, uow, day)
+            targets = _escalation_targets(svc, locked, substitutions, day)
+            events += locked.add_substitutes(substitutions, day, now)
             await uow.cases.save(locked)
             await queue_card_updates(uow, svc, locked, now)
             for person in targets:

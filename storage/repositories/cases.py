@@ -18,7 +18,15 @@ from storage.repositories.base import Scope
 from storage.serialize import case_document, case_document_parts
 
 SEALED_FIELDS = frozenset(
-    {"report", "investigation", "investigation_history", "plans", "evaluations", "recipients"}
+    {
+        "report",
+        "investigation",
+        "investigation_history",
+        "plans",
+        "evaluations",
+        "recipients",
+        "conclusion",
+    }
 )
 """Case fields not stored as columns of their own: sealed in the document, or a table apart."""
 FIXED = frozenset({"id", "submission_id", "reporter_id", "created_at", "number"})
@@ -126,6 +134,7 @@ class SqlCases:
                     row,
                     recipients=by_case[row.id],
                     members=list(row.members or []),
+                    substitutes={k: (v[0], v[1]) for k, v in (row.substitutes or {}).items()},
                     **case_document_parts(document),
                 )
             )

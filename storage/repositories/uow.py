@@ -19,6 +19,7 @@ from storage.repositories.outbox import SqlOutbox
 from storage.repositories.people import SqlConversations, SqlDrafts
 from storage.repositories.reminders import SqlReminders
 from storage.repositories.stats import SqlStats
+from storage.repositories.substitutions import SqlSubstitutions
 
 
 class SqlUnitOfWork:
@@ -32,6 +33,7 @@ class SqlUnitOfWork:
     export_links: SqlExportLinks
     calendar_events: SqlCalendarEvents
     archive: SqlArchive
+    substitutions: SqlSubstitutions
     stats: SqlStats
 
     def __init__(
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
         self.export_links = SqlExportLinks(scope)
         self.calendar_events = SqlCalendarEvents(scope)
         self.archive = SqlArchive(scope)
+        self.substitutions = SqlSubstitutions(scope)
         self.stats = SqlStats(scope)
         return self
 

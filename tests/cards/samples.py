@@ -11,6 +11,7 @@ from bot.cards.answer import answer_card, section_card, unsure_card
 from bot.cards.archive import archive_rejected_card, archive_written_card
 from bot.cards.case import CaseView, case_card, member_added_card
 from bot.cards.cases import CaseLine, my_cases_card
+from bot.cards.conclusion import conclusion_errors_card, conclusion_form_card
 from bot.cards.evaluation import evaluation_errors_card
 from bot.cards.export import export_link_card
 from bot.cards.followup import (
@@ -18,6 +19,7 @@ from bot.cards.followup import (
     evaluation_overdue_rektor_card,
     evaluation_reminder_card,
     investigation_reminder_card,
+    plan_reminder_card,
 )
 from bot.cards.help import Audience, OpenCases, help_card
 from bot.cards.investigation import investigation_errors_card, investigation_form_card
@@ -43,6 +45,7 @@ from bot.cards.stub import (
     closed_log_card,
     sent_card,
 )
+from bot.cards.substitute import substitute_form_card, substitute_saved_card
 from bot.config import DEFAULT_SCHOOL_CONFIG, load_school
 from bot.domain import followup
 from bot.domain.case import STATE_LABELS, CaseState
@@ -223,9 +226,14 @@ def plan(version: int = 1, **changes: Any) -> followup.ActivityPlan:
                 "Voksen følger Ola i storefri.",
                 "Fra 1.12, hvert friminutt",
                 LEADER_ID,
+                date(2027, 1, 15),
             ),
             followup.Measure(
-                followup.Level.CLASS, "Klassemøte om inkludering.", "Hver fredag", TEACHER_ID
+                followup.Level.CLASS,
+                "Klassemøte om inkludering.",
+                "Hver fredag",
+                TEACHER_ID,
+                date(2026, 12, 18),
             ),
         ),
         evaluate_on=date(2026, 12, 21),
@@ -249,6 +257,7 @@ def longest_plan(version: int = 1, responsible: str = LEADER_ID) -> followup.Act
                 filled(followup.MEASURE_MAX),
                 filled(followup.WHEN_MAX),
                 responsible,
+                date(2027, 1, 15),
             )
             for _ in range(followup.MEASURE_ROWS)
         ),
@@ -442,6 +451,12 @@ def _followup_cards() -> dict[str, dict[str, Any]]:
             **plan_form,
         ),
         "fix-plan": plan_errors_card(CASE_ID, 2, plan_errors, {"problem": "Ola er alene."}),
+        "fix-plan-one-field": plan_errors_card(
+            CASE_ID,
+            2,
+            {"m1_ends_on": "Velg når tiltak 1 slutter (tiltak er tidsavgrenset)."},
+            {"problem": "Ola er alene.", "m1_description": "Voksen i storefri"},
+        ),
         "evaluation": evaluation_card(
             CASE_ID,
             REFERENCE,
@@ -476,6 +491,52 @@ def _followup_cards() -> dict[str, dict[str, Any]]:
             )
             for who, rektor in (("leader", False), ("rektor", True))
         },
+        **{
+            f"reminder-plan-{who}": plan_reminder_card(
+                CASE_ID, REFERENCE, PUPIL_NAME, REPORTED_AT, school_days=5, to_rektor=rektor
+            )
+            for who, rektor in (("leader", False), ("rektor", True))
+        },
+        "fix-evaluation-rektor": evaluation_errors_card(
+            CASE_ID,
+            plan_version=2,
+            default_next=date(2026, 12, 17),
+            errors={"override_reason": "Planen kan avsluttes etter at den er evaluert."},
+            values={"outcome": "avslutte", "note": "Bra nå."},
+            today=TODAY,
+            can_override=True,
+        ),
+        "conclusion-empty": conclusion_form_card(CASE_ID, REFERENCE, today=TODAY),
+        "conclusion-errors": conclusion_form_card(
+            CASE_ID,
+            REFERENCE,
+            errors={"pupil_view": "Skriv elevens syn, eller velg hvorfor det mangler."},
+            values={"conclusion": "Trygt og godt."},
+            today=TODAY,
+        ),
+        "fix-conclusion": conclusion_errors_card(
+            CASE_ID, {"conclusion": "Skriv konklusjonen."}, {"pupil_view": "Har det fint."}
+        ),
+        "substitute-form": substitute_form_card(
+            [(LEADER_ID, "Lars Leder")],
+            STAFF,
+            [("Rita Rektor", "Lars Leder", "01.12.2026–11.12.2026")],
+            today=TODAY,
+        ),
+        "substitute-empty": substitute_form_card(
+            [(LEADER_ID, "Lars Leder")],
+            STAFF,
+            [],
+            errors={"ends_on": "Perioden er allerede over."},
+            values={"absent": LEADER_ID},
+            today=TODAY,
+        ),
+        "substitute-saved": substitute_saved_card(
+            "Rita Rektor",
+            "Lars Leder",
+            "01.12.2026–11.12.2026",
+            [("Rita Rektor", "Lars Leder", "01.12.2026–11.12.2026")],
+        ),
     }
 
 

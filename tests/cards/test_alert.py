@@ -77,7 +77,8 @@ def test_acknowledgement_on_a_later_day_shows_the_date() -> None:
 
 def test_actions_are_universal_actions_with_the_case_id() -> None:
     card = alert()
-    assert verbs_offered(card) == {Verb.ACKNOWLEDGE, Verb.TAKE, Verb.START_INVESTIGATION}
+    assert verbs_offered(card) == {Verb.ACKNOWLEDGE, Verb.TAKE, Verb.START_INVESTIGATION,
+                                   Verb.MARK_SERIOUS}
     for action in actions(card):
         if action["type"] == "Action.Execute":
             assert action["data"] == {CASE: CASE_ID}
@@ -114,7 +115,7 @@ def test_taking_hides_take_for_everyone_and_investigation_for_the_others() -> No
     rektor = alert(taken)
     assert "Tatt av: Lars Leder" in shown(leader)
     assert verbs_offered(leader) == {Verb.START_INVESTIGATION}
-    assert verbs_offered(rektor) == {Verb.ACKNOWLEDGE}
+    assert verbs_offered(rektor) == {Verb.ACKNOWLEDGE, Verb.MARK_SERIOUS}
 
 
 def test_assignee_id_decides_who_took_the_case_when_given() -> None:
@@ -129,7 +130,9 @@ def test_no_case_buttons_once_investigating_or_closed() -> None:
         card = alert(
             view(assignee_name="Lars Leder", state_label=STATE_LABELS[state], recipients=acked)
         )
-        assert verbs_offered(card) == set(), state
+        # Rektor may still mark the case serious later, until it is closed.
+        later = set() if state is CaseState.AVSLUTTET else {Verb.MARK_SERIOUS}
+        assert verbs_offered(card) == later, state
         assert [a["title"] for a in card["actions"]] == ["Åpne saken"]
     closed = view(state=CaseState.AVSLUTTET, state_label="Avsluttet")
     assert verbs_offered(alert(closed)) == set()

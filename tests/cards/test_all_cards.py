@@ -69,6 +69,8 @@ def test_all_variants_are_covered() -> None:
         "answer",
         "stats",
         "stub",
+        "conclusion",
+        "substitute",
     }
 
 

@@ -291,10 +291,13 @@ def test_reported_case_starts_the_investigation() -> None:
 
 def test_investigating_case_documents_and_plans() -> None:
     built = card(view(CaseState.UNDERSOKE))
-    assert titles(built) == ["Dokumenter undersøkelsen", "Lag aktivitetsplan"]
+    assert titles(built) == [
+        "Dokumenter undersøkelsen", "Lag aktivitetsplan", "Avslutt uten tiltak"
+    ]
     assert [a["data"] for a in built["actions"]] == [
         {VERB: Verb.INVESTIGATION_FORM, CASE: CASE_ID},
         {VERB: Verb.PLAN_FORM, CASE: CASE_ID, VERSION: "1"},
+        {VERB: Verb.CONCLUSION_FORM, CASE: CASE_ID},
     ]
 
 

@@ -50,10 +50,12 @@ TWO_MEASURES = {
     "m1_description": "Voksen i storefri",
     "m1_when": "Hver dag",
     "m1_responsible": TEACHER_ID,
+    "m1_ends_on": "2027-01-15",
     "m2_description": "Klassemøte",
     "m2_level": "klasse",
     "m2_when": "Fredager",
     "m2_responsible": LEADER,
+    "m2_ends_on": "2026-12-18",
     "pupil_view": "Vil være med.",
     "parents_view": "Ønsker kontakt.",
 }
@@ -107,7 +109,9 @@ def test_the_counts_after() -> None:
         "report": Effort(cards=2, inputs=(14, 0), taps=15),
         "report, «Hvis ja» left empty": Effort(cards=4, inputs=(14, 0, 14, 0), taps=17),
         "investigation": Effort(cards=2, inputs=(4, 8), taps=13),
-        "plan": Effort(cards=1, inputs=(13,), taps=14),
+        # 13 inputs and 14 taps before issue 14 point 3: each measure's end date (two
+        # measures shown) and the reason the pupil's view is missing are new, required content.
+        "plan": Effort(cards=1, inputs=(16,), taps=18),
     }
 
 
@@ -115,5 +119,6 @@ def test_no_form_card_got_longer_and_the_long_ones_are_about_half() -> None:
     now = after()
     for case, before in BEFORE.items():
         assert now[case].longest <= before.longest, case
-    for case in ("investigation", "plan"):
-        assert 2 * now[case].longest <= BEFORE[case].longest + 1, case
+    assert 2 * now["investigation"].longest <= BEFORE["investigation"].longest + 1
+    # The plan now asks for each measure's end date and why the pupil's view is missing.
+    assert 3 * now["plan"].longest <= 2 * BEFORE["plan"].longest

@@ -41,7 +41,7 @@ from tests.cards.samples import (
     plan,
 )
 
-PARTS = ("description", "level", "when", "responsible")
+PARTS = ("description", "level", "when", "ends_on", "responsible")
 STAFF_IDS = [s for s, _ in STAFF]
 
 
@@ -80,6 +80,7 @@ def test_a_new_plan_has_one_measure_and_room_for_one_more() -> None:
         *(f"m{row}_{part}" for row in (1, 2) for part in PARTS),
         "evaluate_on",
         "pupil_view",
+        "pupil_view_missing",
         "parents_view",
         "not_followed",
     ]
@@ -163,10 +164,12 @@ def test_answers_parse() -> None:
         problem="Ola blir holdt utenfor.",
         m1_description="Voksen i storefri.",
         m1_when="Fra 1.12, hvert friminutt",
+        m1_ends_on="2027-01-15",
         m1_responsible=LEADER_ID,
         m2_level="klasse",
         m2_description="Klassemøte.",
         m2_when="Fredager",
+        m2_ends_on="2026-12-18",
         m2_responsible=TEACHER_ID,
         pupil_view="Vil ha voksen i nærheten.",
     )

@@ -40,11 +40,27 @@ def choice_values(element: dict[str, Any]) -> list[str]:
 
 
 def test_input_ids_are_the_parser_fields_in_order() -> None:
-    assert [e["id"] for e in inputs(form())] == [f.value for f in Field]
+    staff = (("aad-kari", "Kari Lærer"), ("aad-ola", "Ola Lærer"))
+    assert [e["id"] for e in inputs(form(staff_choices=staff))] == [f.value for f in Field]
+    # Without staff to pick from, the § 12-5 picker is left out.
+    assert [e["id"] for e in inputs(form())] == [
+        f.value for f in Field if f is not Field.SUSPECTED_ID
+    ]
+
+
+def test_12_5_staff_picker_is_optional_and_left_out_when_the_card_would_be_too_big() -> None:
+    picker = by_id(form(staff_choices=(("aad-kari", "Kari Lærer"),)))[Field.SUSPECTED_ID]
+    assert picker["type"] == "Input.ChoiceSet" and picker["isRequired"] is False
+    assert picker["label"] == "Hvis ja: hvilken ansatt? (valgfritt)"
+    huge = tuple((f"{i:08d}-8f2c-4d3e-9a1b-2c3d4e5f6a7b", f"Ansatt Østbø {i}") for i in range(400))
+    assert Field.SUSPECTED_ID not in by_id(form(staff_choices=huge))
+
+
+STAFF_CHOICES = (("aad-kari", "Kari Lærer"), ("aad-ola", "Ola Lærer"))
 
 
 def test_required_flags_match_the_parser() -> None:
-    elements = by_id(form())
+    elements = by_id(form(staff_choices=STAFF_CHOICES))
     for field in Field:
         element = elements[field.value]
         assert element["isRequired"] is (field in REQUIRED), field
@@ -124,9 +140,9 @@ def test_empty_form_has_no_values_and_no_errors() -> None:
 
 
 def test_values_prefill_every_input_and_round_trip_through_the_parser() -> None:
-    original = report(staff_suspected=True, serious=True)
+    original = report(staff_suspected=True, serious=True, suspected_id="aad-ola")
     values = original.to_values()
-    elements = by_id(form(values=values))
+    elements = by_id(form(values=values, staff_choices=STAFF_CHOICES))
     for field in Field:
         assert elements[field.value].get("value", "") == values[field], field
     submitted = {field.value: elements[field.value].get("value", "") for field in Field}

@@ -8,7 +8,15 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from bot.domain.followup import ActivityPlan, Level, Measure
+from bot.domain.followup import (
+    ActivityPlan,
+    Conclusion,
+    Investigation,
+    InvestigationStep,
+    Level,
+    Measure,
+    Method,
+)
 from bot.domain.school import School
 from bot.export.text import printable
 from tests.export.cases import (
@@ -207,3 +215,22 @@ def test_text_too_long_for_a_table_row_still_exports(school: School) -> None:
     text = pdf_text(export(school, case, events, redacted=False))
     assert "Langt tiltak Langt tiltak" in text and "Hele året" in text
     assert "Ikke fylt ut." in text
+
+
+def test_close_without_measures_the_conclusion_and_its_reasons_are_in_the_pdf(
+    school: School,
+) -> None:
+    case, events = open_case(school, report())
+    case.start_investigation(LEADER, T0)
+    investigation = Investigation(
+        (InvestigationStep(Method.PUPIL_TALK, T0.date(), "Samtale"),),
+        "Trives.", "Eleven har venner og trives.", True, T0, LEADER)
+    case.record_investigation(investigation, LEADER, T0)
+    events += case.close_without_measures(
+        Conclusion("Eleven har et trygt og godt skolemiljø.", "", "for_ung", T0, LEADER),
+        LEADER, T0)
+    text = pdf_text(export(school, case, events, redacted=False))
+    assert "Avsluttet uten tiltak" in text
+    assert "Eleven har et trygt og godt skolemiljø." in text
+    assert "Eleven er for ung til å uttale seg" in text
+    assert "Eleven har venner og trives." in text

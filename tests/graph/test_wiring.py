@@ -75,7 +75,8 @@ async def test_manager_routing_install_and_calendar(
         assert berit is not None
         await followup.open_case(svc, case.id, berit)
         started = await followup.save_investigation(svc, case.id, berit, {
-            "loggbok_done": "true", "loggbok_date": "2026-11-26"})
+            "loggbok_done": "true", "loggbok_date": "2026-11-26",
+            "best_interest": "Trygghet først."})  # a plan needs barnets beste first
         assert started.errors is None
         saved = await followup.save_plan(svc, case.id, berit, 1, PLAN)
         assert saved.errors is None and saved.message is None
