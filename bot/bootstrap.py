@@ -327,9 +327,7 @@ def plans() -> Callable[[School], KnowledgeBase]:
     return knowledge
 
 
-def graph_for_school(
-    graph: GraphParts, school: School
-) -> tuple[Directory | None, Calendar | None]:
+def graph_for_school(graph: GraphParts, school: School) -> tuple[Directory | None, Calendar | None]:
     """Another school on the same Graph connection: its own staff and Entra settings."""
     if graph.connection is None:
         return None, None

@@ -567,9 +567,7 @@ def load_deployment(path: Path) -> Deployment:
             continue
         school = load_school(file, owner)
         if school.id in files:
-            raise ConfigError(
-                f"{file}: school.id «{school.id}» brukes også av {files[school.id]}."
-            )
+            raise ConfigError(f"{file}: school.id «{school.id}» brukes også av {files[school.id]}.")
         clash = next((p for p in school.staff if p.aad_object_id in owner_ids), None)
         if clash is not None:
             raise ConfigError(

@@ -131,9 +131,7 @@ class Conversation:
     async def _place(self, turn: Turn, data: Mapping[str, Any]) -> Placed:
         schools = self._schools
         user = turn.user_id or ""
-        mine = (
-            tuple(schools.services) if schools.owner_person(user) else schools.of_person(user)
-        )
+        mine = tuple(schools.services) if schools.owner_person(user) else schools.of_person(user)
         default = mine[0] if mine else schools.first
         named = data.get(SCHOOL)
         if isinstance(named, str) and SCHOOL_ID.fullmatch(named):
@@ -141,8 +139,10 @@ class Conversation:
             if found is not None and found in mine:
                 return Placed(found, mine, True)
             return Placed(default, mine, False)  # a school they are not at (any more): ask
-        for key, locate in ((CASE, schools.locator.school_of_case),
-                            (DRAFT, schools.locator.school_of_draft)):
+        for key, locate in (
+            (CASE, schools.locator.school_of_case),
+            (DRAFT, schools.locator.school_of_draft),
+        ):
             value = data.get(key)
             if isinstance(value, str) and FORMATS[key].fullmatch(value):
                 school_id = await locate(value)
@@ -243,9 +243,7 @@ class Conversation:
     def _may_start(self, ctx: Ctx, placed: Placed) -> bool:
         return placed.certain and self._schools.owner_person(ctx.me) is None
 
-    def _ask_school(
-        self, ctx: Ctx, placed: Placed, verb: Verb, data: Mapping[str, Any]
-    ) -> None:
+    def _ask_school(self, ctx: Ctx, placed: Placed, verb: Verb, data: Mapping[str, Any]) -> None:
         if self._schools.owner_person(ctx.me) is not None:
             ctx.out.text(OWNER_DOES_NOT_REPORT)
         elif not placed.schools:

@@ -30,10 +30,6 @@ class Family:
     shaped: bool = False
     """The script needs text shaping: joined letters (Arabic), reordered marks (Indic)."""
 
-    @property
-    def regular(self) -> Path:
-        return dict(self.files)[""]
-
 
 def _noto(name: str, *, shaped: bool = False, italic: bool = False) -> Family:
     files = [("", NOTO / f"{name}-Regular.ttf"), ("B", NOTO / f"{name}-Bold.ttf")]

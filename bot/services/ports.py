@@ -7,7 +7,7 @@ against the SQL repositories in production and the hand-written fakes in `tests/
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from types import TracebackType
@@ -468,14 +468,6 @@ class CalendarEvents(Protocol):
     async def put(self, case_id: str, user_id: str, event_id: str, now: datetime) -> None: ...
 
     async def delete_for_case(self, case_id: str) -> int: ...
-
-
-@dataclass(frozen=True)
-class Notice:
-    """Something a person must be told the next time they write, e.g. an undeliverable alert."""
-
-    text: str
-    keys: tuple[str, ...] = field(default_factory=tuple)
 
 
 class Locator(Protocol):

@@ -88,9 +88,7 @@ class ReplySender:
         for index, item in enumerate(items):
             sent, retry_after = await self._send(item, channel, deadline)
             if retry_after is not None:
-                await self._hand_over(
-                    svc, items[index:], recipient_id, turn_id, index, retry_after
-                )
+                await self._hand_over(svc, items[index:], recipient_id, turn_id, index, retry_after)
                 handed = len(items) - index
                 break
             if sent is not None and item.stub is not None:
