@@ -22,11 +22,11 @@ from bot.services.ports import (
     ConversationRef,
     Delivered,
     DeliveryError,
+    DuplicateSubmission,
     ExportLink,
     MessageStatus,
     OutboxMessage,
 )
-from bot.services.reporting import DuplicateSubmission
 
 
 class FakeClock:

@@ -22,6 +22,7 @@ from tests.conftest import LEADER_9, OSLO, REKTOR, T0, TEACHER_9
 from tests.fakes import FakeClock
 from tests.keys import TEST_KEY
 from tests.samples import form_values
+from tests.schools import TEST_SCHOOL_CONFIG
 from tests.teams import Harness, installation, running_bot
 
 MARKERS = {"pupil_name": "Markørnavn Ølstad", "description": "markørmelding-5512",
@@ -199,7 +200,8 @@ async def test_after_days_after_archive_only_a_tombstone_is_left(tmp_path: Path)
 
 def _cli(database: Path, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": f"sqlite+aiosqlite:///{database}",
-           "DATA_ENCRYPTION_KEY": TEST_KEY, "ARCHIVE_DIR": str(folder)}
+           "DATA_ENCRYPTION_KEY": TEST_KEY, "ARCHIVE_DIR": str(folder),
+           "SCHOOL_CONFIG": str(TEST_SCHOOL_CONFIG)}
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=REPO_ROOT, env=env,
                           capture_output=True, text=True, timeout=120, check=False)
 

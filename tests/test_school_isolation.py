@@ -30,6 +30,7 @@ from bot.services.ports import (
 from bot.services.reporting import submit_report
 from storage.migrate import upgrade
 from storage.repositories import SqlUnitOfWork
+from storage.repositories.outbox import SqlOutbox
 from tests.conftest import BACKENDS, REKTOR, T0, TEACHER_9, unmigrated_engine
 from tests.fakes import FakeClock
 from tests.keys import TEST_KEYRING
@@ -136,6 +137,7 @@ async def test_no_repository_method_returns_another_schools_rows(
             assert latest is not None and latest.reference == {"tag": "a"}
             notes = await uow.observations.for_pupil(PUPIL)
             assert [n.note for n in notes] == ["notat a"]
+            assert isinstance(uow.outbox, SqlOutbox)  # a count the port does not offer
             counts = await uow.outbox.count_by_status()
             assert sum(counts.values()) == len(await uow.outbox.for_case(case_a)) + 1
             assert await uow.cases.next_number(T0.year) == 2  # each school counts on its own

@@ -44,7 +44,7 @@ async def _a_case_with_markers(engine: AsyncEngine, school: School,
                              today=T0.date(), now=T0, by=TEACHER_9, new_id=uuid.uuid4().hex)
     assert not hasattr(note, "messages")
     async with svc.uow() as uow:
-        await uow.observations.add(note)  # type: ignore[arg-type]
+        await uow.observations.add(note)
         await uow.drafts.save("e" * 32, TEACHER_9, {"pupil_name": MARKERS[0]}, T0)
         await uow.commit()
     return outcome.case.id

@@ -89,7 +89,10 @@ def charset(family: Family) -> frozenset[int]:
     """The code points every style of `family` has a glyph for (read once per process)."""
     from fontTools.ttLib import TTFont
 
-    sets = [frozenset(TTFont(path, lazy=True).getBestCmap()) for _, path in family.files]
+    sets = []
+    for _, path in family.files:
+        with TTFont(path, lazy=True) as font:
+            sets.append(frozenset(font.getBestCmap()))
     return frozenset.intersection(*sets)
 
 
