@@ -73,6 +73,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/report_flow.py
 	$(PY) benchmarks/reminders.py
 	$(PY) benchmarks/qa.py
+	$(PY) benchmarks/scale.py
 
 clean:
 	rm -rf $(VENV) data node_modules test-artifacts .pytest_cache .mypy_cache .ruff_cache

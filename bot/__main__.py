@@ -10,19 +10,22 @@ python -m bot archive 2026-0001 [--out pakke.zip] | --pending   hand a case to t
 python -m bot purge [--dry-run] [--now ...]   delete what the retention rules say is due
 python -m bot rotate-key [--new]   seal every value again with the current data key
 python -m bot audit verify [--school ID]   check the audit trail's hash chain
+python -m bot stats [--school ID] [--from DATE] [--to DATE] [--shared] [--json | --csv]
+                    [--pdf FILE]   the figures (totals only; docs/statistikk.md)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -388,6 +391,68 @@ async def _audit(settings: Settings, args: list[str]) -> int:
     return 1
 
 
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"Datoen må skrives som 2026-08-15, ikke «{text}».") from None
+
+
+async def _stats(settings: Settings, args: list[str]) -> int:
+    from bot.export.yearly import yearly_pdf
+    from bot.services.stats import Period, as_csv, as_text, read_facts, report, school_year
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bot stats",
+        description="Tall for aktivitetsplikten per skole og totalt: bare totaltall, aldri navn "
+        "eller fritekst. Perioden gjelder datoen saken ble meldt; uten --from/--to er den "
+        "skoleåret 1. august–31. juli rundt dagens dato.",
+    )
+    parser.add_argument("--school", help="one school's id (default: every school)")
+    parser.add_argument("--from", dest="start", help="first report date, e.g. 2026-08-15")
+    parser.add_argument("--to", dest="end", help="last report date, e.g. 2027-06-20")
+    parser.add_argument(
+        "--shared", action="store_true", help="counts under 5 as «<5» (to share beyond rektor)"
+    )
+    output = parser.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="JSON instead of a table")
+    output.add_argument("--csv", action="store_true", help="CSV: a row per school and the total")
+    parser.add_argument(
+        "--pdf", type=Path, help="write the yearly report here (suppressed for several schools)"
+    )
+    parser.add_argument("--now", help="ISO 8601 time with zone (default: now)")
+    options = parser.parse_args(args)
+    now = _parse_now(options.now)
+    start, end = (_date(d) if d else None for d in (options.start, options.end))
+    if start and end and end < start:
+        raise ConfigError("--to kan ikke være før --from.")
+    async with _database(settings, _FixedClock(now) if now else None, school=options.school) as o:
+        year = school_year(o.services.today())
+        period = Period(start or year.start, end or year.end)
+        if period.end < period.start:
+            raise ConfigError("--to kan ikke være før --from.")
+        facts = [await read_facts(svc, period) for svc in o.every]
+        generated_at = o.services.clock.now()
+    result = report(facts, period, shared=options.shared)
+    if options.pdf is not None:
+        shared = options.shared or len(facts) > 1
+        pdf = yearly_pdf(
+            report(facts, period, shared=shared) if shared else result,
+            shared=shared,
+            generated_at=generated_at,
+            zone=facts[0].school.calendar.zone,
+        )
+        options.pdf.write_bytes(pdf)
+        print(f"Årsrapporten er skrevet til {options.pdf} ({len(pdf)} byte).", file=sys.stderr)
+    if options.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    elif options.csv:
+        print(as_csv(result), end="")
+    elif options.pdf is None:
+        print(as_text(result))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     configure()
@@ -429,6 +494,8 @@ def main(argv: list[str] | None = None) -> int:
             return asyncio.run(_rotate_key(settings, args[1:]))
         if command == "audit" and args[1:2] == ["verify"]:
             return asyncio.run(_audit(settings, args[2:]))
+        if command == "stats":
+            return asyncio.run(_stats(settings, args[1:]))
     except ConfigError as error:
         print(f"Feil i konfigurasjonen: {error}", file=sys.stderr)
         return 2

@@ -102,6 +102,8 @@ class CaseRow(Base):
     closed_at: Mapped[datetime | None]
     suspected_id: Mapped[str | None] = mapped_column(String(64))
     members: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    responsible: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    """The current plan's responsible staff (ids): «Mine saker» finds the case by them."""
     sealed: Mapped[str | None] = mapped_column(SEALED)
     purged_at: Mapped[datetime | None]
 

@@ -9,23 +9,27 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any
 
-from bot.domain.case import Case, CaseEvent, CaseState
+from bot.domain.case import Case, CaseEvent, CaseState, EventKind
 from bot.domain.followup import Observation
 from bot.domain.reminders import Reminder, ReminderStatus
+from bot.domain.routing import Reason
 from bot.services.ports import (
     ArchiveEntry,
     ArchiveStatus,
+    CaseFacts,
     ConversationRef,
     Delivered,
     DeliveryError,
     DuplicateSubmission,
+    EvaluationFact,
     ExportLink,
     MessageStatus,
     OutboxMessage,
+    PlanFact,
 )
 
 
@@ -64,6 +68,8 @@ class FakeStore:
     """Observation id → the case it became part of."""
     tombstones: dict[str, datetime] = field(default_factory=dict)
     """Purged case id → when: its Case is gone, as the sealed document is in SQL."""
+    columns: dict[str, Case] = field(default_factory=dict)
+    """A purged case as its columns and recipients stay in SQL: only `_Stats` reads it."""
 
 
 class _Cases:
@@ -122,8 +128,10 @@ class _Cases:
         return [copy.deepcopy(c) for c in self._w.cases.values() if c.closed_at is not None]
 
     async def purge(self, case_id: str, now: datetime) -> None:
-        if self._w.cases.pop(case_id, None) is not None:
+        gone = self._w.cases.pop(case_id, None)
+        if gone is not None:
             self._w.tombstones[case_id] = now
+            self._w.columns[case_id] = gone
 
 
 class _Events:
@@ -426,6 +434,46 @@ class _CalendarEvents:
         return len(gone)
 
 
+def case_facts(case: Case, events: Sequence[CaseEvent]) -> CaseFacts:
+    """The facts as the SQL read builds them: plans and evaluations from the audit trail."""
+    acknowledged = [r.acknowledged_at for r in case.recipients if r.acknowledged_at]
+    rektor = next((r for r in case.recipients if r.reason is Reason.REKTOR), None)
+    mine = [e for e in events if e.case_id == case.id]
+    return CaseFacts(
+        case_id=case.id,
+        reported_at=case.created_at,
+        category=case.report.category,
+        state=case.state.value,
+        section_12_5=case.urgent and not case.report.leadership_suspected,
+        leadership=case.report.leadership_suspected,
+        serious=case.report.serious,
+        routed=bool(case.recipients),
+        acknowledged_at=min(acknowledged) if acknowledged else None,
+        rektor_acknowledged_at=rektor.acknowledged_at if rektor else None,
+        investigation_started_at=case.investigation_started_at,
+        closed_at=case.closed_at,
+        plans=tuple(
+            PlanFact(int(e.detail["version"]), e.at, date.fromisoformat(e.detail["evaluate_on"]))
+            for e in mine if e.kind is EventKind.PLAN_SAVED
+        ),
+        evaluations=tuple(
+            EvaluationFact(int(e.detail["version"]), e.at, e.detail["outcome"])
+            for e in mine if e.kind is EventKind.EVALUATED
+        ),
+    )
+
+
+class _Stats:
+    def __init__(self, work: FakeStore) -> None:
+        self._w = work
+
+    async def facts(self, since: datetime, until: datetime) -> Sequence[CaseFacts]:
+        every = [*self._w.cases.values(), *self._w.columns.values()]
+        found = sorted((c for c in every if since <= c.created_at < until),
+                       key=lambda c: (c.created_at, c.id))
+        return [case_facts(c, self._w.events) for c in found]
+
+
 class FakeUnitOfWork:
     """Works on a copy of the store and publishes it on commit, like a transaction."""
 
@@ -445,6 +493,7 @@ class FakeUnitOfWork:
         self.export_links = _ExportLinks(self._work)
         self.calendar_events = _CalendarEvents(self._work)
         self.archive = _Archive(self._work)
+        self.stats = _Stats(self._work)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None,
@@ -454,7 +503,7 @@ class FakeUnitOfWork:
     async def commit(self) -> None:
         for name in ("cases", "events", "outbox", "conversations", "counters", "drafts",
                      "reminders", "observations", "export_links", "calendar_events",
-                     "archive", "note_cases", "tombstones"):
+                     "archive", "note_cases", "tombstones", "columns"):
             setattr(self._store, name, copy.deepcopy(getattr(self._work, name)))
         self.commits += 1
 

@@ -149,6 +149,37 @@ def test_leadership_suspected_reaches_nobody_in_the_leadership(
     assert routing.forwarded_to_owner
 
 
+OWNER_PEOPLE = (Person("owner-1", "Ole i UDA", frozenset({Role.SKOLEEIER})),)
+
+
+def test_leadership_suspected_goes_to_the_owners_people_when_there_are_any(
+    staff: ConfiguredDirectory,
+) -> None:
+    r = report(leadership_suspected="true")
+    routing = route(r, _person(staff, TEACHER_9), staff, OWNER_PEOPLE)
+    assert [(x.person.aad_object_id, x.reason) for x in routing.recipients] == [
+        ("owner-1", Reason.SKOLEEIER)]
+    assert routing.forwarded_to_owner and routing.urgent and not routing.owner_must_be_notified
+    case, _ = Case.open(case_id="c9", number=1, submission_id="e" * 32, reporter_id=TEACHER_9,
+                        report=r, routing=routing, now=T0)
+    # The owner's people handle it as rektor would: it runs as a case, not a phone note.
+    assert case.state is CaseState.MELDE_FRA
+    assert case.can_view("owner-1") and not case.can_view(REKTOR)
+    assert Reason.SKOLEEIER.heads_case and Reason.REKTOR.heads_case
+    assert not Reason.NEAREST_LEADER.heads_case and not Reason.DEPUTY.heads_case
+
+
+def test_the_owners_notice_delivered_is_recorded_once_by_the_system(
+    staff: ConfiguredDirectory,
+) -> None:
+    case = _case(staff, serious="true")
+    events = case.owner_received_notice(T0 + timedelta(minutes=1))
+    assert [(e.kind, e.actor_id) for e in events] == [(EventKind.OWNER_NOTIFIED, None)]
+    assert case.owner_notified_at == T0 + timedelta(minutes=1) and case.owner_notified_by is None
+    assert case.owner_received_notice(T0 + timedelta(minutes=2)) == []
+    assert case.owner_notified_at == T0 + timedelta(minutes=1)
+
+
 def test_serious_asks_rektor_to_notify_the_owner(staff: ConfiguredDirectory) -> None:
     routing = route(report(serious="true"), _person(staff, TEACHER_9), staff)
     assert routing.owner_must_be_notified and not routing.urgent

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.domain.case import Case, CaseEvent, EventKind
+from bot.domain.followup import ActivityPlan, parse_plan
 from bot.domain.routing import route
 from bot.domain.school import ConfiguredDirectory, School
 from bot.services.ports import (
@@ -22,10 +23,20 @@ from bot.services.ports import (
 from storage.engine import session_factory
 from storage.migrate import upgrade
 from storage.repositories import SqlUnitOfWork
-from tests.conftest import BACKENDS, LEADER_9, REKTOR, T0, TEACHER_9, unmigrated_engine
+from tests.conftest import (
+    BACKENDS,
+    LEADER_9,
+    MILJO,
+    REKTOR,
+    T0,
+    TEACHER_8,
+    TEACHER_9,
+    unmigrated_engine,
+)
 from tests.fakes import FakeStore, FakeUnitOfWork
 from tests.keys import TEST_KEYRING
 from tests.samples import report
+from tests.test_followup_domain import STAFF, plan_values
 
 
 @pytest.fixture(params=["fake", *BACKENDS])
@@ -119,6 +130,27 @@ async def test_saving_changes_and_queries(uow: UnitOfWorkFactory, school: School
         assert [c.id for c in await u.cases.routed_to(LEADER_9)] == [case.id]
         assert [c.id for c in await u.cases.reported_by(TEACHER_9)] == [case.id]
         assert await u.cases.routed_to(TEACHER_9) == []
+
+
+async def test_routed_to_finds_members_and_the_plans_staff_and_no_look_alike(
+    uow: UnitOfWorkFactory, school: School
+) -> None:
+    case, _ = _case(school)
+    case.start_investigation(REKTOR, T0)
+    case.add_member(MILJO, REKTOR, T0)
+    plan = parse_plan(plan_values(m1_responsible=TEACHER_8), staff_ids=[*STAFF, TEACHER_8],
+                      version=1, today=T0.date(), now=T0, by=REKTOR)
+    assert isinstance(plan, ActivityPlan)
+    case.plans.append(plan)
+    async with uow() as u:
+        await u.cases.add(case)
+        await u.commit()
+    async with uow() as u:
+        for person in (REKTOR, MILJO, TEACHER_8, LEADER_9):
+            assert [c.id for c in await u.cases.routed_to(person)] == [case.id], person
+        # LIKE's wildcards and a prefix of a real id find nothing.
+        for stranger in ("%", "_" * len(MILJO), MILJO[:-1], f'{MILJO}"', "0"):
+            assert await u.cases.routed_to(stranger) == [], stranger
 
 
 async def test_case_numbers_count_per_year(uow: UnitOfWorkFactory) -> None:
@@ -307,3 +339,47 @@ async def test_a_purged_case_is_a_tombstone(uow: UnitOfWorkFactory, school: Scho
         assert await u.cases.get(case.id) is None
         assert await u.cases.closed_unpurged() == []
         assert await u.cases.routed_to(REKTOR) == []
+
+
+async def test_the_facts_for_the_figures_outlive_the_purge(uow: UnitOfWorkFactory,
+                                                           school: School) -> None:
+    from datetime import date
+
+    from bot.domain.followup import Outcome
+    from bot.services.ports import CaseFacts, EvaluationFact, PlanFact
+    from tests.cards.samples import evaluation, plan
+
+    case, events = _case(school)
+    events += case.take(LEADER_9, T0 + timedelta(minutes=20))
+    events += case.start_investigation(LEADER_9, T0 + timedelta(days=1))
+    events += case.save_plan(plan(1, evaluate_on=date(2026, 12, 14)), LEADER_9,
+                             T0 + timedelta(days=5))
+    closing = T0 + timedelta(days=18)
+    events += case.evaluate(evaluation(outcome=Outcome.CLOSE, next_evaluation_on=None,
+                                       at=closing), LEADER_9, closing)
+    later, later_events = _case(school, case_id="f" * 32, submission="g" * 32, number=2)
+    later.created_at = T0 + timedelta(days=40)
+    async with uow() as u:
+        await u.cases.add(case)
+        await u.cases.add(later)
+        await u.events.append([*events, *later_events])
+        await u.commit()
+    expected = CaseFacts(
+        case_id=case.id, reported_at=T0, category="utenforskap", state="avsluttet",
+        section_12_5=False, leadership=False, serious=False, routed=True,
+        acknowledged_at=T0 + timedelta(minutes=20), rektor_acknowledged_at=None,
+        investigation_started_at=T0 + timedelta(days=1), closed_at=closing,
+        plans=(PlanFact(1, T0 + timedelta(days=5), date(2026, 12, 14)),),
+        evaluations=(EvaluationFact(1, closing, "avslutte"),),
+    )
+    period = (T0 - timedelta(days=1), T0 + timedelta(days=30))
+    async with uow() as u:
+        assert await u.stats.facts(*period) == [expected]
+        await u.cases.purge(case.id, T0 + timedelta(days=60))
+        await u.commit()
+    async with uow() as u:
+        assert await u.cases.get(case.id) is None
+        assert await u.stats.facts(*period) == [expected]
+        every = await u.stats.facts(T0 - timedelta(days=1), T0 + timedelta(days=41))
+        assert [f.case_id for f in every] == [case.id, later.id]
+        assert every[1].acknowledged_at is None and every[1].plans == ()

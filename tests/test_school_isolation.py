@@ -94,6 +94,7 @@ CALLS: dict[str, Any] = {
     "archive.for_case": lambda u, o: u.archive.for_case(o),
     "archive.due_cases": lambda u, o: u.archive.due_cases(T0, 100),
     "archive.pending_cases": lambda u, o: u.archive.pending_cases(),
+    "stats.facts": lambda u, o: u.stats.facts(T0 - timedelta(days=1), T0 + timedelta(days=1)),
 }
 WRITES = {"add", "add_many", "save", "enqueue", "enqueue_many", "enqueue_update", "finish",
           "upsert", "delete", "open", "purge", "append", "put", "mark", "next_number", "link",
@@ -167,3 +168,30 @@ async def test_no_repository_method_returns_another_schools_rows(
             assert await uow.calendar_events.get(case_b, REKTOR) == "ev-b"
             assert [n.note for n in await uow.observations.for_pupil(PUPIL)] == ["notat b"]
             assert (await uow.outbox.get("n-b")) is not None
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_the_locator_answers_with_school_ids_only(
+    backend: str, tmp_path: Path, school: School
+) -> None:
+    """The one read across schools: where a case or draft is, and which schools have work."""
+    from storage.engine import session_factory
+    from storage.repositories.locator import SqlLocator
+
+    async with unmigrated_engine(backend, tmp_path) as engine:
+        await upgrade(engine)
+        a = build_services(engine, TEST_KEYRING, school, FakeClock(T0))
+        b = build_services(engine, TEST_KEYRING, replace(school, id="b"), FakeClock(T0))
+        case_a = await _fill(a, "a")
+        locator = SqlLocator(session_factory(engine))
+        assert await locator.school_of_case(case_a) == school.id
+        assert await locator.school_of_case("0" * 32) is None
+        assert await locator.school_of_draft(f"{'a':0<32}") == school.id
+        assert await locator.schools_with_mail(T0) == {school.id}
+        assert await locator.schools_with_due_work(T0) == {school.id}  # its reminder is due
+        assert await locator.schools_of_person(REKTOR) == {school.id}
+        assert await locator.schools_of_person(TEACHER_9) == {school.id}  # the reporter
+        assert await locator.schools_of_person("someone-else") == set()
+        await _fill(b, "b")
+        assert await locator.schools_of_person(REKTOR) == {school.id, "b"}
+        assert await locator.schools_with_due_work(T0 - timedelta(days=1)) >= {school.id, "b"}

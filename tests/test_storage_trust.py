@@ -253,3 +253,39 @@ async def test_migration_0004_moves_rows_to_the_school_and_seals_them(
         async with engine.connect() as connection:
             stored = (await connection.execute(text("SELECT sealed FROM cases"))).scalar_one()
         assert MARKERS[0] not in stored and stored.startswith("v1.")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+async def test_migration_0005_fills_the_plans_staff_from_the_sealed_document(
+    backend: str, tmp_path: Path, school: School
+) -> None:
+    from bot.domain.followup import ActivityPlan, parse_plan
+    from bot.domain.routing import route
+    from bot.domain.school import ConfiguredDirectory
+    from storage.migrate import downgrade
+    from tests.conftest import REKTOR, TEACHER_8
+    from tests.test_followup_domain import STAFF, plan_values
+
+    staff = ConfiguredDirectory(school)
+    teacher = staff.person(TEACHER_9)
+    assert teacher is not None
+    r = report()
+    from bot.domain.case import Case
+
+    case, _ = Case.open(case_id="b" * 32, number=1, submission_id="s" * 32,
+                        reporter_id=TEACHER_9, report=r, routing=route(r, teacher, staff),
+                        now=T0)
+    plan = parse_plan(plan_values(m1_responsible=TEACHER_8), staff_ids=[*STAFF, TEACHER_8],
+                      version=1, today=T0.date(), now=T0, by=REKTOR)
+    assert isinstance(plan, ActivityPlan)
+    case.plans.append(plan)
+    async with unmigrated_engine(backend, tmp_path) as engine:
+        await upgrade(engine)
+        svc = build_services(engine, TEST_KEYRING, school, FakeClock(T0))
+        async with svc.uow() as uow:
+            await uow.cases.add(case)
+            await uow.commit()
+        await downgrade(engine, "0004")
+        await upgrade(engine, keyring=TEST_KEYRING)
+        async with svc.uow() as uow:
+            assert [c.id for c in await uow.cases.routed_to(TEACHER_8)] == [case.id]

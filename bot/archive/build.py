@@ -24,9 +24,9 @@ from bot.archive.documents import CaseDocument, Kind, case_documents, unsent
 from bot.archive.message import ArchiveMessage, sha256_hex
 from bot.archive.settings import PUBLIC_TITLE, ArchiveSettings
 from bot.domain.case import Case, CaseEvent
+from bot.domain.people import SYSTEM_NAME
 from bot.export import documents as pdfs
 from bot.export.documents import Letterhead
-from bot.export.layout import SYSTEM
 
 _IDS = uuid.UUID("6f1d2c1e-6b5e-4c1f-9f6e-2a7d3c4b5a69")
 """Namespace of our message ids (uuid5 of fagsystem, case number and document key)."""
@@ -49,7 +49,7 @@ class DocumentationPack:
 
 
 def _name(context: ArchiveContext, person_id: str | None) -> str:
-    return context.head.name_of(person_id) if person_id else SYSTEM
+    return context.head.name_of(person_id) if person_id else SYSTEM_NAME
 
 
 def _pupil(case: Case) -> str:

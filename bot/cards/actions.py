@@ -70,3 +70,5 @@ class Verb(StrEnum):
     LOG_START = "log.start"
     LOG_SAVE = "log.save"
     LOG_VIEW = "log.view"
+
+    STATS = "stats.show"

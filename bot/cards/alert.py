@@ -33,6 +33,21 @@ ESCALATION_TEXT = "Ingen har bekreftet saken ennå"
 
 URGENT_MARKER = "Skjerpet aktivitetsplikt (§ 12-5)"
 
+
+def urgent_notice(*, about_leadership: bool, rektor_text: str) -> dict[str, Any]:
+    """The § 12-5 box; on a case about the leadership it names the owner, not rektor, as the
+    one acting (the owner's people are its only readers)."""
+    body = (
+        "Saken gjelder skolens ledelse. Skoleeier behandler den; ingen i skolens ledelse har "
+        "fått beskjed."
+        if about_leadership
+        else rektor_text
+    )
+    return notice(
+        [text(URGENT_MARKER, bold=True, color="attention"), text(body)], style="attention"
+    )
+
+
 MAX_REFRESH_USERS = 60
 """Teams refreshes a card automatically for at most 60 listed users."""
 
@@ -77,6 +92,10 @@ class AlertView:
     escalated: bool = False
     state: CaseState | None = None
     assignee_id: str | None = None
+    about_leadership: bool = False
+    """§ 12-5 about the school's leadership: the owner's people handle it."""
+    owner_in_teams: bool = False
+    """The owner's people are configured: the bot sends the owner's notice itself."""
 
     @property
     def case_state(self) -> CaseState | None:
@@ -132,13 +151,24 @@ def _owner_section(view: AlertView, *, viewer_is_rektor: bool) -> list[dict[str,
             }
         ]
     if not viewer_is_rektor:
-        return [text("Rektor varsler skoleeier.", subtle=True, spacing="medium")]
+        told = "Skoleeier varsles i Teams." if view.owner_in_teams else "Rektor varsler skoleeier."
+        return [text(told, subtle=True, spacing="medium")]
     return [
         notice(
             [
-                text("Du må varsle skoleeier", bold=True),
+                text(
+                    "Skoleeier får et varsel i Teams"
+                    if view.owner_in_teams
+                    else "Du må varsle skoleeier",
+                    bold=True,
+                ),
                 detail("Ring", f"{view.owner_name}, tlf. {view.owner_phone}"),
-                text("Trykk på knappen når det er gjort.", small=True),
+                text(
+                    "Kortet viser når varselet er levert. Ringer du, trykk på knappen."
+                    if view.owner_in_teams
+                    else "Trykk på knappen når det er gjort.",
+                    small=True,
+                ),
                 {
                     "type": "ActionSet",
                     "actions": [
@@ -204,15 +234,10 @@ def alert_card(
     ]
     if view.urgent:
         body.append(
-            notice(
-                [
-                    text(URGENT_MARKER, bold=True, color="attention"),
-                    text(
-                        "Mistanke om at en ansatt krenker eleven. Rektor må handle straks og "
-                        "varsle skoleeier."
-                    ),
-                ],
-                style="attention",
+            urgent_notice(
+                about_leadership=view.about_leadership,
+                rektor_text="Mistanke om at en ansatt krenker eleven. Rektor må handle straks og "
+                "varsle skoleeier.",
             )
         )
     if view.escalated:

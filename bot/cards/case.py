@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import Any, Final
 
 from bot.cards.actions import CASE, LEAVING, MEMBER, VERSION, Verb
-from bot.cards.alert import URGENT_MARKER, RecipientStatus
+from bot.cards.alert import RecipientStatus, urgent_notice
 from bot.cards.common import (
     action_set,
     adaptive_card,
@@ -100,6 +100,8 @@ class CaseView:
     """(id, name) of the people added to the case: rektor or its leader may take them off."""
     archive_text: str | None = None
     """«Arkivert (mottatt av Websak) 04.12.2026 kl. 10:15», «Sendes til arkivet», …"""
+    about_leadership: bool = False
+    """§ 12-5 about the school's leadership: the owner's people handle it."""
 
 
 # --- pieces ---------------------------------------------------------------------------------
@@ -154,12 +156,9 @@ def _header(view: CaseView, today: date) -> list[dict[str, Any]]:
         items.append(detail("Neste evaluering", format_date(view.next_evaluation_on) + late))
     if view.urgent:
         items.append(
-            notice(
-                [
-                    text(URGENT_MARKER, bold=True, color="attention"),
-                    text("Mistanke om at en ansatt krenker eleven. Rektor varsler skoleeier."),
-                ],
-                style="attention",
+            urgent_notice(
+                about_leadership=view.about_leadership,
+                rektor_text="Mistanke om at en ansatt krenker eleven. Rektor varsler skoleeier.",
             )
         )
     if view.state is CaseState.SKOLEEIER:

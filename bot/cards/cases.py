@@ -26,6 +26,8 @@ class CaseLine:
     needs_me: bool = False
     next_evaluation_on: date | None = None
     next_step: str | None = None
+    school: str | None = None
+    """The school's name, when the list covers several (the owner's, or staff at two)."""
 
 
 def my_cases_card(routed: Sequence[CaseLine], reported: Sequence[CaseLine]) -> dict[str, Any]:
@@ -59,7 +61,7 @@ def my_cases_card(routed: Sequence[CaseLine], reported: Sequence[CaseLine]) -> d
                         run(line.pupil or ""),
                         run(
                             f" · {line.state_label}{flag} · meldt "
-                            f"{format_datetime(line.reported_at)}",
+                            f"{format_datetime(line.reported_at)}" + _at(line),
                             subtle=True,
                         ),
                     ],
@@ -77,7 +79,11 @@ def my_cases_card(routed: Sequence[CaseLine], reported: Sequence[CaseLine]) -> d
             body.append(
                 text(
                     f"Sak {line.reference} · {line.state_label} · meldt "
-                    f"{format_datetime(line.reported_at)}"
+                    f"{format_datetime(line.reported_at)}" + _at(line)
                 )
             )
     return adaptive_card(body, actions, fallback_text="Mine saker")
+
+
+def _at(line: CaseLine) -> str:
+    return f" · {line.school}" if line.school else ""

@@ -301,13 +301,17 @@ def receipt_card(
     )
 
 
-def forwarded_to_owner_card(*, reference: str, owner: SchoolOwner) -> dict[str, Any]:
-    """§ 12-5: a case about the leadership must bypass the school, so the reporter calls the owner.
+def forwarded_to_owner_card(*, reference: str, owner: SchoolOwner, sent: bool) -> dict[str, Any]:
+    """§ 12-5: a case about the leadership bypasses the school and goes to the owner.
 
-    The bot cannot reach the school owner itself; the card must make the next step unmistakable.
+    `sent`: the owner's people got it in Teams. The phone number is there either way: without
+    people in Teams the reporter must call, and with them a call may still be faster.
     """
     contact: list[dict[str, Any]] = [
-        text("Du må selv kontakte skoleeier direkte", bold=True),
+        text(
+            "Du kan også ringe skoleeier" if sent else "Du må selv kontakte skoleeier direkte",
+            bold=True,
+        ),
         detail("Skoleeier", owner.name),
         detail("Telefon", owner.phone),
     ]
@@ -320,7 +324,11 @@ def forwarded_to_owner_card(*, reference: str, owner: SchoolOwner) -> dict[str, 
     body: list[dict[str, Any]] = [
         heading("Saken gjelder skolens ledelse"),
         detail("Saksnummer", reference),
-        text("Saken er registrert som sendt til skoleeier."),
+        text(
+            "Saken er sendt til skoleeier i Teams."
+            if sent
+            else "Saken er registrert. Boten når ikke skoleeier: du må ta kontakt selv."
+        ),
         notice(contact, style="attention"),
         text(
             "Ingen i skolens ledelse har fått beskjed om saken.",
@@ -331,7 +339,10 @@ def forwarded_to_owner_card(*, reference: str, owner: SchoolOwner) -> dict[str, 
     return adaptive_card(
         body,
         fallback_text=(
-            f"Saken ({reference}) gjelder skolens ledelse. Kontakt skoleeier direkte: "
+            f"Saken ({reference}) gjelder skolens ledelse og er sendt til skoleeier "
+            f"({owner.name}, tlf. {owner.phone})."
+            if sent
+            else f"Saken ({reference}) gjelder skolens ledelse. Kontakt skoleeier direkte: "
             f"{owner.name}, tlf. {owner.phone}."
         ),
     )

@@ -25,12 +25,11 @@ from bot.cards.plan import plan_errors_card, plan_form_card
 from bot.dialogs.context import Ctx
 from bot.domain.case import NO_ACCESS, STATE_LABELS, AccessDenied, Case
 from bot.domain.followup import INVESTIGATION_FORM, Outcome, plan_form_for
-from bot.domain.people import Role
+from bot.domain.people import SYSTEM_NAME, Role
 from bot.domain.report import SIGNS, SOURCES
-from bot.domain.routing import Reason
+from bot.domain.routing import REASON_LABELS
 from bot.services import followup
 from bot.services.access import sees
-from bot.services.alerts import ROLE_LABELS
 from bot.services.archiving import ArchiveState, state_of
 from bot.services.context import Services
 from bot.services.people import display_name
@@ -102,7 +101,8 @@ def case_view(svc: Services, case: Case, archive: ArchiveState | None = None) ->
     owner = None
     if case.owner_notified_at is not None:
         local = case.owner_notified_at.astimezone(svc.school.calendar.zone)
-        owner = f"Skoleeier varslet {local:%d.%m.%Y kl. %H:%M} av {name(case.owner_notified_by)}"
+        by = name(case.owner_notified_by) if case.owner_notified_by else SYSTEM_NAME
+        owner = f"Skoleeier varslet {local:%d.%m.%Y kl. %H:%M} av {by}"
     return CaseView(
         case_id=case.id,
         reference=case.reference,
@@ -118,10 +118,11 @@ def case_view(svc: Services, case: Case, archive: ArchiveState | None = None) ->
         source_label=SOURCES.get(report.source, report.source),
         intervention=report.intervention,
         urgent=case.urgent,
+        about_leadership=case.forwarded_to_owner,
         serious=report.serious,
         owner_notified_text=owner,
         recipients=tuple(
-            RecipientStatus(name(r.person_id), ROLE_LABELS[r.reason], r.acknowledged_at)
+            RecipientStatus(name(r.person_id), REASON_LABELS[r.reason], r.acknowledged_at)
             for r in case.recipients
         ),
         assignee_name=name(case.assignee_id) if case.assignee_id else None,
@@ -161,7 +162,7 @@ class CaseFlow:
         async with svc.uow() as uow:
             archive = state_of(await uow.archive.for_case(case.id))
         recipient = case.recipient(ctx.me)
-        is_rektor = recipient is not None and recipient.reason is Reason.REKTOR
+        is_rektor = recipient is not None and recipient.reason.heads_case
         card = case_card(
             case_view(svc, case, archive),
             can_act=sees(svc, case, ctx.me),

@@ -82,7 +82,7 @@ class Conversation:
         prefetch: Callable[[str], Awaitable[None]] | None = None,
     ) -> None:
         self._schools = schools
-        self._home = Home()
+        self._home = Home(schools.locator)
         self._report = ReportFlow()
         self._log = LogFlow()
         self._questions = QuestionFlow(knowledge)
@@ -104,6 +104,7 @@ class Conversation:
             Intent.LOG: self._log.form,
             Intent.CANCEL: self._home.nothing_to_cancel,
             Intent.HELP: self._home.help,
+            Intent.STATS: self.routes[Verb.STATS].handler,
         }
 
     async def handle(self, turn: Turn) -> Replies:
@@ -155,8 +156,13 @@ class Conversation:
     async def _remember(self, turn: Turn, placed: Placed) -> None:
         if turn.user_id is None or turn.reference is None or not turn.personal:
             return  # only 1:1 chats are used for alerts
-        # Each school sends from its own records: staff are remembered at each of theirs.
-        staff_of = self._schools.of_person(turn.user_id)
+        # Each school sends from its own records: staff are remembered at each of theirs, and
+        # the owner's people at every school (any school's case may need them).
+        staff_of = (
+            tuple(self._schools.services)
+            if self._schools.owner_person(turn.user_id) is not None
+            else self._schools.of_person(turn.user_id)
+        )
         targets = staff_of if len(staff_of) > 1 else (placed.svc,)
         now = placed.svc.clock.now()
         seen = (turn.conversation_id, turn.service_url or "")

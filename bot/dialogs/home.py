@@ -6,9 +6,13 @@ from bot.cards.cases import CaseLine, my_cases_card
 from bot.cards.help import help_card
 from bot.dialogs.context import Ctx
 from bot.services.cases import my_cases, needs, next_step, state_label
+from bot.services.ports import Locator
 
 
 class Home:
+    def __init__(self, locator: Locator | None = None) -> None:
+        self._locator = locator
+
     async def help(self, ctx: Ctx) -> None:
         ctx.out.card(help_card(ctx.svc.school.name), "Trygg skole")
 
@@ -16,9 +20,19 @@ class Home:
         ctx.out.card(help_card(ctx.svc.school.name, welcome=True), "Trygg skole")
 
     async def my_cases(self, ctx: Ctx) -> None:
-        cases = await my_cases(ctx.svc, ctx.person)
-        card = my_cases_card(
-            [
+        """Across every school the person is at: the owner's people see the cases routed to
+        them from any school, staff at two schools both lists in one."""
+        places = ctx.schools if len(ctx.schools) > 1 else (ctx.svc,)
+        if len(places) > 1 and self._locator is not None:
+            found = await self._locator.schools_of_person(ctx.me)
+            places = tuple(svc for svc in places if svc.school.id in found) or (ctx.svc,)
+        routed: list[CaseLine] = []
+        reported: list[CaseLine] = []
+        for svc in places:
+            school = svc.school.name if len(ctx.schools) > 1 else None
+            person = svc.directory.person(ctx.me) or ctx.person
+            cases = await my_cases(svc, person)
+            routed += [
                 CaseLine(
                     c.id,
                     c.reference,
@@ -28,13 +42,17 @@ class Home:
                     needs(c, ctx.me),
                     c.next_evaluation_on,
                     next_step(c),
+                    school,
                 )
                 for c in cases.routed
-            ],
-            [
-                CaseLine(c.id, c.reference, state_label(c), c.created_at, None)
+            ]
+            reported += [
+                CaseLine(c.id, c.reference, state_label(c), c.created_at, None, school=school)
                 for c in cases.reported
-            ],
+            ]
+        newest_first = sorted(routed, key=lambda line: line.reported_at, reverse=True)
+        card = my_cases_card(
+            newest_first, sorted(reported, key=lambda line: line.reported_at, reverse=True)
         )
         ctx.out.card(card, "Mine saker")
 

@@ -155,7 +155,9 @@ class ReportFlow:
             ctx.out.text(_already_sent(case.reference))
             return
         if case.forwarded_to_owner:
-            card = forwarded_to_owner_card(reference=case.reference, owner=svc.school.owner)
+            card = forwarded_to_owner_card(
+                reference=case.reference, owner=svc.school.owner, sent=bool(case.recipients)
+            )
         else:
             card = receipt_card(
                 reference=case.reference,

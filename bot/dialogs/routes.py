@@ -18,6 +18,7 @@ from bot.dialogs.home import Home
 from bot.dialogs.log import LogFlow
 from bot.dialogs.questions import QuestionFlow
 from bot.dialogs.report import ReportFlow
+from bot.dialogs.stats import show_stats
 from bot.domain.case import Case
 
 Handler = Callable[[Ctx], Awaitable[object]]
@@ -76,6 +77,7 @@ def routing_table(
         Verb.LOG_START: Route(log.form),
         Verb.LOG_SAVE: Route(log.save),
         Verb.LOG_VIEW: Route(log.view, (PUPIL,)),
+        Verb.STATS: Route(show_stats),
     }
     missing = set(Verb) - set(table)
     if missing:

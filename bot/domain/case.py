@@ -180,7 +180,13 @@ class Case:
             submission_id=submission_id,
             reporter_id=reporter_id,
             report=report,
-            state=CaseState.SKOLEEIER if routing.forwarded_to_owner else CaseState.MELDE_FRA,
+            # A case about the leadership with nobody at the owner to take it rests «hos skoleeier»
+            # (the reporter phones); with the owner's people routed it runs as any other case.
+            state=(
+                CaseState.SKOLEEIER
+                if routing.forwarded_to_owner and not routing.recipients
+                else CaseState.MELDE_FRA
+            ),
             created_at=now,
             urgent=routing.urgent,
             owner_must_be_notified=routing.owner_must_be_notified,
@@ -299,6 +305,18 @@ class Case:
         events.append(CaseEvent(self.id, EventKind.OWNER_NOTIFIED, person_id, now))
         return events
 
+    def owner_received_notice(self, now: datetime) -> list[CaseEvent]:
+        """The owner's notice card reached the owner's people.
+
+        «Skoleeier er varslet» is then a fact the system recorded, with its time, rather than
+        something rektor must remember to press; `owner_notified_by` stays None (the system).
+        """
+        if self.owner_notified_at is not None:
+            return []
+        self.owner_notified_at = now
+        self.owner_notified_by = None
+        return [CaseEvent(self.id, EventKind.OWNER_NOTIFIED, None, now, {"by": "system"})]
+
     def start_investigation(self, person_id: str, now: datetime) -> list[CaseEvent]:
         """Delplikt 4: the school must investigate *snarest*. Starting twice changes nothing."""
         self._require_routed(person_id)
@@ -402,8 +420,8 @@ class Case:
 
     def _manages(self, person_id: str) -> bool:
         recipient = self.recipient(person_id)
-        is_rektor = recipient is not None and recipient.reason is Reason.REKTOR
-        return is_rektor or self.assignee_id == person_id
+        heads = recipient is not None and recipient.reason.heads_case
+        return heads or self.assignee_id == person_id
 
     def add_member(self, member_id: str, person_id: str, now: datetime) -> list[CaseEvent]:
         """Rektor and the leader who took the case bring in the miljøteam (plan 8.3)."""

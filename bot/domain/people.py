@@ -21,6 +21,9 @@ LEADERSHIP_ROLES = frozenset({Role.REKTOR, Role.LEDER})
 UNKNOWN_NAME = "Ukjent ansatt"
 """Shown for someone no longer (or never) in the configuration: a card must still read."""
 
+SYSTEM_NAME = "Trygg skole (automatisk)"
+"""Who did what the bot did by itself (a reminder sent, the owner's notice delivered)."""
+
 
 @dataclass(frozen=True)
 class Person:

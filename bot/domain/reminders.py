@@ -79,7 +79,7 @@ def leader_of(case: Case) -> str | None:
     """Who leads the case: the one who took it, else the nearest leader alerted, else rektor."""
     if case.assignee_id:
         return case.assignee_id
-    for reason in (Reason.NEAREST_LEADER, Reason.REKTOR):
+    for reason in (Reason.NEAREST_LEADER, Reason.REKTOR, Reason.SKOLEEIER):
         found = next((r.person_id for r in case.recipients if r.reason is reason), None)
         if found:
             return found
@@ -87,7 +87,8 @@ def leader_of(case: Case) -> str | None:
 
 
 def rektor_of(case: Case) -> str | None:
-    return next((r.person_id for r in case.recipients if r.reason is Reason.REKTOR), None)
+    """Who heads the case: rektor, or the owner's person on a case about the leadership."""
+    return next((r.person_id for r in case.recipients if r.reason.heads_case), None)
 
 
 def investigation_reminders(

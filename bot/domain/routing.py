@@ -3,11 +3,13 @@
 The rules are here, apart from any transport, so each can be tested on its own and read by a
 school leader: ordinary reports go to rektor and the reporter's nearest leader; a report that an
 employee offends a pupil goes to rektor at once; a report about the school's leadership never
-reaches the leadership and goes to the school owner instead.
+reaches the leadership and goes to the school owner's people instead (when the deployment names
+them; otherwise the reporter phones the owner).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -20,6 +22,23 @@ class Reason(StrEnum):
     REKTOR = "rektor"
     NEAREST_LEADER = "naermeste_leder"
     DEPUTY = "stedfortreder"
+    SKOLEEIER = "skoleeier"
+    """One of the school owner's people, on a case about the school's leadership."""
+
+    @property
+    def heads_case(self) -> bool:
+        """Who decides in the case: rektor, or the owner where the leadership is suspected."""
+        return self in _HEADS
+
+
+_HEADS = frozenset({Reason.REKTOR, Reason.SKOLEEIER})
+
+REASON_LABELS: dict[Reason, str] = {
+    Reason.REKTOR: "Rektor",
+    Reason.NEAREST_LEADER: "Nærmeste leder",
+    Reason.DEPUTY: "Stedfortreder",
+    Reason.SKOLEEIER: "Skoleeier",
+}
 
 
 class Warning(StrEnum):
@@ -49,7 +68,7 @@ class Routing:
     owner_must_be_notified: bool
     """Rektor's card asks for UDA to be told (serious cases, §12-5), with a button to record it."""
     forwarded_to_owner: bool
-    """The leadership is suspected: nobody at school is told; the reporter contacts the owner."""
+    """The leadership is suspected: nobody at school is told; the owner's people are, if any."""
     reporter_is_recipient: bool
     warnings: tuple[Warning, ...]
 
@@ -58,10 +77,19 @@ class Routing:
         return tuple(r.person.aad_object_id for r in self.recipients)
 
 
-def route(report: Report, reporter: Person, staff: StaffView) -> Routing:
+def route(
+    report: Report,
+    reporter: Person,
+    staff: StaffView,
+    owner_people: Sequence[Person] = (),
+) -> Routing:
     if report.leadership_suspected:
         return Routing(
-            recipients=(),
+            recipients=tuple(
+                Recipient(person, Reason.SKOLEEIER)
+                for person in owner_people
+                if person.aad_object_id != reporter.aad_object_id
+            ),
             urgent=True,
             owner_must_be_notified=False,
             forwarded_to_owner=True,

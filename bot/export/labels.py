@@ -8,13 +8,6 @@ from datetime import date
 from bot.domain.case import STATE_LABELS, CaseEvent, CaseState, EventKind
 from bot.domain.followup import METHODS, OUTCOMES, Method, Outcome
 from bot.domain.report import CATEGORIES, SOURCES
-from bot.domain.routing import Reason
-
-REASON_LABELS: dict[Reason, str] = {
-    Reason.REKTOR: "Rektor",
-    Reason.NEAREST_LEADER: "Nærmeste leder",
-    Reason.DEPUTY: "Stedfortreder",
-}
 
 EVENT_LABELS: dict[EventKind, str] = {
     EventKind.REPORTED: "Melding sendt",

@@ -18,11 +18,11 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import FontFace
 
+from bot.domain.people import SYSTEM_NAME
 from bot.export import fonts
 from bot.export.text import printable
 
 EMPTY = "Ikke fylt ut."
-SYSTEM = "Trygg skole (automatisk)"
 PRODUCER = "Trygg skole (fpdf2)"
 
 FONT = fonts.PRIMARY.name
@@ -180,7 +180,7 @@ class Writer:
         return self._free(text.strip()) if text.strip() else ""
 
     def name(self, person_id: str | None) -> str:
-        return self._name_of(person_id) if person_id else SYSTEM
+        return self._name_of(person_id) if person_id else SYSTEM_NAME
 
     def when(self, moment: datetime) -> str:
         return moment.astimezone(self.zone).strftime("%d.%m.%Y kl. %H:%M")

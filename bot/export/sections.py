@@ -21,7 +21,8 @@ from bot.domain.followup import (
     Method,
 )
 from bot.domain.report import PUPIL_INFORMED, SIGNS, SOURCES
-from bot.export.labels import REASON_LABELS, event_details, event_label, method_label
+from bot.domain.routing import REASON_LABELS
+from bot.export.labels import event_details, event_label, method_label
 from bot.export.layout import Writer
 
 

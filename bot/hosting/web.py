@@ -117,6 +117,7 @@ async def daily(runtime: Runtime) -> None:
         for found in await verify_audit(runtime.engine, svc.school.id):
             await report_broken_audit(svc, found.seq, found.problem)
         await purge(svc, delete_files=lambda ref: delete_case_files(archive_dir, ref))
+        await asyncio.sleep(0)  # 180 schools in a row must not hold up the turns meanwhile
     await compact(runtime.engine)
 
 
@@ -143,6 +144,17 @@ async def _pump(runtime: Runtime) -> bool:
     return any(w.busy for w in workers)
 
 
+async def _follow_up(runtime: Runtime) -> None:
+    """Escalation and reminders; with several schools only where one query says work is due."""
+    schools = runtime.every_school
+    if len(schools) > 1 and runtime.schools is not None:
+        due = await runtime.schools.locator.schools_with_due_work(runtime.services.clock.now())
+        schools = tuple(s for s in schools if s.school.id in due)
+    for svc in schools:
+        await escalate_unacknowledged(svc)
+        await run_all_due(svc)
+
+
 async def _archive(runtime: Runtime) -> None:
     senders = runtime.archives or ((runtime.archive,) if runtime.archive else ())
     if len(senders) > 1 and runtime.schools is not None:
@@ -166,9 +178,7 @@ async def _background(runtime: Runtime, interval: float) -> None:
             busy = await _pump(runtime)
             if loop.time() >= next_escalation:
                 next_escalation = loop.time() + ESCALATION_EVERY_S
-                for svc in runtime.every_school:
-                    await escalate_unacknowledged(svc)
-                    await run_all_due(svc)
+                await _follow_up(runtime)
             if loop.time() >= next_archive:
                 next_archive = loop.time() + ARCHIVE_EVERY_S
                 await _archive(runtime)

@@ -3,7 +3,8 @@ around it that change with time and with the staff list.
 
 - Only the school's staff (`Directory.is_staff`) ever see a case, whoever may report one.
 - A closed case is visible to the people it was routed to for `[privacy] closed_visible_days`;
-  after that to rektor alone, until it is purged.
+  after that to rektor (or the owner's people on a case about the leadership) alone, until it
+  is purged.
 - In a § 12-5 case, the employee the report is about never sees it.
 """
 
@@ -12,7 +13,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.domain.case import Case
-from bot.domain.routing import Reason
 from bot.services.context import Services
 
 
@@ -27,5 +27,5 @@ def sees(svc: Services, case: Case, person_id: str) -> bool:
         visible = timedelta(days=svc.school.privacy.closed_visible_days)
         if svc.clock.now() - case.closed_at > visible:
             recipient = case.recipient(person_id)
-            return recipient is not None and recipient.reason is Reason.REKTOR
+            return recipient is not None and recipient.reason.heads_case
     return True

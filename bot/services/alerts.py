@@ -11,17 +11,12 @@ from typing import Any
 
 from bot.cards.alert import AlertView, RecipientStatus, alert_card
 from bot.domain.case import STATE_LABELS, Case
-from bot.domain.routing import Reason
+from bot.domain.people import SYSTEM_NAME
+from bot.domain.routing import REASON_LABELS
 from bot.services.context import Services
 from bot.services.messages import card_activity, outbox_message
 from bot.services.people import display_name
 from bot.services.ports import MessageKind, MessageStatus, OutboxMessage, UnitOfWork
-
-ROLE_LABELS: dict[Reason, str] = {
-    Reason.REKTOR: "Rektor",
-    Reason.NEAREST_LEADER: "Nærmeste leder",
-    Reason.DEPUTY: "Stedfortreder",
-}
 
 
 def _name(svc: Services, person_id: str | None) -> str | None:
@@ -39,18 +34,20 @@ def alert_view(svc: Services, case: Case) -> AlertView:
         reported_at=case.created_at,
         reporter_name=display_name(svc.directory, case.reporter_id),
         urgent=case.urgent,
+        about_leadership=case.forwarded_to_owner,
+        owner_in_teams=bool(svc.school.owner.people),
         serious=case.report.serious,
         owner_must_be_notified=case.owner_must_be_notified,
         owner_name=svc.school.owner.name,
         owner_phone=svc.school.owner.phone,
         owner_notified_at=case.owner_notified_at,
-        owner_notified_by=_name(svc, case.owner_notified_by),
+        owner_notified_by=_name(svc, case.owner_notified_by) or SYSTEM_NAME,
         assignee_name=_name(svc, case.assignee_id),
         state_label=STATE_LABELS[case.state],
         recipients=tuple(
             RecipientStatus(
                 name=display_name(svc.directory, r.person_id),
-                role_label=ROLE_LABELS[r.reason],
+                role_label=REASON_LABELS[r.reason],
                 acknowledged_at=r.acknowledged_at,
             )
             for r in case.recipients
@@ -66,7 +63,7 @@ def alert_for(
     recipient = case.recipient(person_id)
     card = alert_card(
         alert_view(svc, case),
-        viewer_is_rektor=recipient is not None and recipient.reason is Reason.REKTOR,
+        viewer_is_rektor=recipient is not None and recipient.reason.heads_case,
         viewer_id=person_id,
         recipient_ids=[r.person_id for r in case.recipients],
     )

@@ -37,7 +37,6 @@ from bot.archive.outcome import (
 from bot.cards.archive import archive_rejected_card, archive_written_card
 from bot.domain.case import AccessDenied, Case, CaseEvent, EventKind
 from bot.domain.people import Person
-from bot.domain.routing import Reason
 from bot.services.context import Services
 from bot.services.messages import card_activity, outbox_message, text_activity
 from bot.services.people import display_name
@@ -102,7 +101,7 @@ def state_of(entries: Sequence[ArchiveEntry]) -> ArchiveState:
 
 def _is_rektor(case: Case, person_id: str) -> bool:
     recipient = case.recipient(person_id)
-    return recipient is not None and recipient.reason is Reason.REKTOR
+    return recipient is not None and recipient.reason.heads_case
 
 
 async def queue_documents(uow: UnitOfWork, svc: Services, case: Case, now: datetime) -> int:

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from bot.domain.case import CaseEvent, EventKind
 from bot.services.context import Services
 from bot.services.messages import outbox_message, stub_update, text_activity
+from bot.services.owner import record_notice_delivered
 from bot.services.ports import (
     ConversationRef,
     DeliveryError,
@@ -267,6 +268,7 @@ class DeliveryWorker:
             message.attempts += 1
             message.last_error = None
             still_current = await uow.outbox.finish(message)
+            await record_notice_delivered(uow, self._svc, message, now)
             if message.stub is not None and activity_id is not None:
                 await uow.outbox.enqueue_update(
                     stub_update(

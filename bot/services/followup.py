@@ -259,7 +259,8 @@ def may_export(case: Case, person: Person) -> bool:
     """Rektor and the leader of the case archive it (plan 8.3: Websak/Vigilo)."""
     recipient = case.recipient(person.aad_object_id)
     return case.assignee_id == person.aad_object_id or (
-        recipient is not None and recipient.reason in (Reason.REKTOR, Reason.NEAREST_LEADER)
+        recipient is not None
+        and recipient.reason in (Reason.REKTOR, Reason.NEAREST_LEADER, Reason.SKOLEEIER)
     )
 
 

@@ -18,6 +18,7 @@ class Intent(StrEnum):
     HELP = "help"
     CANCEL = "cancel"
     LOG = "log"
+    STATS = "stats"
     QUESTION = "question"
     UNKNOWN = "unknown"
 
@@ -60,6 +61,7 @@ LOG_PHRASES = (
     "ny observasjon",
     "log",
 )
+STATS_PHRASES = ("statistikk", "statistikken", "vis statistikk", "statistics")
 
 QUESTION_WORDS = frozenset(
     {
@@ -116,6 +118,8 @@ def classify(text: str | None) -> Intent:
         return Intent.HELP
     if _close(norm, LOG_PHRASES, 0.85):
         return Intent.LOG
+    if _close(norm, STATS_PHRASES, 0.85):
+        return Intent.STATS
     is_question = text.strip().endswith("?") or words[0] in QUESTION_WORDS
     if is_question:
         return Intent.QUESTION

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from types import TracebackType
 from typing import Any, Protocol
@@ -348,6 +348,54 @@ class ExportLinks(Protocol):
     async def delete_for_case(self, case_id: str) -> int: ...
 
 
+@dataclass(frozen=True)
+class PlanFact:
+    """A saved plan version as the audit trail keeps it after the purge: dates, no content."""
+
+    version: int
+    saved_at: datetime
+    evaluate_on: date
+
+
+@dataclass(frozen=True)
+class EvaluationFact:
+    version: int
+    at: datetime
+    outcome: str
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What the figures need of one case: flags and dates, never a name or a free text.
+
+    Everything here outlives the purge (columns of the case, its recipients' acknowledgements
+    and the audit trail), so a year's figures can be drawn after its cases were emptied."""
+
+    case_id: str
+    reported_at: datetime
+    category: str
+    state: str
+    section_12_5: bool
+    """An employee is suspected (the report goes to rektor *straks*); the leadership: below."""
+    leadership: bool
+    serious: bool
+    routed: bool
+    """Someone at the school received it (a case about the leadership reaches nobody there)."""
+    acknowledged_at: datetime | None
+    """The first acknowledgement by anyone it was routed to."""
+    rektor_acknowledged_at: datetime | None
+    investigation_started_at: datetime | None
+    closed_at: datetime | None
+    plans: tuple[PlanFact, ...] = ()
+    evaluations: tuple[EvaluationFact, ...] = ()
+
+
+class StatsSource(Protocol):
+    async def facts(self, since: datetime, until: datetime) -> Sequence[CaseFacts]:
+        """The facts of the cases reported in [since, until), oldest first, purged ones too."""
+        ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: what a use case changes is committed together or not at all."""
 
@@ -381,6 +429,9 @@ class UnitOfWork(Protocol):
 
     @property
     def archive(self) -> ArchiveQueue: ...
+
+    @property
+    def stats(self) -> StatsSource: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 
@@ -481,3 +532,7 @@ class Locator(Protocol):
     async def schools_with_mail(self, now: datetime) -> set[str]: ...
 
     async def schools_with_archive_work(self, now: datetime) -> set[str]: ...
+
+    async def schools_with_due_work(self, now: datetime) -> set[str]: ...
+
+    async def schools_of_person(self, person_id: str) -> set[str]: ...

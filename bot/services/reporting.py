@@ -23,6 +23,7 @@ from bot.domain.school import School
 from bot.services.access import sees
 from bot.services.alerts import alert_message, queue_alert, queue_card_updates
 from bot.services.context import Services
+from bot.services.owner import queue_owner_notices
 from bot.services.ports import DuplicateSubmission, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ async def _store_report(
         report = await report_of(uow)
         if isinstance(report, Confirmed):
             return report
-        routing = route(report, reporter, svc.directory)
+        routing = route(report, reporter, svc.directory, svc.school.owner.people)
         for warning in routing.warnings:
             log.warning("report %s routed with warning %s", submission_id, warning.value)
         number = await uow.cases.next_number(now.year)
@@ -169,8 +170,9 @@ async def _store_report(
                 )
             )
         await uow.outbox.enqueue_many(alerts)
+        events += await queue_owner_notices(uow, svc, case, now)
         await uow.events.append(events)
-        if not case.forwarded_to_owner:
+        if case.recipients:
             await uow.reminders.add_many(
                 investigation_reminders(case, svc.school.calendar, reminder_rules(svc.school))
             )
@@ -220,6 +222,19 @@ async def act_on_case(
     return ActionOutcome(case, True)
 
 
+def _escalation_targets(svc: Services, case: Case) -> list[str]:
+    """Rektor again and the deputy (added to the case); on a case about the leadership, the
+    owner's people again: the school's leadership never hears of it."""
+    if case.forwarded_to_owner:
+        return [r.person_id for r in case.recipients if r.reason is Reason.SKOLEEIER]
+    rektor = svc.directory.rektor()
+    deputy = svc.directory.deputy()
+    if deputy is not None and case.recipient(deputy.aad_object_id) is None:
+        case.recipients.append(CaseRecipient(deputy.aad_object_id, Reason.DEPUTY))
+    targets = [p.aad_object_id for p in (rektor, deputy) if p is not None]
+    return list(dict.fromkeys(targets))
+
+
 async def escalate_unacknowledged(svc: Services) -> int:
     """Plan 8.3 wants a report handled at once: nobody acknowledging it is itself an alarm.
 
@@ -238,14 +253,10 @@ async def escalate_unacknowledged(svc: Services) -> int:
                 continue
             locked.escalated_at = now
             events = [CaseEvent(locked.id, EventKind.ESCALATED, None, now)]
-            rektor = svc.directory.rektor()
-            deputy = svc.directory.deputy()
-            if deputy is not None and locked.recipient(deputy.aad_object_id) is None:
-                locked.recipients.append(CaseRecipient(deputy.aad_object_id, Reason.DEPUTY))
+            targets = _escalation_targets(svc, locked)
             await uow.cases.save(locked)
             await queue_card_updates(uow, svc, locked, now)
-            targets = [p for p in (rektor, deputy) if p is not None]
-            for person in dict.fromkeys(p.aad_object_id for p in targets):
+            for person in targets:
                 key = f"escalation:{locked.id}:{person}"
                 await queue_alert(uow, svc, locked, person, key, now)
                 events.append(

@@ -120,39 +120,63 @@ async def purge(
     return done
 
 
+STALE_LISTED = 20
+"""Case numbers a stale-cases message names; the rest are counted."""
+
+
 async def _stale(svc: Services, now: datetime, *, dry_run: bool) -> list[Purged]:
-    """Open cases nobody has worked on for `stale_days`: rektor closes or continues them."""
+    """Open cases nobody has worked on for `stale_days`: rektor closes or continues them.
+
+    One message a day names every case that has fallen quiet since rektor was last asked
+    about it (a school with forty forgotten cases gets one message, not forty); each case
+    records that rektor was asked, so it is not named again until it has been worked on.
+    """
     limit = timedelta(days=svc.school.retention.stale_days)
     found: list[Purged] = []
     rektor = svc.directory.rektor()
+    zone = svc.school.calendar.zone
+    lines: list[str] = []
     async with svc.uow() as uow:
+        asked: list[CaseEvent] = []
         for case in await uow.cases.open_cases():
-            quiet_since = last_activity(case, await uow.events.for_case(case.id))
+            events = await uow.events.for_case(case.id)
+            quiet_since = last_activity(case, events)
             if now - quiet_since < limit:
                 continue
             found.append(
                 Purged("åpen sak uten aktivitet: rektor er bedt om å ta stilling", case.reference)
             )
-            if dry_run or rektor is None:
-                continue
-            local = quiet_since.astimezone(svc.school.calendar.zone)
-            await uow.outbox.enqueue(
-                outbox_message(
-                    f"stale:{case.id}:{quiet_since.date().isoformat()}",
-                    MessageKind.NOTICE,
-                    rektor.aad_object_id,
-                    text_activity(
-                        f"Sak {case.reference} har ikke vært arbeidet med siden "
-                        f"{local:%d.%m.%Y}. Avslutt saken med en begrunnelse, eller fortsett "
-                        "den: en åpen sak blir aldri slettet, og opplysningene om eleven blir "
-                        "liggende så lenge."
-                    ),
-                    now,
-                    case_id=case.id,
-                )
+            if any(_asked_about(e) and e.at >= quiet_since for e in events):
+                continue  # named once for this quiet spell
+            lines.append(f"{case.reference} (siden {quiet_since.astimezone(zone):%d.%m.%Y})")
+            asked.append(CaseEvent(case.id, EventKind.REMINDER_SENT, None, now, {"kind": STALE}))
+        if dry_run or rektor is None or not lines:
+            return found
+        shown = ", ".join(lines[:STALE_LISTED])
+        more = f" og {len(lines) - STALE_LISTED} til" if len(lines) > STALE_LISTED else ""
+        await uow.outbox.enqueue(
+            outbox_message(
+                f"{STALE}:{svc.school.id}:{now.astimezone(zone).date().isoformat()}",
+                MessageKind.NOTICE,
+                rektor.aad_object_id,
+                text_activity(
+                    f"{len(lines)} {'åpen sak' if len(lines) == 1 else 'åpne saker'} har ikke "
+                    f"vært arbeidet med på "
+                    f"{svc.school.retention.stale_days} dager: {shown}{more}. Avslutt hver "
+                    "sak med en begrunnelse, eller fortsett den: en åpen sak blir aldri slettet, "
+                    "og opplysningene om eleven blir liggende så lenge."
+                ),
+                now,
             )
-        if not dry_run:
-            await uow.commit()
-    if found and not dry_run:
-        svc.outbox_ready.set()
+        )
+        await uow.events.append(asked)
+        await uow.commit()
+    svc.outbox_ready.set()
     return found
+
+
+STALE = "stale"
+
+
+def _asked_about(event: CaseEvent) -> bool:
+    return event.kind is EventKind.REMINDER_SENT and event.detail.get("kind") == STALE

@@ -7,11 +7,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.domain.case import CaseState
+from bot.domain.reminders import ReminderStatus
 from bot.services.ports import ArchiveStatus, MessageStatus
-from storage.models import ArchiveDeliveryRow, CaseRow, OutboxRow, ReportDraftRow
+from storage.models import (
+    ArchiveDeliveryRow,
+    CaseRecipientRow,
+    CaseRow,
+    OutboxRow,
+    ReminderRow,
+    ReportDraftRow,
+)
+from storage.repositories.cases import may_concern
 
 
 class SqlLocator:
@@ -50,6 +60,35 @@ class SqlLocator:
                     ArchiveDeliveryRow.status == ArchiveStatus.PENDING.value,
                     ArchiveDeliveryRow.next_attempt_at <= now,
                 )
+                .distinct()
+            )
+            return {str(r) for r in rows}
+
+    async def schools_with_due_work(self, now: datetime) -> set[str]:
+        """Schools with a reminder due, or a report nobody has acknowledged and that has not
+        been escalated: only they need the escalation and reminder passes."""
+        acknowledged = select(CaseRecipientRow.case_id).where(
+            CaseRecipientRow.acknowledged_at.is_not(None)
+        )
+        reminders = select(ReminderRow.school_id).where(
+            ReminderRow.status == ReminderStatus.PENDING.value, ReminderRow.due_at <= now
+        )
+        waiting = select(CaseRow.school_id).where(
+            CaseRow.state == CaseState.MELDE_FRA.value,
+            CaseRow.escalated_at.is_(None),
+            CaseRow.id.not_in(acknowledged),
+        )
+        async with self._sessions() as session:
+            rows = await session.scalars(union(reminders, waiting))
+            return {str(r) for r in rows}
+
+    async def schools_of_person(self, person_id: str) -> set[str]:
+        """Schools with a case the person may see or has reported: «Mine saker» for the
+        owner's people asks these, not all 180."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(CaseRow.school_id)
+                .where(or_(may_concern(person_id), CaseRow.reporter_id == person_id))
                 .distinct()
             )
             return {str(r) for r in rows}

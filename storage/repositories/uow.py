@@ -18,6 +18,7 @@ from storage.repositories.notes import SqlObservations
 from storage.repositories.outbox import SqlOutbox
 from storage.repositories.people import SqlConversations, SqlDrafts
 from storage.repositories.reminders import SqlReminders
+from storage.repositories.stats import SqlStats
 
 
 class SqlUnitOfWork:
@@ -31,6 +32,7 @@ class SqlUnitOfWork:
     export_links: SqlExportLinks
     calendar_events: SqlCalendarEvents
     archive: SqlArchive
+    stats: SqlStats
 
     def __init__(
         self,
@@ -56,6 +58,7 @@ class SqlUnitOfWork:
         self.export_links = SqlExportLinks(scope)
         self.calendar_events = SqlCalendarEvents(scope)
         self.archive = SqlArchive(scope)
+        self.stats = SqlStats(scope)
         return self
 
     async def __aexit__(

@@ -35,6 +35,7 @@ from bot.cards.report import (
     report_form_card,
     report_summary_card,
 )
+from bot.cards.stats import stats_card
 from bot.cards.stub import (
     cancelled_card,
     closed_case_card,
@@ -42,14 +43,19 @@ from bot.cards.stub import (
     closed_log_card,
     sent_card,
 )
+from bot.config import load_school
 from bot.domain import followup
 from bot.domain.case import STATE_LABELS, CaseState
 from bot.domain.report import MAX_CLASS, MAX_NAME, MAX_SHORT, MAX_TEXT, SIGNS, PupilInformed, Report
 from bot.domain.school import SchoolOwner
+from bot.services.ports import CaseFacts
+from bot.services.stats import SchoolFacts, school_year
+from bot.services.stats import report as stats_report
 from tests.conftest import LEADER_9 as LEADER_ID
 from tests.conftest import REKTOR as REKTOR_ID
 from tests.conftest import TEACHER_9 as TEACHER_ID
 from tests.samples import report as form_report
+from tests.schools import TEST_SCHOOL_CONFIG
 
 TODAY = date(2026, 11, 26)
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -357,9 +363,10 @@ def _report_cards() -> dict[str, dict[str, Any]]:
                 ("nobody", (), False, False, PupilInformed.YES),
             )
         },
-        "owner": forwarded_to_owner_card(reference=REFERENCE, owner=OWNER),
+        "owner": forwarded_to_owner_card(reference=REFERENCE, owner=OWNER, sent=False),
+        "owner-sent": forwarded_to_owner_card(reference=REFERENCE, owner=OWNER, sent=True),
         "owner-no-contact": forwarded_to_owner_card(
-            reference=REFERENCE, owner=OWNER_WITHOUT_CONTACT
+            reference=REFERENCE, owner=OWNER_WITHOUT_CONTACT, sent=False
         ),
     }
 
@@ -380,6 +387,10 @@ def _alert_cards() -> dict[str, dict[str, Any]]:
             )
         ),
         "alert-serious": alert(view(serious=True, owner_must_be_notified=True)),
+        "alert-owner-in-teams": alert(view(**urgent, owner_in_teams=True)),
+        "alert-about-leadership": alert(
+            view(urgent=True, about_leadership=True, recipients=recipients())
+        ),
         "alert-taken": alert(
             view(assignee_name="Lars Leder", recipients=recipients(leader_acked=True)),
             viewer_id=LEADER_ID,
@@ -553,6 +564,37 @@ def _answer_cards() -> dict[str, dict[str, Any]]:
     return cards
 
 
+def stats_result(schools: int, *, shared: bool) -> dict[str, Any]:
+    """The figures of `schools` schools, the first with seven cases, the others with two."""
+    base = load_school(TEST_SCHOOL_CONFIG)
+
+    def facts(count: int) -> list[CaseFacts]:
+        return [
+            CaseFacts(
+                case_id=f"c{n}", reported_at=REPORTED_AT, category="vold" if n else "annet",
+                state="undersoke", section_12_5=n == 1, leadership=False, serious=False,
+                routed=True, acknowledged_at=ACKED_AT, rektor_acknowledged_at=ACKED_AT,
+                investigation_started_at=ACKED_AT, closed_at=None,
+            )
+            for n in range(count)
+        ]
+
+    every = [
+        SchoolFacts(replace(base, id=f"skole-{n}", name=f"Skole nummer {n}"),
+                    facts(7 if n == 0 else 2), NOW)
+        for n in range(schools)
+    ]
+    return stats_report(every, school_year(TODAY), shared=shared)
+
+
+def _stats_cards() -> dict[str, dict[str, Any]]:
+    return {
+        "stats-rektor": stats_card(stats_result(1, shared=False), shared=False),
+        "stats-owner": stats_card(stats_result(3, shared=True), shared=True),
+        "stats-owner-many": stats_card(stats_result(200, shared=True), shared=True),
+    }
+
+
 def all_cards() -> dict[str, dict[str, Any]]:
     """Every variant of every card the bot builds, by kind (the name up to the first dash)."""
     return {
@@ -564,6 +606,7 @@ def all_cards() -> dict[str, dict[str, Any]]:
         **_case_cards(),
         **_log_cards(),
         **_answer_cards(),
+        **_stats_cards(),
         "stub-sent": sent_card(REFERENCE),
         "stub-cancelled": cancelled_card(),
         "stub-case": closed_case_card(CASE_ID, REFERENCE),

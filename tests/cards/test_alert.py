@@ -160,6 +160,14 @@ def test_owner_button_only_for_rektor() -> None:
     assert "Rektor varsler skoleeier." in shown(leader)
 
 
+def test_with_the_owner_in_teams_rektor_is_told_the_bot_sends_the_notice() -> None:
+    rektor = shown(alert(view(**URGENT, owner_in_teams=True)))
+    assert "Skoleeier får et varsel i Teams" in rektor and "Du må varsle" not in rektor
+    assert f"Ring: {OWNER.name}, tlf. {OWNER.phone}" in rektor  # the phone stays
+    assert "Skoleeier varsles i Teams." in shown(alert(view(**URGENT, owner_in_teams=True),
+                                                       viewer_id=LEADER_ID))
+
+
 def test_serious_case_asks_rektor_to_tell_the_owner_without_12_5_marker() -> None:
     card = alert(view(serious=True, owner_must_be_notified=True))
     text = shown(card)

@@ -67,6 +67,7 @@ def test_all_variants_are_covered() -> None:
         "export",
         "log",
         "answer",
+        "stats",
         "stub",
     }
 

@@ -184,10 +184,10 @@ def test_receipt_offers_my_cases() -> None:
 
 
 def test_forwarded_card_gives_the_owner_contact() -> None:
-    card = forwarded_to_owner_card(reference=REFERENCE, owner=OWNER)
+    card = forwarded_to_owner_card(reference=REFERENCE, owner=OWNER, sent=False)
     text = shown(card)
     assert f"Saksnummer: {REFERENCE}" in text
-    assert "registrert som sendt til skoleeier" in text
+    assert "sendt til skoleeier" not in text  # nobody at the owner got it: no false claim
     assert "kontakte skoleeier direkte" in text
     assert f"Skoleeier: {OWNER.name}" in text
     assert f"Telefon: {OWNER.phone}" in text
@@ -197,7 +197,17 @@ def test_forwarded_card_gives_the_owner_contact() -> None:
     assert "actions" not in card
 
 
+def test_forwarded_card_says_sent_to_the_owner_and_still_gives_the_phone() -> None:
+    text = shown(forwarded_to_owner_card(reference=REFERENCE, owner=OWNER, sent=True))
+    assert "Saken er sendt til skoleeier i Teams" in text
+    assert "Du kan også ringe skoleeier" in text
+    assert f"Telefon: {OWNER.phone}" in text
+    assert "Ingen i skolens ledelse har fått beskjed" in text
+
+
 def test_forwarded_card_without_contact_person() -> None:
-    text = shown(forwarded_to_owner_card(reference=REFERENCE, owner=OWNER_WITHOUT_CONTACT))
+    text = shown(
+        forwarded_to_owner_card(reference=REFERENCE, owner=OWNER_WITHOUT_CONTACT, sent=False)
+    )
     assert f"Telefon: {OWNER.phone}" in text
     assert "Kontaktperson" not in text

@@ -80,5 +80,3 @@ def test_heldout_legal_questions_flagged(heldout: Report) -> None:
     assert heldout.law_flagged >= 0.80
 
 
-def test_heldout_latency(heldout: Report) -> None:
-    assert heldout.p99_ms < 5.0
