@@ -113,12 +113,13 @@ def test_closing_needs_a_note() -> None:
     assert "eleven sier hen har det bra" in parsed.messages["note"]
 
 
-def _case(school: School) -> Case:
+def opened_case(school: School, case_id: str = "c" * 32) -> Case:
+    """A case Lise (9. trinn) reported at T0, routed as the school's configuration says."""
     staff = ConfiguredDirectory(school)
     teacher = staff.person(TEACHER_9)
     assert teacher is not None
     r = report()
-    case, _ = Case.open(case_id="c" * 32, number=1, submission_id="d" * 32,
+    case, _ = Case.open(case_id=case_id, number=1, submission_id="d" * 32,
                         reporter_id=TEACHER_9, report=r, routing=route(r, teacher, staff),
                         now=T0)
     return case
@@ -132,7 +133,7 @@ def _plan(version: int = 1, evaluate_on: str = "2026-12-17") -> ActivityPlan:
 
 
 def test_the_case_walks_through_the_sub_duties(school: School) -> None:
-    case = _case(school)
+    case = opened_case(school)
     with pytest.raises(InvalidTransition, match="Start undersøkelsen"):
         case.save_plan(_plan(), LEADER_9, T0)
     investigation = parse_investigation({"loggbok_done": "true", "loggbok_date": "2026-11-26"},
@@ -172,7 +173,7 @@ def test_the_case_walks_through_the_sub_duties(school: School) -> None:
 
 
 def test_members_are_added_by_rektor_or_the_taker(school: School) -> None:
-    case = _case(school)
+    case = opened_case(school)
     with pytest.raises(DomainError, match="Bare rektor"):
         case.add_member(MILJO, LEADER_9, T0)
     case.take(LEADER_9, T0)
@@ -181,7 +182,7 @@ def test_members_are_added_by_rektor_or_the_taker(school: School) -> None:
 
 
 def test_investigation_reminders_fire_on_school_mornings(school: School) -> None:
-    case = _case(school)  # reported Thursday 26.11 at 10:00
+    case = opened_case(school)  # reported Thursday 26.11 at 10:00
     reminders = investigation_reminders(case, school.calendar, ReminderRules())
     by_kind = {r.kind: r for r in reminders}
     leader = by_kind[ReminderKind.INVESTIGATION_LEADER]
@@ -196,7 +197,7 @@ def test_investigation_reminders_fire_on_school_mornings(school: School) -> None
 
 
 def test_evaluation_reminders_and_their_overdue_chain(school: School) -> None:
-    case = _case(school)
+    case = opened_case(school)
     case.start_investigation(LEADER_9, T0)
     case.save_plan(_plan(evaluate_on="2026-12-17"), LEADER_9, T0)
     due = evaluation_reminders(case, school.calendar)

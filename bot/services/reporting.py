@@ -23,6 +23,7 @@ from bot.domain.school import School
 from bot.services.access import sees
 from bot.services.alerts import alert_message, queue_alert, queue_card_updates
 from bot.services.context import Services
+from bot.services.messages import queued_event
 from bot.services.owner import queue_owner_notices
 from bot.services.ports import DuplicateSubmission, UnitOfWork
 
@@ -160,15 +161,7 @@ async def _store_report(
                 continue  # rektor's own report: the receipt says the case is theirs
             key = f"alert:{case.id}:{recipient.person_id}"
             alerts.append(alert_message(svc, case, recipient.person_id, key, now))
-            events.append(
-                CaseEvent(
-                    case.id,
-                    EventKind.ALERT_QUEUED,
-                    None,
-                    now,
-                    {"recipient": recipient.person_id, "key": key},
-                )
-            )
+            events.append(queued_event(case.id, recipient.person_id, key, now))
         await uow.outbox.enqueue_many(alerts)
         events += await queue_owner_notices(uow, svc, case, now)
         await uow.events.append(events)
@@ -259,15 +252,7 @@ async def escalate_unacknowledged(svc: Services) -> int:
             for person in targets:
                 key = f"escalation:{locked.id}:{person}"
                 await queue_alert(uow, svc, locked, person, key, now)
-                events.append(
-                    CaseEvent(
-                        locked.id,
-                        EventKind.ALERT_QUEUED,
-                        None,
-                        now,
-                        {"recipient": person, "key": key},
-                    )
-                )
+                events.append(queued_event(locked.id, person, key, now))
             await uow.events.append(events)
             escalated += 1
         await uow.commit()
