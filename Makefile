@@ -38,9 +38,12 @@ run: $(STAMP) debs
 	$(PY) -m bot
 
 # The bot and the Agents Playground together: click through at http://localhost:56150 as
-# «Lærer Lise» (playground/.m365agentsplayground.yml). Ctrl-C stops both.
+# «Lærer Lise» (playground/.m365agentsplayground.yml). Ctrl-C stops both. ROLE=leder or
+# ROLE=rektor, in a second terminal: a second Playground as that person, in front of the same
+# bot and database (docs/try-leaders.md).
+ROLE ?= lærer
 dev: $(STAMP) $(NODE_STAMP)
-	PY=$(PY) bash playground/dev.sh
+	ROLE='$(ROLE)' PY=$(PY) bash playground/dev.sh
 
 db-upgrade: $(STAMP)
 	$(PY) -m bot db upgrade

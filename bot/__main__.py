@@ -409,8 +409,18 @@ async def _stats(settings: Settings, args: list[str]) -> int:
         "skoleåret 1. august–31. juli rundt dagens dato.",
     )
     parser.add_argument("--school", help="one school's id (default: every school)")
-    parser.add_argument("--from", dest="start", help="first report date, e.g. 2026-08-15")
-    parser.add_argument("--to", dest="end", help="last report date, e.g. 2027-06-20")
+    parser.add_argument(
+        "--from",
+        dest="start",
+        metavar="DATE",
+        help="first report date, e.g. 2026-08-15 (default: 1 August of this school year)",
+    )
+    parser.add_argument(
+        "--to",
+        dest="end",
+        metavar="DATE",
+        help="last report date, e.g. 2027-06-20 (default: 31 July of this school year)",
+    )
     parser.add_argument(
         "--shared", action="store_true", help="counts under 5 as «<5» (to share beyond rektor)"
     )
@@ -418,7 +428,10 @@ async def _stats(settings: Settings, args: list[str]) -> int:
     output.add_argument("--json", action="store_true", help="JSON instead of a table")
     output.add_argument("--csv", action="store_true", help="CSV: a row per school and the total")
     parser.add_argument(
-        "--pdf", type=Path, help="write the yearly report here (suppressed for several schools)"
+        "--pdf",
+        type=Path,
+        metavar="FILE",
+        help="write the yearly report here (suppressed for several schools)",
     )
     parser.add_argument("--now", help="ISO 8601 time with zone (default: now)")
     options = parser.parse_args(args)

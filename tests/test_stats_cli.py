@@ -22,6 +22,7 @@ from bot.services.reporting import submit_report
 from storage.engine import create_engine
 from storage.migrate import upgrade
 from tests.conftest import T0
+from tests.export.pdfa import pdfa_problems
 from tests.fakes import FakeClock
 from tests.keys import TEST_KEY, TEST_KEYRING
 from tests.samples import report
@@ -178,6 +179,7 @@ def test_the_yearly_report_shows_the_figures(stats: Run, tmp_path: Path) -> None
     assert "Meldinger per måned" in text and "nov 2026" in text
     assert "Tall under 5 vises som «<5»" in text  # several schools: always suppressed
     assert "<5" in text and PUPIL not in text
+    assert pdfa_problems(every.read_bytes()) == []  # archived with the plan's evaluation
 
     own = tmp_path / "alfa.pdf"
     assert stats("--pdf", str(own), "--school", "alfa")[0] == 0
@@ -195,3 +197,12 @@ def test_bad_options_get_a_norwegian_answer(stats: Run) -> None:
     assert code == 2 and "--to kan ikke være før --from" in err
     code, _, err = stats("--school", "gamma")
     assert code == 2 and "Ukjent skole «gamma»" in err
+
+
+def test_help_says_the_default_period(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["stats", "--help"])
+    assert exited.value.code == 0
+    shown = capsys.readouterr().out
+    assert "skoleåret 1. august–31. juli" in shown
+    assert "--from DATE" in shown and "--pdf FILE" in shown

@@ -24,6 +24,7 @@ from bot.cards.common import (
     local_date,
     notice,
     run,
+    submit,
     text,
 )
 from bot.domain.case import STATE_LABELS, CaseState
@@ -187,12 +188,16 @@ def _owner_section(view: AlertView, *, viewer_is_rektor: bool) -> list[dict[str,
 
 
 def _actions(view: AlertView, viewer_id: str, recipient_ids: Sequence[str]) -> list[dict[str, Any]]:
-    """Only what this viewer can still usefully do; the domain rejects the rest anyway."""
+    """Only what this viewer can still usefully do; the domain rejects the rest anyway.
+
+    Every recipient can open the case from the alert, in every state: the alert carries no
+    free text, and the case card is where the whole report is read."""
     if viewer_id not in recipient_ids:
         return []
+    opens = submit("Åpne saken", Verb.CASE_OPEN, {CASE: view.case_id})
     state = view.case_state
     if state in _CLOSED:
-        return []
+        return [opens]
     status = _viewer_status(view, viewer_id, recipient_ids)
     if view.assignee_id is not None:
         viewer_took_it = view.assignee_id == viewer_id
@@ -212,7 +217,7 @@ def _actions(view: AlertView, viewer_id: str, recipient_ids: Sequence[str]) -> l
         actions.append(execute("Jeg tar saken", Verb.TAKE, data, style="positive"))
     if not investigating and (view.assignee_name is None or viewer_took_it):
         actions.append(execute("Start undersøkelse", Verb.START_INVESTIGATION, data))
-    return actions
+    return [*actions, opens]
 
 
 def alert_card(

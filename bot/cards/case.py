@@ -33,6 +33,7 @@ from bot.cards.common import (
     show_card,
     submit,
     text,
+    yes_no,
 )
 from bot.cards.evaluation import evaluation_form
 from bot.cards.inputs import STAFF_PICKER_STYLE, choice_input
@@ -60,6 +61,8 @@ ROOMS: Final = (
     _Room(300, 4, 4),
     _Room(150, 3, 3),
     _Room(80, 1, 1),
+    _Room(50, 1, 1),
+    _Room(40, 1, 0),
 )
 """Tried in turn until the card fits; the first fits all but the most extreme cases."""
 
@@ -100,8 +103,25 @@ class CaseView:
     """(id, name) of the people added to the case: rektor or its leader may take them off."""
     archive_text: str | None = None
     """«Arkivert (mottatt av Websak) 04.12.2026 kl. 10:15», «Sendes til arkivet», …"""
+    place: str = ""
+    occurred_on: date | None = None
+    pupil_informed_label: str = ""
+    intervened: bool = False
+    staff_suspected: bool = False
+    leadership_suspected: bool = False
+    next_step: NextStep | None = None
+    """What the duty asks for next, shown first; None once the case is closed."""
     about_leadership: bool = False
     """§ 12-5 about the school's leadership: the owner's people handle it."""
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """«Start undersøkelsen» by a date: the date is the deadline or the reminder day."""
+
+    label: str
+    on: date | None = None
+    late: bool = False
 
 
 # --- pieces ---------------------------------------------------------------------------------
@@ -145,12 +165,25 @@ def _acknowledged(status: RecipientStatus) -> dict[str, Any]:
 
 
 def _header(view: CaseView, today: date) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = [
-        heading(f"Sak {view.reference}"),
+    items: list[dict[str, Any]] = [heading(f"Sak {view.reference}")]
+    step = view.next_step
+    if step is not None:
+        when = f" {format_date(step.on)}" if step.on else ""
+        late = " (på overtid)" if step.late else ""
+        items.append(
+            notice(
+                [detail("Neste steg", f"{step.label}{when}{late}")],
+                style="warning" if step.late else "accent",
+                spacing="small",
+            )
+        )
+    items += [
         detail("Status", view.state_label),
         detail("Elev", f"{view.pupil_name}, {view.pupil_class}"),
         detail("Tatt av", view.assignee_name or "Ingen har tatt saken ennå"),
     ]
+    if view.serious:
+        items.append(detail("Alvorlighet", "Spesielt alvorlig sak"))
     if view.next_evaluation_on is not None:
         late = " (på overtid)" if view.next_evaluation_on < today else ""
         items.append(detail("Neste evaluering", format_date(view.next_evaluation_on) + late))
@@ -174,23 +207,35 @@ def _header(view: CaseView, today: date) -> list[dict[str, Any]]:
 
 
 def _report(view: CaseView, limit: int) -> list[dict[str, Any]]:
+    """Every answer the reporter gave, in the form's order (the PDF holds the same)."""
+    not_given = "Ikke oppgitt"
     items: list[dict[str, Any]] = [
         _section("Meldingen"),
-        detail("Gjelder", view.category_label),
         detail("Meldt", format_datetime(view.reported_at)),
         detail("Meldt av", view.reporter_name),
-        detail("Hvordan melderen fikk vite det", view.source_label),
+        detail("Gjelder", view.category_label),
     ]
-    if view.serious:
-        items.append(detail("Alvorlighet", "Spesielt alvorlig sak"))
     if view.signs:
         items.append(text("Kjennetegn", bold=True, spacing="medium"))
         items += [rich(run(f"• {sign}"), spacing="none") for sign in view.signs]
+    else:
+        items.append(detail("Kjennetegn", "Ingen valgt"))
     items += _long("Hva melderen har sett eller hørt", view.description, limit)
+    items += [
+        detail("Hvor og når", _clip(view.place, limit) if view.place else not_given),
+        detail("Dato", format_date(view.occurred_on) if view.occurred_on else not_given),
+        detail("Hvordan melderen fikk vite det", view.source_label),
+    ]
     if view.intervention:
         items += _long("Hvordan melderen grep inn", view.intervention, limit)
     else:
-        items.append(detail("Grep inn", "Nei"))
+        items.append(detail("Grep inn", yes_no(view.intervened)))
+    items += [
+        detail("Vet eleven at rektor får beskjed", view.pupil_informed_label or not_given),
+        detail("Mistanke mot en ansatt (§ 12-5)", yes_no(view.staff_suspected or view.urgent)),
+        detail("Gjelder skolens ledelse", yes_no(view.leadership_suspected)),
+        detail("Spesielt alvorlig", yes_no(view.serious)),
+    ]
     return items
 
 

@@ -1,7 +1,8 @@
 """«Mine saker»: the cases routed to me, and the status of the ones I reported.
 
-A reporter sees the case number and status only, never the content: the case belongs to the
-people it is routed to.
+A reporter sees the case number, status, and the class and category they gave (so two reports
+tell apart), never the pupil's name or what was written: the case belongs to the people it is
+routed to.
 """
 
 from __future__ import annotations
@@ -26,8 +27,27 @@ class CaseLine:
     needs_me: bool = False
     next_evaluation_on: date | None = None
     next_step: str | None = None
+    pupil_class: str | None = None
+    category_label: str | None = None
+    """With the class, what tells two reports about the same week apart on the reporter's list."""
     school: str | None = None
     """The school's name, when the list covers several (the owner's, or staff at two)."""
+
+
+LISTED = 20
+"""Cases shown per list; every one shown can be opened (tap the line)."""
+BUTTONS = 5
+"""Open buttons under the list: the cases waiting for me first (a phone shows few)."""
+
+
+def _open(line: CaseLine) -> dict[str, Any]:
+    return submit(f"Åpne sak {line.reference}", Verb.CASE_OPEN, {CASE: line.case_id})
+
+
+def _about(line: CaseLine) -> str:
+    """«9B · Krenkelser · »: class and category, when the list may show them."""
+    parts = [p for p in (line.pupil_class, line.category_label) if p]
+    return "".join(f"{part} · " for part in parts)
 
 
 def my_cases_card(routed: Sequence[CaseLine], reported: Sequence[CaseLine]) -> dict[str, Any]:
@@ -46,40 +66,46 @@ def my_cases_card(routed: Sequence[CaseLine], reported: Sequence[CaseLine]) -> d
         ]
     if routed:
         body.append(text("Saker du har ansvar for", bold=True))
-        for line in routed[:20]:
+        body.append(text("Trykk på en sak for å åpne den.", subtle=True, small=True))
+        for line in routed[:LISTED]:
             flag = " – venter på deg" if line.needs_me else ""
             if line.next_step:
                 flag += f" · {line.next_step}"
             elif line.next_evaluation_on is not None:
                 flag += f" · evaluering {line.next_evaluation_on:%d.%m.%Y}"
             # The pupil's name is typed text: a TextRun shows it verbatim, never as Markdown.
+            # The whole line opens the case, so every case listed can be opened.
             body.append(
                 {
-                    "type": "RichTextBlock",
-                    "inlines": [
-                        run(f"Sak {line.reference}: ", bold=True),
-                        run(line.pupil or ""),
-                        run(
-                            f" · {line.state_label}{flag} · meldt "
-                            f"{format_datetime(line.reported_at)}" + _at(line),
-                            subtle=True,
-                        ),
+                    "type": "Container",
+                    "selectAction": _open(line),
+                    "items": [
+                        {
+                            "type": "RichTextBlock",
+                            "inlines": [
+                                run(f"Sak {line.reference}: ", bold=True),
+                                run(line.pupil or ""),
+                                run(
+                                    f" · {_about(line)}{line.state_label}{flag} · meldt "
+                                    f"{format_datetime(line.reported_at)}" + _at(line),
+                                    subtle=True,
+                                ),
+                            ],
+                        }
                     ],
                 }
             )
-        # Open buttons: the cases waiting for me first, at most five (a phone shows few).
-        ordered = sorted(routed, key=lambda r: not r.needs_me)
-        actions += [
-            submit(f"Åpne sak {line.reference}", Verb.CASE_OPEN, {CASE: line.case_id})
-            for line in ordered[:5]
-        ]
+        if len(routed) > LISTED:
+            body.append(text(f"Og {len(routed) - LISTED} eldre saker.", subtle=True, small=True))
+        ordered = sorted(routed[:LISTED], key=lambda r: not r.needs_me)
+        actions += [_open(line) for line in ordered[:BUTTONS]]
     if reported:
         body.append(text("Saker du har meldt fra om", bold=True))
-        for line in reported[:20]:
+        for line in reported[:LISTED]:
             body.append(
                 text(
-                    f"Sak {line.reference} · {line.state_label} · meldt "
-                    f"{format_datetime(line.reported_at)}" + _at(line)
+                    f"Sak {line.reference} · {_about(line)}meldt "
+                    f"{format_datetime(line.reported_at)} · {line.state_label}" + _at(line)
                 )
             )
     return adaptive_card(body, actions, fallback_text="Mine saker")

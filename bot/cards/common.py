@@ -224,6 +224,46 @@ def execute(
     return action
 
 
+def field_error_card(
+    title: str,
+    field_label: str,
+    message: str,
+    retry: dict[str, Any],
+    *,
+    note: str | None = None,
+    more: Sequence[tuple[str, str]] = (),
+) -> dict[str, Any]:
+    """A refused form answered with one short card naming the field, not a second copy of the
+    whole form: on a phone the person would land at its top, far from what to correct.
+
+    `retry` is the one button (e.g. «Rett opp», carrying the answers back to the form); `note`
+    says what did not happen ("Undersøkelsen er ikke lagret."); `more` are further (label,
+    message) pairs. An empty label is a message about the whole form.
+    """
+    pairs = [(field_label, message), *more]
+    lines: list[dict[str, Any]] = []
+    for label, says in pairs:
+        if not label:
+            lines.append(text(says, color="attention"))
+        else:
+            named = label if label.endswith("?") else f"{label}:"
+            lines.append(rich(run(named, bold=True), run(f" {says}")))
+    body: list[dict[str, Any]] = [heading(title)]
+    if note:
+        body.append(text(note, spacing="none"))
+    body += [
+        notice(lines, style="attention", spacing="small"),
+        text(
+            f"Svarene dine er tatt vare på. Trykk «{retry.get('title', 'Rett opp')}» for å "
+            "fortsette der du var.",
+            subtle=True,
+            small=True,
+        ),
+    ]
+    names = ", ".join(label for label, _ in pairs if label) or "skjemaet"
+    return adaptive_card(body, [retry], fallback_text=f"{note or title} Rett opp: {names}.")
+
+
 def yes_no(value: bool) -> str:
     return YES if value else NO
 

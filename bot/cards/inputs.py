@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any, Final
 
 from bot.cards.actions import FIX
-from bot.cards.common import adaptive_card, heading, notice, rich, run, text
+from bot.cards.common import field_error_card, notice, text
 from bot.domain.forms import FORM_ERROR, YES_NO, Dates, FormField, FormSpec, Kind, When, flag
 
 STAFF_PICKER_STYLE: Final = "compact"
@@ -271,22 +271,11 @@ def errors_card(
     `unsaved` says what did not happen ("Undersøkelsen er ikke lagret."); `fix` is the button
     back to the form, filled in as it was sent (or the form itself, unfolded by a ShowCard).
     """
-    body: list[dict[str, Any]] = [heading("Noe må rettes"), text(unsaved, spacing="none")]
-    lines: list[dict[str, Any]] = []
-    if FORM_ERROR in errors:
-        lines.append(text(errors[FORM_ERROR], color="attention"))
-    for key, message in errors.items():
-        if key != FORM_ERROR:
-            label = spec.label(key) or "Skjemaet"
-            named = label if label.endswith("?") else f"{label}:"
-            lines.append(rich(run(named, bold=True), run(f" {message}")))
-    body.append(notice(lines, style="attention", spacing="small"))
-    body.append(
-        text(
-            "Svarene dine er tatt vare på. Trykk «Rett opp» for å fortsette der du var.",
-            subtle=True,
-            small=True,
-        )
-    )
-    names = ", ".join(spec.label(key) or "skjemaet" for key in errors if key != FORM_ERROR)
-    return adaptive_card(body, [fix], fallback_text=f"{unsaved} Rett opp: {names or 'skjemaet'}.")
+    pairs = [("", errors[FORM_ERROR])] if FORM_ERROR in errors else []
+    pairs += [
+        (spec.label(key) or "Skjemaet", message)
+        for key, message in errors.items()
+        if key != FORM_ERROR
+    ]
+    first, *more = pairs or [("", "Skjemaet må rettes.")]
+    return field_error_card("Noe må rettes", *first, fix, note=unsaved, more=more)

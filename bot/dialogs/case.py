@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.cards.actions import CASE, LEAVING, MEMBER, VERB, VERSION
 from bot.cards.alert import RecipientStatus
-from bot.cards.case import CaseView, case_card
+from bot.cards.case import CaseView, NextStep, case_card
 from bot.cards.evaluation import evaluation_errors_card
 from bot.cards.export import export_link_card
 from bot.cards.followup import evaluation_card
@@ -23,10 +23,10 @@ from bot.cards.inputs import sent_back
 from bot.cards.investigation import investigation_errors_card, investigation_form_card
 from bot.cards.plan import plan_errors_card, plan_form_card
 from bot.dialogs.context import Ctx
-from bot.domain.case import NO_ACCESS, STATE_LABELS, AccessDenied, Case
+from bot.domain.case import NO_ACCESS, STATE_LABELS, AccessDenied, Case, CaseState
 from bot.domain.followup import INVESTIGATION_FORM, Outcome, plan_form_for
 from bot.domain.people import SYSTEM_NAME, Role
-from bot.domain.report import SIGNS, SOURCES
+from bot.domain.report import PUPIL_INFORMED, SIGNS, SOURCES
 from bot.domain.routing import REASON_LABELS
 from bot.services import followup
 from bot.services.access import sees
@@ -88,7 +88,37 @@ def archive_text(svc: Services, state: ArchiveState) -> str | None:
     return f"Sendes til arkivet ({state.received} av {state.queued} dokumenter mottatt)"
 
 
-def case_view(svc: Services, case: Case, archive: ArchiveState | None = None) -> CaseView:
+def next_step(svc: Services, case: Case, today: date) -> NextStep | None:
+    """The case's next duty and its date, first on the card: the day the leader is reminded
+    to start, or the evaluation date."""
+    school = svc.school
+    if case.state is CaseState.MELDE_FRA:
+        due = school.calendar.add_school_days(
+            case.created_at, school.investigation_start_school_days
+        )
+        on = due.astimezone(school.calendar.zone).date()
+        return NextStep("Start undersøkelsen snarest, senest", on, late=on < today)
+    if case.state is CaseState.UNDERSOKE:
+        started = case.investigation_started_at
+        since = (
+            f" (undersøkelsen startet {started.astimezone(school.calendar.zone):%d.%m.%Y})"
+            if started
+            else ""
+        )
+        if case.investigation is not None and case.investigation.completed:
+            return NextStep(f"Lag aktivitetsplan snarest{since}")
+        return NextStep(f"Dokumenter undersøkelsen og lag aktivitetsplan snarest{since}")
+    if case.state is CaseState.TILTAK:
+        due_on = case.next_evaluation_on
+        if due_on is None:
+            return NextStep("Juster aktivitetsplanen")
+        return NextStep("Evaluer aktivitetsplanen", due_on, late=due_on < today)
+    return None
+
+
+def case_view(
+    svc: Services, case: Case, archive: ArchiveState | None = None, today: date | None = None
+) -> CaseView:
     def name(person_id: str | None) -> str:
         return display_name(svc.directory, person_id)
 
@@ -98,6 +128,8 @@ def case_view(svc: Services, case: Case, archive: ArchiveState | None = None) ->
         people.update(plan.responsible_ids)
         people.add(plan.created_by)
     people.update(e.by for e in case.evaluations)
+    if case.investigation is not None:
+        people.add(case.investigation.updated_by)
     owner = None
     if case.owner_notified_at is not None:
         local = case.owner_notified_at.astimezone(svc.school.calendar.zone)
@@ -117,6 +149,12 @@ def case_view(svc: Services, case: Case, archive: ArchiveState | None = None) ->
         signs=tuple(SIGNS.get(s, s) for s in report.signs),
         source_label=SOURCES.get(report.source, report.source),
         intervention=report.intervention,
+        place=report.place,
+        occurred_on=report.occurred_on,
+        pupil_informed_label=PUPIL_INFORMED.get(report.pupil_informed, report.pupil_informed),
+        intervened=report.intervened,
+        staff_suspected=report.staff_suspected,
+        leadership_suspected=report.leadership_suspected,
         urgent=case.urgent,
         about_leadership=case.forwarded_to_owner,
         serious=report.serious,
@@ -134,6 +172,7 @@ def case_view(svc: Services, case: Case, archive: ArchiveState | None = None) ->
         names={p: name(p) for p in people},
         members=tuple((m, name(m)) for m in case.members),
         archive_text=archive_text(svc, archive) if archive else None,
+        next_step=next_step(svc, case, today or svc.today()),
     )
 
 
@@ -164,7 +203,7 @@ class CaseFlow:
         recipient = case.recipient(ctx.me)
         is_rektor = recipient is not None and recipient.reason.heads_case
         card = case_card(
-            case_view(svc, case, archive),
+            case_view(svc, case, archive, ctx.today),
             can_act=sees(svc, case, ctx.me),
             can_manage=case.assignee_id == ctx.me or is_rektor,
             can_export=followup.may_export(case, ctx.person),

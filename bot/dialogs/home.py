@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.cards.cases import CaseLine, my_cases_card
-from bot.cards.help import help_card
+from bot.cards.help import Audience, OpenCases, help_card
 from bot.dialogs.context import Ctx
-from bot.services.cases import my_cases, needs, next_step, state_label
+from bot.domain.people import Person, Role
+from bot.services.cases import my_cases, needs, next_step, open_counts, state_label
 from bot.services.ports import Locator
+
+
+def audience(person: Person) -> Audience:
+    if person.is_rektor:
+        return Audience.REKTOR
+    if person.is_leadership or Role.SKOLEEIER in person.roles:
+        return Audience.LEADER
+    return Audience.STAFF
 
 
 class Home:
@@ -14,10 +25,19 @@ class Home:
         self._locator = locator
 
     async def help(self, ctx: Ctx) -> None:
-        ctx.out.card(help_card(ctx.svc.school.name), "Trygg skole")
+        ctx.out.card(await self._help(ctx, welcome=False), "Trygg skole")
 
     async def welcome(self, ctx: Ctx) -> None:
-        ctx.out.card(help_card(ctx.svc.school.name, welcome=True), "Trygg skole")
+        ctx.out.card(await self._help(ctx, welcome=True), "Trygg skole")
+
+    @staticmethod
+    async def _help(ctx: Ctx, *, welcome: bool) -> dict[str, Any]:
+        """Rektor and the leaders are told at once how many cases are open and wait for them."""
+        who = audience(ctx.person)
+        counts = None
+        if who is not Audience.STAFF:
+            counts = OpenCases(*await open_counts(ctx.svc, ctx.person))
+        return help_card(ctx.svc.school.name, welcome=welcome, audience=who, open_cases=counts)
 
     async def my_cases(self, ctx: Ctx) -> None:
         """Across every school the person is at: the owner's people see the cases routed to
@@ -42,12 +62,23 @@ class Home:
                     needs(c, ctx.me),
                     c.next_evaluation_on,
                     next_step(c),
-                    school,
+                    school=school,
+                    pupil_class=c.report.pupil_class,
+                    category_label=c.report.category_label,
                 )
                 for c in cases.routed
             ]
             reported += [
-                CaseLine(c.id, c.reference, state_label(c), c.created_at, None, school=school)
+                CaseLine(
+                    c.id,
+                    c.reference,
+                    state_label(c),
+                    c.created_at,
+                    None,
+                    school=school,
+                    pupil_class=c.report.pupil_class,
+                    category_label=c.report.category_label,
+                )
                 for c in cases.reported
             ]
         newest_first = sorted(routed, key=lambda line: line.reported_at, reverse=True)

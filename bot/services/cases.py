@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.cards.cases import LISTED
 from bot.domain.case import STATE_LABELS, Case, CaseEvent, CaseState, EventKind
 from bot.domain.people import Person
 from bot.services.access import sees
 from bot.services.context import Services
-
-LISTED = 20
-"""How many routed cases «Mine saker» shows (bot/cards/cases.py shows the first 20)."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +39,21 @@ async def my_cases(svc: Services, person: Person) -> MyCases:
         )
         await uow.commit()
     return MyCases(routed, reported)
+
+
+_CLOSED = frozenset({CaseState.AVSLUTTET, CaseState.SKOLEEIER})
+
+
+async def open_counts(svc: Services, person: Person) -> tuple[int, int]:
+    """(open, waiting for me) among the cases routed to `person`: counts only, for the help
+    card, so no case is read (nor audited as one)."""
+    async with svc.uow() as uow:
+        routed = [
+            c
+            for c in await uow.cases.routed_to(person.aad_object_id)
+            if c.state not in _CLOSED and sees(svc, c, person.aad_object_id)
+        ]
+    return len(routed), sum(1 for c in routed if needs(c, person.aad_object_id))
 
 
 def state_label(case: Case) -> str:

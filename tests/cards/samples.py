@@ -19,7 +19,7 @@ from bot.cards.followup import (
     evaluation_reminder_card,
     investigation_reminder_card,
 )
-from bot.cards.help import help_card
+from bot.cards.help import Audience, OpenCases, help_card
 from bot.cards.investigation import investigation_errors_card, investigation_form_card
 from bot.cards.log import (
     observation_errors_card,
@@ -288,6 +288,9 @@ def case_view(state: CaseState = CaseState.MELDE_FRA, **changes: Any) -> CaseVie
         signs=(SIGNS["kvier_seg"], SIGNS["relasjoner"]),
         source_label="Jeg har selv sett eller hørt det",
         intervention=INTERVENTION,
+        place="Skolegården, storefri",
+        occurred_on=date(2026, 11, 25),
+        pupil_informed_label="Ja, eleven vet at rektor får beskjed",
         urgent=False,
         serious=False,
         owner_notified_text=None,
@@ -600,6 +603,12 @@ def all_cards() -> dict[str, dict[str, Any]]:
     return {
         "help-plain": help_card("Tøyen skole"),
         "help-welcome": help_card("Tøyen skole", welcome=True),
+        "help-rektor": help_card(
+            "Tøyen skole", audience=Audience.REKTOR, open_cases=OpenCases(4, 2)
+        ),
+        "help-welcome-leader": help_card(
+            "Tøyen skole", welcome=True, audience=Audience.LEADER, open_cases=OpenCases(0, 0)
+        ),
         **_report_cards(),
         **_alert_cards(),
         **_followup_cards(),

@@ -198,6 +198,12 @@ def project_errors(card: dict[str, Any], *, max_bytes: int = MAX_CARD_BYTES) -> 
     if duplicates:
         problems.append(f"duplicate ids: {duplicates}")
 
+    labels = [str(e.get("label", "")) for e in inputs(card) if e.get("label")]
+    repeated = sorted({label for label in labels if labels.count(label) > 1})
+    if repeated:
+        # A screen reader names an input by its label: «Dato» seven times names none of them.
+        problems.append(f"labels not unique: {repeated}")
+
     for element in inputs(card):
         name = element.get("id", "?")
         if not element.get("label"):

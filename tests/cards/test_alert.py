@@ -33,9 +33,12 @@ def shown(card: dict[str, Any]) -> str:
 
 
 def verbs_offered(card: dict[str, Any]) -> set[str]:
-    """Buttons a person can press; the refresh action is not one."""
+    """Universal Actions a person can press; the refresh action is not one, nor «Åpne saken»
+    (an Action.Submit on every recipient's alert, tests/cards/test_leader_cards.py)."""
     refresh = card.get("refresh", {}).get("action")
-    return {a["verb"] for a in actions(card) if a is not refresh}
+    return {
+        a["verb"] for a in actions(card) if a is not refresh and a["type"] == "Action.Execute"
+    }
 
 
 def test_alert_shows_who_what_when_and_by_whom() -> None:
@@ -76,10 +79,12 @@ def test_actions_are_universal_actions_with_the_case_id() -> None:
     card = alert()
     assert verbs_offered(card) == {Verb.ACKNOWLEDGE, Verb.TAKE, Verb.START_INVESTIGATION}
     for action in actions(card):
-        assert action["type"] == "Action.Execute"
-        assert action["data"] == {CASE: CASE_ID}
+        if action["type"] == "Action.Execute":
+            assert action["data"] == {CASE: CASE_ID}
+        else:
+            assert action["title"] == "Åpne saken"
     titles = {a["title"] for a in card["actions"]}
-    assert titles == {"Bekreft mottatt", "Jeg tar saken", "Start undersøkelse"}
+    assert titles == {"Bekreft mottatt", "Jeg tar saken", "Start undersøkelse", "Åpne saken"}
 
 
 def test_refresh_keeps_every_receiver_up_to_date() -> None:
@@ -125,7 +130,7 @@ def test_no_case_buttons_once_investigating_or_closed() -> None:
             view(assignee_name="Lars Leder", state_label=STATE_LABELS[state], recipients=acked)
         )
         assert verbs_offered(card) == set(), state
-        assert "actions" not in card
+        assert [a["title"] for a in card["actions"]] == ["Åpne saken"]
     closed = view(state=CaseState.AVSLUTTET, state_label="Avsluttet")
     assert verbs_offered(alert(closed)) == set()
 
@@ -204,6 +209,10 @@ def test_pupil_name_is_never_rendered_as_markdown() -> None:
     assert all(n["type"] == "TextRun" for n in holders)
 
 
-def test_no_action_submit_on_the_alert() -> None:
-    dumped = json.dumps(alert(view(**URGENT)))
-    assert "Action.Submit" not in dumped
+def test_the_only_action_submit_on_the_alert_opens_the_case() -> None:
+    card = alert(view(**URGENT))
+    submits = [a for a in actions(card) if a["type"] == "Action.Submit"]
+    assert [(a["title"], a["data"]) for a in submits] == [
+        ("Åpne saken", {"verb": Verb.CASE_OPEN.value, CASE: CASE_ID})
+    ]
+    assert json.dumps(card).count("Action.Submit") == 1

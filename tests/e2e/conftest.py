@@ -10,6 +10,7 @@ import importlib.util
 import os
 import shutil
 from collections.abc import AsyncIterator, Generator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from tests.e2e.harness import (
     VIEWPORT,
     Service,
     bot_and_playground,
+    bot_and_playgrounds,
 )
 
 if TYPE_CHECKING:
@@ -105,6 +107,34 @@ def playground(node: str, tmp_path: Path, artifacts: Path, sdk: str) -> Iterator
 async def page(playground: Service, artifacts: Path, request: pytest.FixtureRequest
                ) -> AsyncIterator[Page]:
     """The Playground's web UI in headless Chromium, on a failure screenshotted as it was."""
+    async with _pages({"lærer": playground}, artifacts, request) as tabs:
+        yield tabs["lærer"]
+
+
+@pytest.fixture
+def playgrounds(node: str, tmp_path: Path, artifacts: Path, sdk: str
+                ) -> Iterator[dict[str, Service]]:
+    """One bot, a Playground as Lærer Lise and one as Avdelingsleder Berit (`make dev` and
+    `make dev ROLE=leder`); every log kept as an artefact."""
+    try:
+        with bot_and_playgrounds(node, tmp_path, sdk, ("lærer", "leder")) as (_, found):
+            yield found
+    finally:
+        for log in tmp_path.glob("*.log"):
+            shutil.copy(log, artifacts / log.name)
+
+
+@pytest.fixture
+async def pages(playgrounds: dict[str, Service], artifacts: Path,
+                request: pytest.FixtureRequest) -> AsyncIterator[dict[str, Page]]:
+    """A tab on each Playground, by role."""
+    async with _pages(playgrounds, artifacts, request) as tabs:
+        yield tabs
+
+
+@asynccontextmanager
+async def _pages(playgrounds: dict[str, Service], artifacts: Path,
+                 request: pytest.FixtureRequest) -> AsyncIterator[dict[str, Page]]:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
@@ -114,13 +144,19 @@ async def page(playground: Service, artifacts: Path, request: pytest.FixtureRequ
             context = await browser.new_context(
                 viewport=VIEWPORT, locale="nb-NO", timezone_id="Europe/Oslo")
             await context.route(EXTERNAL_URL, lambda route: route.abort())
-            tab = await context.new_page()
-            tab.set_default_timeout(UI_TIMEOUT_MS)
-            await tab.goto(playground.url)
-            yield tab
+            tabs: dict[str, Page] = {}
+            for role, service in playgrounds.items():
+                tab = await context.new_page()
+                tab.set_default_timeout(UI_TIMEOUT_MS)
+                await tab.goto(service.url)
+                tabs[role] = tab
+            yield tabs
             report = getattr(request.node, "rep_call", None)
             if report is not None and report.failed:
-                await tab.screenshot(path=artifacts / f"FAILED-{request.node.name}.png")
+                for role, tab in tabs.items():
+                    suffix = "" if len(tabs) == 1 else f"-{role}"
+                    await tab.screenshot(
+                        path=artifacts / f"FAILED-{request.node.name}{suffix}.png")
         finally:
             await browser.close()
 

@@ -16,11 +16,13 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from playground.roles import as_role
 from tests.schools import TEST_SCHOOL_CONFIG
 
 if TYPE_CHECKING:
@@ -139,6 +141,16 @@ def bot_and_playground(node: str, workdir: Path, sdk: str = "botbuilder"
     SQLite database; the Playground's mock user is «Lærer Lise» (playground/ config). Both
     logs land in `workdir`.
     """
+    with bot_and_playgrounds(node, workdir, sdk, ("lærer",)) as (bot, playgrounds):
+        yield bot, playgrounds["lærer"]
+
+
+@contextmanager
+def bot_and_playgrounds(node: str, workdir: Path, sdk: str, roles: tuple[str, ...]
+                        ) -> Iterator[tuple[Service, dict[str, Service]]]:
+    """One bot and a Playground per role in front of it (`make dev ROLE=…`, playground/
+    roles.py): the leader's Playground gets the alert the teacher's report sends. The first
+    role's log is playground.log, the others' playground-<role>.log."""
     bot_port = free_port()
     bot_url = f"http://127.0.0.1:{bot_port}"
     bot_env = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
@@ -147,31 +159,41 @@ def bot_and_playground(node: str, workdir: Path, sdk: str = "botbuilder"
                    SCHOOL_CONFIG=str(TEST_SCHOOL_CONFIG))
     bot_log = workdir / "bot.log"
 
-    playground_env = dict(os.environ)
-    playground_env.update(
-        TEAMSAPPTESTER_BROWSER="none",  # otherwise it exits trying to open a browser
-        M365_AGENTS_PLAYGROUND_CONFIG_PATH=str(PLAYGROUND_CONFIG),
-        M365_AGENTS_PLAYGROUND_LOGFILE=str(workdir / "playground-events.log"),
-    )
-    playground_args = [node, str(PLAYGROUND_CLI), "-e", f"{bot_url}/api/messages",
-                       "-c", "msteams", "--disable-telemetry", "-p", str(free_port())]
-    playground_log = workdir / "playground.log"
-    playground_port: list[int] = []
-
-    def playground_listening() -> bool:
-        # It falls back to a random port when the one asked for is taken, and says which.
-        found = _LISTENING.search(playground_log.read_bytes()) if playground_log.exists() else None
-        if found is None:
-            return False
-        playground_port[:] = [int(found.group(1))]
-        return _http_ok(f"http://127.0.0.1:{playground_port[0]}/")
-
-    with _started([sys.executable, "-m", "bot"], cwd=REPO_ROOT, env=bot_env,
-                  log=bot_log) as bot, \
-            _started(playground_args, cwd=workdir, env=playground_env,
-                     log=playground_log) as playground:
+    with ExitStack() as stack:
+        bot = stack.enter_context(_started([sys.executable, "-m", "bot"], cwd=REPO_ROOT,
+                                           env=bot_env, log=bot_log))
+        started: dict[str, tuple[subprocess.Popen[bytes], Path]] = {}
+        for number, role in enumerate(roles):
+            config = workdir / f"playground-{role}.yml"
+            config.write_text(as_role(role), encoding="utf-8")
+            folder = workdir / f"playground-{number}"  # its working directory, one each
+            folder.mkdir(exist_ok=True)
+            playground_env = dict(os.environ)
+            playground_env.update(
+                TEAMSAPPTESTER_BROWSER="none",  # otherwise it exits trying to open a browser
+                M365_AGENTS_PLAYGROUND_CONFIG_PATH=str(config),
+                M365_AGENTS_PLAYGROUND_LOGFILE=str(workdir / f"playground-events-{role}.log"),
+            )
+            args = [node, str(PLAYGROUND_CLI), "-e", f"{bot_url}/api/messages",
+                    "-c", "msteams", "--disable-telemetry", "-p", str(free_port())]
+            log = workdir / ("playground.log" if number == 0 else f"playground-{role}.log")
+            started[role] = (stack.enter_context(_started(args, cwd=folder,
+                                                          env=playground_env, log=log)), log)
         _wait_until(lambda: _http_ok(f"{bot_url}/healthz"), bot, bot_log, "python -m bot")
-        _wait_until(playground_listening, playground, playground_log, "the Agents Playground")
-        yield (Service(url=bot_url, process=bot, log=bot_log),
-               Service(url=f"http://127.0.0.1:{playground_port[0]}", process=playground,
-                       log=playground_log))
+        playgrounds: dict[str, Service] = {}
+        for role, (process, log) in started.items():
+            port: list[int] = []
+            _wait_until(partial(_listening, log, port), process, log,
+                        f"the Agents Playground ({role})")
+            playgrounds[role] = Service(url=f"http://127.0.0.1:{port[0]}", process=process,
+                                        log=log)
+        yield Service(url=bot_url, process=bot, log=bot_log), playgrounds
+
+
+def _listening(log: Path, port: list[int]) -> bool:
+    """It falls back to a random port when the one asked for is taken, and says which."""
+    found = _LISTENING.search(log.read_bytes()) if log.exists() else None
+    if found is None:
+        return False
+    port[:] = [int(found.group(1))]
+    return _http_ok(f"http://127.0.0.1:{port[0]}/")

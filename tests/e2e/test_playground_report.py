@@ -17,30 +17,16 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.e2e.harness import UI_TIMEOUT_MS
+from tests.e2e.ui import card as _card
+from tests.e2e.ui import choose as _choose
 
 if TYPE_CHECKING:
-    from playwright.async_api import Locator, Page
+    from playwright.async_api import Page
 
 pytestmark = pytest.mark.e2e
 
 QUESTION = "hvordan melder jeg fra?"
 CITATION = "Kilde: «Skolemiljøplanen 8.3 Melde fra»"
-
-
-def _card(page: Page, *, heading: str | None = None, text: str | None = None) -> Locator:
-    """The newest Adaptive Card with this heading (or text) in the chat."""
-    cards = page.locator(".ac-adaptiveCard")
-    if heading is not None:
-        cards = cards.filter(has=page.get_by_role("heading", name=heading, exact=True))
-    if text is not None:
-        cards = cards.filter(has_text=text)
-    return cards.last
-
-
-def _choose(card: Locator, question: str, answer: str) -> Locator:
-    """The radio button `answer` of the expanded choice set labelled `question`."""
-    group = card.get_by_role("radiogroup", name=question)
-    return group.get_by_role("radio", name=answer, exact=True)
 
 
 async def test_a_teacher_asks_then_melder_fra_to_rektor(page: Page, artifacts: Path) -> None:
