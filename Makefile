@@ -58,6 +58,8 @@ typecheck: $(STAMP)
 # The layers (import-linter), declared against used dependencies (deptry), dead code (vulture).
 contracts: $(STAMP)
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/deptry .
+	$(VENV)/bin/vulture
 
 unit: $(STAMP) debs
 	$(PY) -m pytest

@@ -1,4 +1,4 @@
-"""Log lines that input cannot forge: control characters escaped, continuation lines indented.
+r"""Log lines that input cannot forge: control characters escaped, continuation lines indented.
 
 Ids from card data, names in SDK messages and exception texts all end up in log lines. A `\n`
 in any of them would start a line that looks like the bot's own (`… INFO bot…: case FORGED`),

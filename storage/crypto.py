@@ -104,16 +104,7 @@ class Keyring:
     def open_text(self, value: str, where: str) -> str:
         return self.open(value, where).decode("utf-8")
 
-    def is_current(self, value: str) -> bool:
-        return value.startswith(f"{PREFIX}{self.current}.")
-
     def pseudonym(self, text: str) -> str:
         """A keyed hash: the same pupil finds the same notes without their name in the index."""
         mac_key = hashlib.sha256(b"trygg-skole pseudonym" + self.keys[self.current]).digest()
         return hmac.new(mac_key, text.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
-def kid_of(value: str) -> str | None:
-    if not value.startswith(PREFIX):
-        return None
-    return value[len(PREFIX) : len(PREFIX) + KID_LENGTH]

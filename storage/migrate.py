@@ -6,6 +6,7 @@ the same driver and URL as the bot itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -44,12 +45,7 @@ async def upgrade(
     school_id: str | None = None,
     keyring: Keyring | None = None,
 ) -> None:
-    async with engine.begin() as connection:
-        await connection.run_sync(
-            lambda sync: command.upgrade(
-                alembic_config(sync, school_id=school_id, keyring=keyring), revision
-            )
-        )
+    await _run(engine, command.upgrade, revision, school_id, keyring)
 
 
 async def downgrade(
@@ -59,11 +55,20 @@ async def downgrade(
     school_id: str | None = None,
     keyring: Keyring | None = None,
 ) -> None:
+    await _run(engine, command.downgrade, revision, school_id, keyring)
+
+
+async def _run(
+    engine: AsyncEngine,
+    step: Callable[[Config, str], None],
+    revision: str,
+    school_id: str | None,
+    keyring: Keyring | None,
+) -> None:
+    """Alembic is synchronous: the step runs on the engine's connection, in one transaction."""
     async with engine.begin() as connection:
         await connection.run_sync(
-            lambda sync: command.downgrade(
-                alembic_config(sync, school_id=school_id, keyring=keyring), revision
-            )
+            lambda sync: step(alembic_config(sync, school_id=school_id, keyring=keyring), revision)
         )
 
 

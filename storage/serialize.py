@@ -199,29 +199,6 @@ def report_from_json(data: dict[str, Any]) -> Report:
     )
 
 
-def report_from_form_values(values: dict[str, Any]) -> dict[str, Any]:
-    """The first storage format (the form's strings, before 0004) as today's JSON."""
-    signs = [s for s in str(values.get("signs", "")).split(",") if s]
-    occurred = str(values.get("occurred_on", "") or "")[:10] or None
-    truthy = {"true", "ja", "yes", "1"}
-    return {
-        "pupil_name": values.get("pupil_name", ""),
-        "pupil_class": values.get("pupil_class", ""),
-        "category": values.get("category", "annet"),
-        "signs": signs,
-        "description": values.get("description", ""),
-        "place": values.get("place", ""),
-        "occurred_on": occurred,
-        "source": values.get("source", Source.OTHER.value),
-        "intervened": str(values.get("intervened", "")).lower() in truthy,
-        "intervention": values.get("intervention", ""),
-        "pupil_informed": values.get("pupil_informed", PupilInformed.NO.value),
-        "staff_suspected": str(values.get("staff_suspected", "")).lower() in truthy,
-        "leadership_suspected": str(values.get("leadership_suspected", "")).lower() in truthy,
-        "serious": str(values.get("serious", "")).lower() in truthy,
-    }
-
-
 def case_document(case: Case) -> dict[str, Any]:
     """Everything personal about a case, as one document: it is sealed as a whole."""
     return {

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from bot.config import DEFAULT_SCHOOL_CONFIG, load_school
+from bot.config import load_school
 from bot.domain.school import ConfiguredDirectory, School
 from bot.services.context import Services
 from storage.engine import create_engine, session_factory
@@ -26,7 +26,12 @@ from storage.migrate import upgrade
 from storage.repositories import SqlUnitOfWork
 from tests.fakes import FakeClock, FakeStore, FakeUnitOfWork
 from tests.keys import TEST_KEYRING
+from tests.schools import TEST_SCHOOL_CONFIG
 from tests.teams import SDKS, Hosts
+
+# A bot a test starts as a process (`python -m bot`, the CLI, e2e) inherits the environment: it
+# runs on the test school too, never on the production file.
+os.environ["SCHOOL_CONFIG"] = str(TEST_SCHOOL_CONFIG)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -64,7 +69,7 @@ def sdk(request: pytest.FixtureRequest) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def school() -> School:
-    return load_school(DEFAULT_SCHOOL_CONFIG)
+    return load_school(TEST_SCHOOL_CONFIG)
 
 
 @pytest.fixture

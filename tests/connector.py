@@ -19,6 +19,15 @@ from typing import Any
 from aiohttp import web
 
 
+async def started_port(site: web.TCPSite) -> int:
+    """Start a site on port 0 and return the port the OS picked (aiohttp keeps it private)."""
+    await site.start()
+    server = site._server
+    assert isinstance(server, asyncio.Server)
+    port: int = server.sockets[0].getsockname()[1]
+    return port
+
+
 @dataclass
 class Recorded:
     method: str
@@ -130,10 +139,7 @@ class FakeConnector:
         self._runner = web.AppRunner(self.app())
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", port)
-        await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = await started_port(site)
 
     async def stop(self) -> None:
         if self._runner is not None:

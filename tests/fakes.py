@@ -25,13 +25,13 @@ from bot.services.ports import (
     ConversationRef,
     Delivered,
     DeliveryError,
+    DuplicateSubmission,
     EvaluationFact,
     ExportLink,
     MessageStatus,
     OutboxMessage,
     PlanFact,
 )
-from bot.services.reporting import DuplicateSubmission
 
 
 class FakeClock:
@@ -143,7 +143,7 @@ class _Events:
     async def append(self, events: Sequence[CaseEvent]) -> None:
         self._w.events.extend(events)
 
-    async def for_case(self, case_id: str) -> Sequence[CaseEvent]:
+    async def for_case(self, case_id: str | None) -> Sequence[CaseEvent]:
         return [e for e in self._w.events if e.case_id == case_id]
 
 

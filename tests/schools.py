@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+TEST_SCHOOL_CONFIG = Path(__file__).with_name("school.toml")
+"""The one school every test runs on (and every bot a test starts), not config/ellingsrud.toml."""
+
 OWNER_PERSON = "00000000-0000-0000-0000-0000000000e1"
 REKTOR_A = "00000000-0000-0000-0000-00000000a0a1"
 LEADER_A = "00000000-0000-0000-0000-00000000a0b1"

@@ -12,12 +12,14 @@ from typing import Any
 import aiohttp
 from aiohttp.test_utils import TestServer
 
-from bot.bootstrap import Runtime, build_runtime
-from bot.config import DEFAULT_SCHOOL_CONFIG, Settings
+from bot.bootstrap import build_runtime
+from bot.config import Settings
+from bot.hosting.runtime import Runtime
 from bot.hosting.web import RUNTIME, create_app
 from bot.services.ports import AppInstaller, Clock
-from tests.connector import FakeConnector
+from tests.connector import FakeConnector, Recorded
 from tests.keys import TEST_KEY
+from tests.schools import TEST_SCHOOL_CONFIG
 
 TENANT = "11111111-2222-3333-4444-555555555555"
 SDKS = ("botbuilder", "agents")
@@ -80,7 +82,7 @@ def installation(user_id: str, *, service_url: str) -> dict[str, Any]:
 def local_settings(database_url: str, **env: str) -> Settings:
     return Settings.from_env({"DATABASE_URL": database_url, "BOT_SDK": Hosts.default,
                               "DATA_ENCRYPTION_KEY": TEST_KEY,
-                              "SCHOOL_CONFIG": str(DEFAULT_SCHOOL_CONFIG), **env})
+                              "SCHOOL_CONFIG": str(TEST_SCHOOL_CONFIG), **env})
 
 
 @dataclass
@@ -109,7 +111,7 @@ class Harness:
         body: dict[str, Any] = await response.json()
         return body
 
-    def to(self, user_id: str) -> list[Any]:
+    def to(self, user_id: str) -> list[Recorded]:
         return self.connector.delivered(conversation_id(user_id))
 
     async def deliver(self) -> int:

@@ -17,7 +17,7 @@ SDK_IMPORT = re.compile(r"^\s*(from|import) (botbuilder|botframework|microsoft_a
 
 
 def sdk_importers(root: Path) -> list[str]:
-    """`grep -rlE '^\\s*(from|import) (botbuilder|botframework|microsoft_agents)' bot/ storage/`"""
+    r"""What `grep -rlE '^\s*(from|import) (botbuilder|botframework|microsoft_agents)'` finds."""
     found = []
     for package in ("bot", "storage"):
         for path in sorted((root / package).rglob("*.py")):

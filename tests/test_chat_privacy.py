@@ -19,6 +19,7 @@ from tests.connector import FakeConnector
 from tests.fakes import FakeClock
 from tests.samples import form_values
 from tests.teams import Harness, activity, conversation_id, installation, running_bot
+from tests.test_followup_domain import plan_values
 
 pytestmark = pytest.mark.usefixtures("sdk")
 
@@ -35,14 +36,12 @@ INVESTIGATION = {
     "findings": "MERKE-FUNN opplever utenforskap.",
     "best_interest": "MERKE-BESTE trygghet først.", "completed": "true",
 }
-PLAN = {
-    "problem": "MERKE-PROBLEM alene i friminuttene.",
-    "m1_level": "individ", "m1_description": "MERKE-TILTAK fast voksen i storefri",
-    "m1_when": "Fra 1.12, hver dag", "m1_responsible": TEACHER_9, "m1_ends_on": "2027-01-29",
-    "m2_level": "klasse", "m2_description": "MERKE-KLASSETILTAK samarbeidslæring",
-    "m2_when": "Uke 49–51", "m2_responsible": LEADER_9, "m2_ends_on": "2027-01-29",
-    "evaluate_on": "2026-12-17", "pupil_view": "MERKE-ELEVENS-SYN vil være med.",
-}
+PLAN = plan_values(
+    problem="MERKE-PROBLEM alene i friminuttene.",
+    m1_description="MERKE-TILTAK fast voksen i storefri",
+    m2_description="MERKE-KLASSETILTAK samarbeidslæring",
+    pupil_view="MERKE-ELEVENS-SYN vil være med.",
+)
 EVALUATION_NOTE = "MERKE-EVALUERING bedre i friminuttene."
 LOG_NOTE = "MERKE-LOGG satt alene i kantina."
 MARKER = re.compile(r"MERKE-[A-ZÆØÅ-]+")

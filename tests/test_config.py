@@ -10,18 +10,27 @@ import pytest
 
 from bot.config import DEFAULT_SCHOOL_CONFIG, ConfigError, Settings, load_school, parse_school
 from tests.keys import TEST_KEY
+from tests.schools import TEST_SCHOOL_CONFIG
 
 
 def _sample() -> dict[str, Any]:
-    return tomllib.loads(DEFAULT_SCHOOL_CONFIG.read_text(encoding="utf-8"))
+    return tomllib.loads(TEST_SCHOOL_CONFIG.read_text(encoding="utf-8"))
 
 
 def test_the_shipped_configuration_loads() -> None:
+    """The one test of the production file: it is the default, and it loads. Its values are the
+    school's to change; every other test runs on tests/school.toml."""
+    assert Settings.from_env({}).school_config == DEFAULT_SCHOOL_CONFIG
     school = load_school(DEFAULT_SCHOOL_CONFIG)
-    assert school.name == "Ellingsrud skole"
+    assert str(school.calendar.zone) == "Europe/Oslo"
+    assert any(p.is_rektor for p in school.staff)
+
+
+def test_the_test_school_loads() -> None:
+    school = load_school(TEST_SCHOOL_CONFIG)
+    assert (school.id, school.name) == ("ellingsrud", "Ellingsrud skole")
     assert school.owner.phone == "23 05 10 09"
     assert school.evaluation_weeks == 3 and school.escalation_hours == 2
-    assert str(school.calendar.zone) == "Europe/Oslo"
     assert any(p.is_rektor for p in school.staff)
 
 
@@ -61,7 +70,7 @@ def test_a_missing_or_broken_file_is_explained(tmp_path: Path) -> None:
 
 
 def test_holiday_ranges_expand(tmp_path: Path) -> None:
-    school = load_school(DEFAULT_SCHOOL_CONFIG)
+    school = load_school(TEST_SCHOOL_CONFIG)
     from datetime import date
 
     assert date(2026, 12, 24) in school.calendar.holidays
@@ -99,7 +108,7 @@ def test_graph_parts_are_built_from_the_settings(tmp_path: Path) -> None:
     from bot.bootstrap import build_runtime
 
     config = tmp_path / "school.toml"
-    config.write_text(DEFAULT_SCHOOL_CONFIG.read_text(encoding="utf-8")
+    config.write_text(TEST_SCHOOL_CONFIG.read_text(encoding="utf-8")
                       + "\n[microsoft365]\nleader_from_manager = true\ncalendar = true\n",
                       encoding="utf-8")
     settings = Settings.from_env({
@@ -117,7 +126,8 @@ def test_graph_parts_are_built_from_the_settings(tmp_path: Path) -> None:
     assert runtime.graph.installer is not None
     assert runtime.services.calendar is runtime.graph.calendar is not None
     assert build_runtime(Settings.from_env({
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'y.db'}"})).graph.connection is None
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'y.db'}",
+        "SCHOOL_CONFIG": str(TEST_SCHOOL_CONFIG)})).graph.connection is None
 
 
 def test_microsoft365_flags_are_checked() -> None:

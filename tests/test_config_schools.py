@@ -7,10 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_SCHOOL_CONFIG, ConfigError, load_deployment
+from bot.config import ConfigError, load_deployment
 from bot.domain.people import Role
 from bot.domain.school import ConfiguredDirectory
-from tests.schools import BOTH, OWNER, OWNER_PERSON, REKTOR_A, REKTOR_B, school, two_schools
+from tests.schools import (
+    BOTH,
+    OWNER,
+    OWNER_PERSON,
+    REKTOR_A,
+    REKTOR_B,
+    TEST_SCHOOL_CONFIG,
+    school,
+    two_schools,
+)
 
 
 def test_a_directory_is_every_school_and_their_owner(tmp_path: Path) -> None:
@@ -31,7 +40,7 @@ def test_a_directory_is_every_school_and_their_owner(tmp_path: Path) -> None:
 
 
 def test_one_file_is_one_school_as_before() -> None:
-    deployment = load_deployment(DEFAULT_SCHOOL_CONFIG)
+    deployment = load_deployment(TEST_SCHOOL_CONFIG)
     assert [s.id for s in deployment.schools] == ["ellingsrud"]
     assert deployment.owner.people == ()
 

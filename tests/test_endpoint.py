@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bot.bootstrap import build_runtime
 from bot.cards.actions import CASE, Verb
-from bot.config import DEFAULT_SCHOOL_CONFIG, Settings
+from bot.config import Settings
 from bot.hosting.botbuilder.host import BotbuilderHost
 from bot.hosting.web import RUNTIME, create_app
 from bot.services.reporting import submit_report
@@ -21,6 +21,7 @@ from tests.auth.openid import FakeOpenId
 from tests.conftest import REKTOR, TEACHER_9
 from tests.keys import TEST_KEY
 from tests.samples import report
+from tests.schools import TEST_SCHOOL_CONFIG
 from tests.teams import activity, invoke, running_bot
 
 pytestmark = pytest.mark.usefixtures("sdk")  # on both hosts (tests/conftest.py)
@@ -80,7 +81,7 @@ async def _authenticated_app(tmp_path: Path, openid: FakeOpenId, sdk: str
     """MicrosoftAppId set, keys from a local OpenID provider (tests/auth has the full suite)."""
     settings = Settings.from_env({
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'auth.db'}",
-        "SCHOOL_CONFIG": str(DEFAULT_SCHOOL_CONFIG),
+        "SCHOOL_CONFIG": str(TEST_SCHOOL_CONFIG),
         "BOT_SDK": sdk,
         "MicrosoftAppId": "9b1c3a2e-0000-4000-8000-000000000001",
         "MicrosoftAppPassword": "secret",
@@ -147,7 +148,7 @@ async def test_stock_cloud_adapter_answers_500_to_action_execute_and_ours_200(
         async def stock(request: web.Request) -> web.StreamResponse:
             host = runtime.host
             assert isinstance(host, BotbuilderHost)
-            response = await host.adapter.process(request, StockBot())
+            response: web.StreamResponse | None = await host.adapter.process(request, StockBot())
             assert response is not None
             return response
 

@@ -23,9 +23,10 @@ from bot.manifest import (
     png_size,
     rgba_pixels,
 )
+from tests.schools import TEST_SCHOOL_CONFIG
 
 APP_ID = "1b4e28ba-2fa1-41d2-883f-0016d3cca427"
-URLS = {"privacy_url": "https://skole.example/personvern",
+URLS: dict[str, Any] = {"privacy_url": "https://skole.example/personvern",
         "terms_url": "https://skole.example/vilkar"}
 URL_ARGS = ["--privacy-url", URLS["privacy_url"], "--terms-url", URLS["terms_url"]]
 BOT_ID = "6f1c1e0a-8d3b-4c7e-9a51-2b8f4d1e7c90"
@@ -209,8 +210,8 @@ def test_outline_icon_is_white_on_transparent() -> None:
     # Every pixel is pure white; only the opacity varies.
     assert {(r, g, b) for r, g, b, _a in pixels} == {(255, 255, 255)}
     # The background (all four corners and the border) is fully transparent.
-    border = [rgba.getpixel((x, y)) for x in range(32) for y in (0, 31)]
-    border += [rgba.getpixel((x, y)) for y in range(32) for x in (0, 31)]
+    border = [pixels[y * 32 + x] for x in range(32) for y in (0, 31)]
+    border += [pixels[y * 32 + x] for y in range(32) for x in (0, 31)]
     assert all(a == 0 for *_rgb, a in border)
     # And there is actually a visible shape.
     assert sum(1 for *_rgb, a in pixels if a == 255) > 30
@@ -312,7 +313,7 @@ def test_the_schools_own_privacy_and_terms_pages_are_required(tmp_path: Path) ->
 
 def test_main_takes_the_pages_from_the_schools_configuration(tmp_path: Path) -> None:
     config = tmp_path / "skole.toml"
-    text = (DEFAULT_MANIFEST_DIR.parent / "config" / "ellingsrud.toml").read_text("utf-8")
+    text = TEST_SCHOOL_CONFIG.read_text("utf-8")
     config.write_text(text.replace('[school]\n', '[school]\nprivacy_url = '
                                    '"https://skole.example/p"\nterms_url = '
                                    '"https://skole.example/v"\n', 1), encoding="utf-8")

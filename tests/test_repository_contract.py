@@ -14,12 +14,12 @@ from bot.domain.routing import route
 from bot.domain.school import ConfiguredDirectory, School
 from bot.services.ports import (
     ConversationRef,
+    DuplicateSubmission,
     MessageKind,
     MessageStatus,
     OutboxMessage,
     UnitOfWorkFactory,
 )
-from bot.services.reporting import DuplicateSubmission
 from storage.engine import session_factory
 from storage.migrate import upgrade
 from storage.repositories import SqlUnitOfWork

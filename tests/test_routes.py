@@ -34,12 +34,13 @@ SENDING = ("Action.Submit", "Action.Execute")
 
 @cache
 def table() -> Mapping[Verb, Route]:
+    knowledge = default_knowledge_base()
     return routing_table(
         home=Home(),
         report=ReportFlow(),
         case=CaseFlow("http://127.0.0.1:3978"),
         log=LogFlow(),
-        questions=QuestionFlow(default_knowledge_base()),
+        questions=QuestionFlow(lambda _school: knowledge),
         archive=ArchiveFlow("http://127.0.0.1:3978"),
     )
 

@@ -147,8 +147,8 @@ async def test_a_case_from_report_to_closed(tmp_path: Path) -> None:
             events = [e.kind for e in await uow.events.for_case(case_id)]
             case = await uow.cases.get(case_id)
         assert case is not None and [p.version for p in case.plans] == [1, 2]
-        for reminder in reminders:
-            assert reminder.due_at.astimezone(OSLO).strftime("%H:%M") == "08:00"
+        for due in reminders:
+            assert due.due_at.astimezone(OSLO).strftime("%H:%M") == "08:00"
         assert events.count(EventKind.REMINDER_SENT) == 7
         assert events.count(EventKind.PLAN_SAVED) == 2
         assert events.count(EventKind.EVALUATED) == 2 and EventKind.CLOSED in events

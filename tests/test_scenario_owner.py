@@ -233,3 +233,25 @@ async def test_two_schools_and_the_owner_then_the_figures(tmp_path: Path) -> Non
     shared = stats("--shared")
     assert shared["total"]["reports"]["total"] == "<5"
     assert all(s["reports"]["total"] == "<5" for s in shared["schools"])
+
+
+async def test_a_case_marked_serious_later_gives_the_owner_a_notice(tmp_path: Path) -> None:
+    config = two_schools(tmp_path / "skoler")
+    clock = FakeClock(T0)
+    async with running_bot(tmp_path, clock=clock, env={"SCHOOL_CONFIG": str(config)}) as bot:
+        await _start(bot)
+        await _report(bot, TEACHER_A, "7" * 32)
+        assert _cards(bot, OWNER_PERSON, "Skoleeier varsles om en sak") == []
+        alfa = bot.runtime.schools.get("alfa") if bot.runtime.schools else None
+        assert alfa is not None
+        async with alfa.uow() as uow:
+            case = await uow.cases.by_submission("7" * 32)
+        assert case is not None
+        await bot.press(REKTOR_A, Verb.MARK_SERIOUS, {CASE: case.id})
+        await bot.deliver_all()
+        notices = _cards(bot, OWNER_PERSON, "Skoleeier varsles om en sak")
+        assert len(notices) == 1 and "spesielt alvorlig" in notices[0]
+        assert PUPIL not in notices[0]
+        async with alfa.uow() as uow:
+            marked = await uow.cases.get(case.id)
+        assert marked is not None and marked.owner_notified_at is not None

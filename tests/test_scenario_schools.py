@@ -79,8 +79,8 @@ async def test_a_schools_case_reaches_its_own_leaders_alone(tmp_path: Path) -> N
         beta = bot.runtime.schools.get("beta") if bot.runtime.schools else None
         assert beta is not None
         async with beta.uow() as uow:
-            other = await uow.cases.by_submission("b" * 32)
-        assert other is not None and other.reference == case.reference
+            found = await uow.cases.by_submission("b" * 32)
+        assert found is not None and found.reference == case.reference
         assert len(_alerts(bot, REKTOR_A)) == 1 and len(_alerts(bot, REKTOR_B)) == 1
 
 

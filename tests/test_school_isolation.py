@@ -6,12 +6,15 @@ from __future__ import annotations
 import inspect
 import typing
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.bootstrap import build_services
 from bot.domain.case import CaseEvent, EventKind
@@ -31,12 +34,23 @@ from bot.services.ports import (
 from bot.services.reporting import submit_report
 from storage.migrate import upgrade
 from storage.repositories import SqlUnitOfWork
+from storage.repositories.outbox import SqlOutbox
 from tests.conftest import BACKENDS, REKTOR, T0, TEACHER_9, unmigrated_engine
 from tests.fakes import FakeClock
 from tests.keys import TEST_KEYRING
 from tests.samples import report
 
 PUPIL = "ola nordmann|9b"
+
+
+@asynccontextmanager
+async def _two_schools(backend: str, tmp_path: Path, school: School
+                       ) -> AsyncIterator[tuple[AsyncEngine, Services, Services]]:
+    """The school and a second one, «b», in one migrated database."""
+    async with unmigrated_engine(backend, tmp_path) as engine:
+        await upgrade(engine)
+        yield (engine, build_services(engine, TEST_KEYRING, school, FakeClock(T0)),
+               build_services(engine, TEST_KEYRING, replace(school, id="b"), FakeClock(T0)))
 
 
 async def _fill(svc: Services, tag: str) -> str:
@@ -117,10 +131,7 @@ def test_every_read_method_is_in_the_isolation_test() -> None:
 async def test_no_repository_method_returns_another_schools_rows(
     backend: str, tmp_path: Path, school: School
 ) -> None:
-    async with unmigrated_engine(backend, tmp_path) as engine:
-        await upgrade(engine)
-        a = build_services(engine, TEST_KEYRING, school, FakeClock(T0))
-        b = build_services(engine, TEST_KEYRING, replace(school, id="b"), FakeClock(T0))
+    async with _two_schools(backend, tmp_path, school) as (_engine, a, b):
         case_a = await _fill(a, "a")
         case_b = await _fill(b, "b")
         async with a.uow() as uow:
@@ -141,6 +152,7 @@ async def test_no_repository_method_returns_another_schools_rows(
             assert latest is not None and latest.reference == {"tag": "a"}
             notes = await uow.observations.for_pupil(PUPIL)
             assert [n.note for n in notes] == ["notat a"]
+            assert isinstance(uow.outbox, SqlOutbox)  # a count the port does not offer
             counts = await uow.outbox.count_by_status()
             assert sum(counts.values()) == len(await uow.outbox.for_case(case_a)) + 1
             assert await uow.cases.next_number(T0.year) == 2  # each school counts on its own
@@ -180,10 +192,7 @@ async def test_the_locator_answers_with_school_ids_only(
     from storage.engine import session_factory
     from storage.repositories.locator import SqlLocator
 
-    async with unmigrated_engine(backend, tmp_path) as engine:
-        await upgrade(engine)
-        a = build_services(engine, TEST_KEYRING, school, FakeClock(T0))
-        b = build_services(engine, TEST_KEYRING, replace(school, id="b"), FakeClock(T0))
+    async with _two_schools(backend, tmp_path, school) as (engine, a, b):
         case_a = await _fill(a, "a")
         locator = SqlLocator(session_factory(engine))
         assert await locator.school_of_case(case_a) == school.id

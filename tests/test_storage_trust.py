@@ -44,7 +44,7 @@ async def _a_case_with_markers(engine: AsyncEngine, school: School,
                              today=T0.date(), now=T0, by=TEACHER_9, new_id=uuid.uuid4().hex)
     assert not hasattr(note, "messages")
     async with svc.uow() as uow:
-        await uow.observations.add(note)  # type: ignore[arg-type]
+        await uow.observations.add(note)
         await uow.drafts.save("e" * 32, TEACHER_9, {"pupil_name": MARKERS[0]}, T0)
         await uow.commit()
     return outcome.case.id
@@ -260,21 +260,11 @@ async def test_migration_0005_fills_the_plans_staff_from_the_sealed_document(
     backend: str, tmp_path: Path, school: School
 ) -> None:
     from bot.domain.followup import ActivityPlan, parse_plan
-    from bot.domain.routing import route
-    from bot.domain.school import ConfiguredDirectory
     from storage.migrate import downgrade
     from tests.conftest import REKTOR, TEACHER_8
-    from tests.test_followup_domain import STAFF, plan_values
+    from tests.test_followup_domain import STAFF, opened_case, plan_values
 
-    staff = ConfiguredDirectory(school)
-    teacher = staff.person(TEACHER_9)
-    assert teacher is not None
-    r = report()
-    from bot.domain.case import Case
-
-    case, _ = Case.open(case_id="b" * 32, number=1, submission_id="s" * 32,
-                        reporter_id=TEACHER_9, report=r, routing=route(r, teacher, staff),
-                        now=T0)
+    case = opened_case(school, "b" * 32)
     plan = parse_plan(plan_values(m1_responsible=TEACHER_8), staff_ids=[*STAFF, TEACHER_8],
                       version=1, today=T0.date(), now=T0, by=REKTOR)
     assert isinstance(plan, ActivityPlan)

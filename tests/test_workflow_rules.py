@@ -335,7 +335,7 @@ def test_closing_needs_an_evaluation_on_or_after_the_plans_evaluation_date(
     case = _planned(school)  # to be evaluated 17.12.2026
     with pytest.raises(DomainError, match=r"evalueringsdatoen \(17.12.2026\)"):
         case.evaluate(_close(LEADER_9), LEADER_9, T0, today=date(2026, 12, 16))
-    assert case.state is CaseState.TILTAK and case.evaluations == []
+    assert (case.state, case.evaluations) == (CaseState.TILTAK, [])
     events = case.evaluate(_close(LEADER_9), LEADER_9, T0, today=date(2026, 12, 17))
     assert case.state is CaseState.AVSLUTTET
     assert EventKind.CLOSE_OVERRIDDEN not in [e.kind for e in events]
@@ -404,7 +404,7 @@ def _minimal() -> dict[str, object]:
 
 def test_mark_serious_later_by_rektor_records_when_and_who(school: School) -> None:
     case = _case(school)
-    assert not case.serious and not case.owner_must_be_notified
+    assert (case.serious, case.owner_must_be_notified) == (False, False)
     case.start_investigation(LEADER_9, T0)
     later = T0 + timedelta(days=2)
     [event] = case.mark_serious(REKTOR, later)

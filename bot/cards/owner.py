@@ -25,7 +25,7 @@ def owner_notice_card(
     if urgent:
         why.append("Mistanke om at en ansatt krenker en elev (§ 12-5).")
     if serious:
-        why.append("Saken er meldt som spesielt alvorlig (§ 12-4).")
+        why.append("Saken er spesielt alvorlig (§ 12-4).")
     body: list[dict[str, Any]] = [
         heading("Skoleeier varsles om en sak"),
         text(f"Sak {reference}", subtle=True, spacing="none"),

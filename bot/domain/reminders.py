@@ -9,7 +9,7 @@ cancelled by hand.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from bot.domain.case import Case, CaseState
@@ -268,7 +268,3 @@ def follow_ups(
             )
         )
     return follow
-
-
-def local_time(moment: datetime, calendar: SchoolCalendar) -> time:
-    return moment.astimezone(calendar.zone).time()

@@ -30,10 +30,6 @@ class Family:
     shaped: bool = False
     """The script needs text shaping: joined letters (Arabic), reordered marks (Indic)."""
 
-    @property
-    def regular(self) -> Path:
-        return dict(self.files)[""]
-
 
 def _noto(name: str, *, shaped: bool = False, italic: bool = False) -> Family:
     files = [("", NOTO / f"{name}-Regular.ttf"), ("B", NOTO / f"{name}-Bold.ttf")]
@@ -93,7 +89,10 @@ def charset(family: Family) -> frozenset[int]:
     """The code points every style of `family` has a glyph for (read once per process)."""
     from fontTools.ttLib import TTFont
 
-    sets = [frozenset(TTFont(path, lazy=True).getBestCmap()) for _, path in family.files]
+    sets = []
+    for _, path in family.files:
+        with TTFont(path, lazy=True) as font:
+            sets.append(frozenset(font.getBestCmap()))
     return frozenset.intersection(*sets)
 
 

@@ -114,7 +114,7 @@ def build_credential(
 
 
 def build_http_client(base_url: str, timeout_s: float) -> httpx.AsyncClient:
-    """httpx with Graph's middleware, minus its retries, and a short timeout on every phase."""
+    """An HTTP client as Graph uses it, minus its retries, and a short timeout on each phase."""
     http = httpx.AsyncClient(
         base_url=base_url.rstrip("/"), timeout=httpx.Timeout(timeout_s), http2=True
     )

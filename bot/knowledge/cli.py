@@ -108,21 +108,14 @@ def _answer_line(kb: KnowledgeBase, line: str, number: int) -> dict[str, Any]:
     question = data.get("q")
     if not isinstance(question, str):
         return {"error": "field 'q' must be a string", "line": number}
-    answer = kb.ask(question)
-    record: dict[str, Any] = {
-        "q": question,
-        "sections": list(answer.sections),
-        "scores": list(answer.scores),
-        "answered": answer.answered,
-        "language": answer.language,
-        "source": answer.source,
-    }
+    record = _record(question, kb.ask(question))
     if "id" in data:
         record = {"id": data["id"], **record}
     return record
 
 
-def _full_record(question: str, answer: Answer) -> dict[str, Any]:
+def _record(question: str, answer: Answer) -> dict[str, Any]:
+    """An answer as `--jsonl` prints it per line; `--json` adds the decision behind it."""
     return {
         "q": question,
         "sections": list(answer.sections),
@@ -130,6 +123,12 @@ def _full_record(question: str, answer: Answer) -> dict[str, Any]:
         "answered": answer.answered,
         "language": answer.language,
         "source": answer.source,
+    }
+
+
+def _full_record(question: str, answer: Answer) -> dict[str, Any]:
+    return {
+        **_record(question, answer),
         "decision": answer.decision,
         "route": answer.route,
         "probability": answer.probability,

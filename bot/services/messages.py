@@ -10,6 +10,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
+from bot.domain.case import CaseEvent, EventKind
 from bot.services.ports import MessageKind, OutboxMessage
 
 ADAPTIVE = "application/vnd.microsoft.card.adaptive"
@@ -82,4 +83,11 @@ def stub_update(
         activity_id=activity_id,
         not_before=now + timedelta(minutes=minutes),
         case_id=case_id,
+    )
+
+
+def queued_event(case_id: str, recipient_id: str, key: str, now: datetime) -> CaseEvent:
+    """The trail's line for a message queued to someone: its outbox key ties the two together."""
+    return CaseEvent(
+        case_id, EventKind.ALERT_QUEUED, None, now, {"recipient": recipient_id, "key": key}
     )

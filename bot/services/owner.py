@@ -13,10 +13,10 @@ import logging
 from datetime import datetime
 
 from bot.cards.owner import owner_notice_card
-from bot.domain.case import Case, CaseEvent, EventKind
+from bot.domain.case import Case, CaseEvent
 from bot.services.alerts import queue_card_updates
 from bot.services.context import Services
-from bot.services.messages import card_activity, outbox_message
+from bot.services.messages import card_activity, outbox_message, queued_event
 from bot.services.ports import MessageKind, OutboxMessage, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ async def queue_owner_notices(
         case.report.category_label,
         case.created_at,
         urgent=case.urgent,
-        serious=case.report.serious,
+        serious=case.serious,
     )
     messages: list[OutboxMessage] = []
     events: list[CaseEvent] = []
@@ -57,15 +57,7 @@ async def queue_owner_notices(
                 case_id=case.id,
             )
         )
-        events.append(
-            CaseEvent(
-                case.id,
-                EventKind.ALERT_QUEUED,
-                None,
-                now,
-                {"recipient": person.aad_object_id, "key": key},
-            )
-        )
+        events.append(queued_event(case.id, person.aad_object_id, key, now))
     await uow.outbox.enqueue_many(messages)
     return events
 

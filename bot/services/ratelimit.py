@@ -47,10 +47,6 @@ class SlidingWindows:
     def record(self, now: float) -> None:
         self._times.append(now)
 
-    @property
-    def idle(self) -> bool:
-        return not self._times
-
 
 class RateLimiter:
     def __init__(

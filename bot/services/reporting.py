@@ -24,6 +24,7 @@ from bot.domain.substitutes import Substitution, substitutes_for
 from bot.services.access import sees
 from bot.services.alerts import alert_message, queue_alert, queue_card_updates
 from bot.services.context import Services
+from bot.services.messages import queued_event
 from bot.services.owner import queue_owner_notices
 from bot.services.ports import DuplicateSubmission, UnitOfWork
 from bot.services.substitutes import active_substitutions
@@ -183,15 +184,7 @@ async def _store_report(
                 continue  # rektor's own report: the receipt says the case is theirs
             key = f"alert:{case.id}:{recipient.person_id}"
             alerts.append(alert_message(svc, case, recipient.person_id, key, now))
-            events.append(
-                CaseEvent(
-                    case.id,
-                    EventKind.ALERT_QUEUED,
-                    None,
-                    now,
-                    {"recipient": recipient.person_id, "key": key},
-                )
-            )
+            events.append(queued_event(case.id, recipient.person_id, key, now))
         await uow.outbox.enqueue_many(alerts)
         events += await queue_owner_notices(uow, svc, case, now)
         await uow.events.append(events)
@@ -236,6 +229,8 @@ async def act_on_case(
             return ActionOutcome(case, False, error.message)
         if not events:
             return ActionOutcome(case, False)
+        if any(e.kind is EventKind.MARKED_SERIOUS for e in events):
+            events += await queue_owner_notices(uow, svc, case, now)  # serious later: § 12-4
         await uow.cases.save(case)
         await uow.events.append(events)
         await plan_deadline(uow, svc, case, events)
@@ -299,15 +294,7 @@ async def escalate_unacknowledged(svc: Services) -> int:
             for person in targets:
                 key = f"escalation:{locked.id}:{person}"
                 await queue_alert(uow, svc, locked, person, key, now)
-                events.append(
-                    CaseEvent(
-                        locked.id,
-                        EventKind.ALERT_QUEUED,
-                        None,
-                        now,
-                        {"recipient": person, "key": key},
-                    )
-                )
+                events.append(queued_event(locked.id, person, key, now))
             await uow.events.append(events)
             escalated += 1
         await uow.commit()

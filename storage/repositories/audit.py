@@ -106,7 +106,7 @@ class SqlEvents:
             update(AuditHeadRow).where(AuditHeadRow.school_id == school).values(seq=seq, hash=prev)
         )
 
-    async def for_case(self, case_id: str) -> Sequence[CaseEvent]:
+    async def for_case(self, case_id: str | None) -> Sequence[CaseEvent]:
         rows = (
             await self._s.session.scalars(
                 self._s.where(

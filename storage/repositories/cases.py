@@ -63,7 +63,7 @@ class SqlCases:
             **columns(case, leave_out=SEALED_FIELDS),
             "category": case.report.category,
             "leadership": case.report.leadership_suspected,
-            "serious": case.report.serious,
+            "serious": case.serious,  # as reported, or marked so later
             # Who «Mine saker» finds the case for, asked without opening the document.
             "responsible": list(case.current_plan.responsible_ids) if case.current_plan else [],
             "sealed": self._s.keyring.seal_json(case_document(case), sealed_where(case.id)),

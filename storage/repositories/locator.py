@@ -41,25 +41,19 @@ class SqlLocator:
         return str(found) if found is not None else None
 
     async def schools_with_mail(self, now: datetime) -> set[str]:
-        async with self._sessions() as session:
-            rows = await session.scalars(
-                select(OutboxRow.school_id)
-                .where(
-                    OutboxRow.status == MessageStatus.PENDING.value,
-                    OutboxRow.next_attempt_at <= now,
-                )
-                .distinct()
-            )
-            return {str(r) for r in rows}
+        return await self._schools_due(OutboxRow, MessageStatus.PENDING.value, now)
 
     async def schools_with_archive_work(self, now: datetime) -> set[str]:
+        return await self._schools_due(ArchiveDeliveryRow, ArchiveStatus.PENDING.value, now)
+
+    async def _schools_due(
+        self, table: type[OutboxRow] | type[ArchiveDeliveryRow], pending: str, now: datetime
+    ) -> set[str]:
+        """The schools with a row of `table` waiting to be sent by now."""
         async with self._sessions() as session:
             rows = await session.scalars(
-                select(ArchiveDeliveryRow.school_id)
-                .where(
-                    ArchiveDeliveryRow.status == ArchiveStatus.PENDING.value,
-                    ArchiveDeliveryRow.next_attempt_at <= now,
-                )
+                select(table.school_id)
+                .where(table.status == pending, table.next_attempt_at <= now)
                 .distinct()
             )
             return {str(r) for r in rows}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 
@@ -76,17 +77,21 @@ class SqlDrafts:
     def _sealed(self, draft_id: str, values: dict[str, str]) -> str:
         return self._s.keyring.seal_json(values, values_where(draft_id))
 
+    def _insert(self, draft_id: str, user_id: str, sealed: str, now: datetime) -> Any:
+        """The row as this school and user write it; the caller says what a clash does."""
+        return self._s.insert(ReportDraftRow).values(
+            draft_id=draft_id,
+            school_id=self._s.school,
+            user_id=user_id,
+            values=sealed,
+            updated_at=now,
+        )
+
     async def open(self, draft_id: str, user_id: str, now: datetime) -> None:
         await self._s.session.execute(
-            self._s.insert(ReportDraftRow)
-            .values(
-                draft_id=draft_id,
-                school_id=self._s.school,
-                user_id=user_id,
-                values=self._sealed(draft_id, {}),
-                updated_at=now,
+            self._insert(draft_id, user_id, self._sealed(draft_id, {}), now).on_conflict_do_nothing(
+                index_elements=["draft_id"]
             )
-            .on_conflict_do_nothing(index_elements=["draft_id"])
         )
 
     async def owner(self, draft_id: str) -> str | None:
@@ -103,15 +108,7 @@ class SqlDrafts:
     ) -> None:
         sealed = self._sealed(draft_id, values)
         await self._s.session.execute(
-            self._s.insert(ReportDraftRow)
-            .values(
-                draft_id=draft_id,
-                school_id=self._s.school,
-                user_id=user_id,
-                values=sealed,
-                updated_at=now,
-            )
-            .on_conflict_do_update(
+            self._insert(draft_id, user_id, sealed, now).on_conflict_do_update(
                 index_elements=["draft_id"],
                 set_={"values": sealed, "updated_at": now},
                 # Another user cannot overwrite someone's draft by guessing its id.

@@ -15,20 +15,22 @@ from typing import Any
 import aiohttp
 from aiohttp.test_utils import TestServer
 
-from bot.bootstrap import Runtime, build_runtime
-from bot.config import DEFAULT_SCHOOL_CONFIG, Settings
+from bot.bootstrap import build_runtime
+from bot.config import Settings
 from bot.hosting.auth import TokenValidator
+from bot.hosting.runtime import Runtime
 from bot.hosting.web import RUNTIME, create_app
 from tests.auth.openid import APP_ID, TENANT, FakeOpenId, fake_credentials
 from tests.connector import FakeConnector
 from tests.keys import TEST_KEY
+from tests.schools import TEST_SCHOOL_CONFIG
 from tests.teams import Hosts
 
 
 def authenticated_settings(tmp_path: Path, openid: FakeOpenId, **env: str) -> Settings:
     return Settings.from_env({
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'auth.db'}",
-        "SCHOOL_CONFIG": str(DEFAULT_SCHOOL_CONFIG),
+        "SCHOOL_CONFIG": str(TEST_SCHOOL_CONFIG),
         "BOT_SDK": Hosts.default,
         "MicrosoftAppId": APP_ID,
         "MicrosoftAppPassword": "secret",

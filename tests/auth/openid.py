@@ -24,6 +24,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import RSAAlgorithm
 
+from tests.connector import started_port
+
 APP_ID = "9b1c3a2e-0000-4000-8000-000000000001"
 OTHER_APP = "0d15ea5e-0000-4000-8000-0000000000ff"
 TENANT = "11111111-2222-3333-4444-555555555555"
@@ -169,10 +171,7 @@ class FakeOpenId:
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = await started_port(site)
 
     async def stop(self) -> None:
         self._release.set()  # a silent handler answers now, so the server can close

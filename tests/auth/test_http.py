@@ -17,6 +17,7 @@ from bot.hosting.http import (
     get_json,
     max_age,
 )
+from tests.connector import started_port
 from tests.graph.fake_graph import self_signed_certificate
 
 
@@ -34,10 +35,7 @@ class Proxy:
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = await started_port(site)
 
     async def stop(self) -> None:
         if self._runner is not None:
@@ -98,10 +96,7 @@ async def https_server(certificate: tuple[Path, Path]) -> AsyncIterator[str]:
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
-    await site.start()
-    server = site._server
-    assert server is not None
-    port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = await started_port(site)
     try:
         yield f"https://127.0.0.1:{port}/openid"
     finally:

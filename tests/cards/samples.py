@@ -46,7 +46,7 @@ from bot.cards.stub import (
     sent_card,
 )
 from bot.cards.substitute import substitute_form_card, substitute_saved_card
-from bot.config import DEFAULT_SCHOOL_CONFIG, load_school
+from bot.config import load_school
 from bot.domain import followup
 from bot.domain.case import STATE_LABELS, CaseState
 from bot.domain.report import MAX_CLASS, MAX_NAME, MAX_SHORT, MAX_TEXT, SIGNS, PupilInformed, Report
@@ -58,6 +58,7 @@ from tests.conftest import LEADER_9 as LEADER_ID
 from tests.conftest import REKTOR as REKTOR_ID
 from tests.conftest import TEACHER_9 as TEACHER_ID
 from tests.samples import report as form_report
+from tests.schools import TEST_SCHOOL_CONFIG
 
 TODAY = date(2026, 11, 26)
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -629,7 +630,7 @@ def _answer_cards() -> dict[str, dict[str, Any]]:
 
 def stats_result(schools: int, *, shared: bool) -> dict[str, Any]:
     """The figures of `schools` schools, the first with seven cases, the others with two."""
-    base = load_school(DEFAULT_SCHOOL_CONFIG)
+    base = load_school(TEST_SCHOOL_CONFIG)
 
     def facts(count: int) -> list[CaseFacts]:
         return [

@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from playground.roles import as_role
+from tests.schools import TEST_SCHOOL_CONFIG
 
 if TYPE_CHECKING:
     from playwright.async_api import ViewportSize
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SCHOOL_CONFIG = REPO_ROOT / "config" / "ellingsrud.toml"
 PLAYGROUND_CONFIG = REPO_ROOT / "playground" / ".m365agentsplayground.yml"
 PLAYGROUND_CLI = REPO_ROOT / "node_modules" / ".bin" / "agentsplayground"
 
@@ -156,7 +156,7 @@ def bot_and_playgrounds(node: str, workdir: Path, sdk: str, roles: tuple[str, ..
     bot_env = {k: v for k, v in os.environ.items() if not k.startswith("Microsoft")}
     bot_env.update(HOST="127.0.0.1", PORT=str(bot_port), PYTHONUNBUFFERED="1", BOT_SDK=sdk,
                    DATABASE_URL=f"sqlite+aiosqlite:///{workdir / 'bot.db'}",
-                   SCHOOL_CONFIG=str(SCHOOL_CONFIG))
+                   SCHOOL_CONFIG=str(TEST_SCHOOL_CONFIG))
     bot_log = workdir / "bot.log"
 
     with ExitStack() as stack:

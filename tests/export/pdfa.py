@@ -40,6 +40,7 @@ def _fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[str, pikepdf.Dictionary]]:
     seen: set[tuple[int, int]] = set()
     for page in pdf.pages:
         for name, font in page.Resources.get("/Font", {}).items():
+            assert isinstance(font, pikepdf.Dictionary)
             if font.objgen not in seen:
                 seen.add(font.objgen)
                 yield name, font
@@ -76,6 +77,7 @@ def _font_problems(name: str, font: pikepdf.Dictionary, used: set[int]) -> list[
     if font.Subtype != pikepdf.Name.Type0:
         return [f"{name}: {font.Subtype} font (only embedded CID fonts are expected)"]
     descendant = font.DescendantFonts[0]
+    assert isinstance(descendant, pikepdf.Dictionary)
     descriptor = descendant.FontDescriptor
     if "/FontFile2" not in descriptor:
         return [f"{name}: font program not embedded (6.2.11.4.1)"]
@@ -112,17 +114,17 @@ def _drawn(pdf: pikepdf.Pdf) -> tuple[dict[tuple[int, int], set[int]], list[str]
     used: dict[tuple[int, int], set[int]] = {}
     problems: list[str] = []
     for number, page in enumerate(pdf.pages, start=1):
-        fonts = page.Resources.get("/Font", {})
+        fonts = page.Resources.get("/Font", pikepdf.Dictionary())
         current: tuple[int, int] | None = None
         stack: list[tuple[int, int] | None] = []
-        for operands, operator in pikepdf.parse_content_stream(page):
-            op = str(operator)
+        for instruction in pikepdf.parse_content_stream(page):
+            operands, op = instruction.operands, str(instruction.operator)
             if op == "q":
                 stack.append(current)
             elif op == "Q":
                 current = stack.pop() if stack else None
             elif op == "Tf":
-                current = fonts[operands[0]].objgen
+                current = fonts[str(operands[0])].objgen
             elif op in ("Tj", "TJ", "'", '"'):
                 last = operands[-1]
                 strings = (

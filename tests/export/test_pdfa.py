@@ -65,7 +65,7 @@ def _tampered(data: bytes, change: str) -> bytes:
         page = pdf.pages[0]
         if change == "notdef":
             commands = pikepdf.parse_content_stream(page)
-            at = next(i for i, (_, op) in enumerate(commands) if str(op) == "Tj")
+            at = next(i for i, c in enumerate(commands) if str(c.operator) == "Tj")
             commands[at] = pikepdf.ContentStreamInstruction(
                 [pikepdf.String(b"\x0f\xff")], pikepdf.Operator("Tj")
             )  # CID 4095 is in no subset: it maps to glyph 0

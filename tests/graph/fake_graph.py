@@ -94,6 +94,8 @@ class Scripted:
     headers: dict[str, str] = field(default_factory=dict)
     stall_s: float = 0.0
     """Wait this long before answering (longer than the client's timeout: a timeout)."""
+    release: asyncio.Event | None = None
+    """Answer only once the test sets this: a call that is outstanding for as long as it needs."""
     times: int = 1
     code: str = "generalException"
     message: str = "Something failed"
@@ -234,6 +236,8 @@ class FakeGraph:
         elif (scripted := self._scripted(record)) is not None:
             if scripted.stall_s:
                 await asyncio.sleep(scripted.stall_s)
+            if scripted.release is not None:
+                await scripted.release.wait()
             response = _error(
                 scripted.status, scripted.code, scripted.message, headers=scripted.headers
             )

@@ -111,7 +111,8 @@ async def test_utc_times_arrive_as_oslo_time(graph: FakeGraph, calendar: GraphCa
 async def test_naive_times_are_refused(graph: FakeGraph, calendar: GraphCalendar) -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         await calendar.upsert_event(
-            LEADER, None, SUBJECT, datetime(2027, 1, 1, 10), datetime(2027, 1, 1, 11), BODY
+            LEADER, None, SUBJECT, datetime(2027, 1, 1, 10),  # noqa: DTZ001 (under test)
+            datetime(2027, 1, 1, 11), BODY  # noqa: DTZ001
         )
     start = datetime(2027, 1, 1, 10, tzinfo=OSLO)
     with pytest.raises(ValueError, match="end after"):

@@ -200,20 +200,25 @@ async def test_a_failing_graph_means_the_configured_leader(
 async def test_a_slow_graph_costs_the_turn_no_more_than_its_wait(
     entra: FakeGraph, connection: GraphConnection, school: School, ticking: TickingClock
 ) -> None:
-    entra.fail(504, "/manager$", stall_s=0.5)
+    release = asyncio.Event()
+    entra.fail(504, "/manager$", release=release)
     directory = directory_for(connection, school, ticking)
     lise = person(school, TEACHER_9)
 
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    await directory.prefetch(TEACHER_9, wait=0.1)
-    assert loop.time() - started < 0.3
+    # The call stays unanswered until released: the turn returns on its own wait, not Graph's
+    # (the outer bound only stops a hang).
+    await asyncio.wait_for(directory.prefetch(TEACHER_9, wait=0.1), timeout=30)
+    [stalled] = entra.graph_requests(f"/users/{TEACHER_9}/manager")
+    assert stalled.status == 0  # not answered yet
     assert directory.nearest_leader(lise) == person(school, LEADER_9)
 
-    # The stalled call answers (an error here) after the turn; the next turn tries again.
-    await asyncio.sleep(0.6)
+    # The stalled call answers (an error here) after the turn: the next turn waits for that
+    # lookup rather than starting another; the one after the rest tries again.
+    release.set()
+    await directory.prefetch(TEACHER_9, wait=30)
+    assert len(entra.graph_requests(f"/users/{TEACHER_9}/manager")) == 1
     ticking.advance(61)
-    await directory.prefetch(TEACHER_9, wait=2.0)
+    await directory.prefetch(TEACHER_9, wait=30)
     leader = directory.nearest_leader(lise)
     assert leader is not None and leader.aad_object_id == DEPUTY
 
@@ -225,10 +230,9 @@ async def test_a_lookup_that_outlives_its_wait_serves_the_next_turn(
     await directory.prefetch(STRANGER, wait=0)  # gives up at once; the lookup goes on
     assert directory.person(STRANGER) is None
 
-    for _ in range(100):
-        if directory.person(STRANGER) is not None:
-            break
-        await asyncio.sleep(0.02)
+    # The next turn finds that lookup still running and waits for it: no second request.
+    await directory.prefetch(STRANGER, wait=30)
+    assert len(entra.graph_requests(f"/users/{STRANGER}$")) == 1
     found = directory.person(STRANGER)
     assert found is not None and found.name == "Hemmelig Hege"
 
@@ -421,12 +425,20 @@ async def test_the_periodic_refresh_runs_until_cancelled(
     entra: FakeGraph, connection: GraphConnection, school: School, ticking: TickingClock
 ) -> None:
     directory = directory_for(connection, school, ticking)
-    task = asyncio.create_task(directory.refresh_forever(lambda: [STRANGER], every_s=0.01))
+    rounds = 0
+    third_round = asyncio.Event()
+
+    def ids() -> list[str]:
+        """Asked at the start of each round: the third ask means two refreshes have finished."""
+        nonlocal rounds
+        rounds += 1
+        if rounds == 3:
+            third_round.set()
+        return [STRANGER]
+
+    task = asyncio.create_task(directory.refresh_forever(ids, every_s=0.01))
     try:
-        for _ in range(200):
-            if len(entra.graph_requests(f"/users/{STRANGER}/manager")) >= 2:
-                break
-            await asyncio.sleep(0.01)
+        await asyncio.wait_for(third_round.wait(), timeout=30)
     finally:
         task.cancel()
         with pytest.raises(asyncio.CancelledError):

@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from botbuilder.schema import ConversationReference
 
-from bot.config import DEFAULT_SCHOOL_CONFIG, REPO_ROOT, Settings
+from bot.config import REPO_ROOT, Settings
 from bot.graph.reference import chat_conversation_ref, chat_reference, teams_bot_id
 from bot.hosting.botbuilder.build import build_adapter
 from bot.hosting.botbuilder.notifier import BotbuilderProactive
 from bot.hosting.proactive import ProactiveNotifier
 from tests.connector import FakeConnector
+from tests.schools import TEST_SCHOOL_CONFIG
 
 APP_ID = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 TENANT = "11111111-2222-3333-4444-555555555555"
@@ -102,7 +103,7 @@ async def connector() -> AsyncIterator[FakeConnector]:
 async def test_the_notifier_sends_and_updates_in_the_chat(
     connector: FakeConnector, tmp_path: object
 ) -> None:
-    settings = Settings.from_env({"SCHOOL_CONFIG": str(DEFAULT_SCHOOL_CONFIG)})
+    settings = Settings.from_env({"SCHOOL_CONFIG": str(TEST_SCHOOL_CONFIG)})
     notifier = ProactiveNotifier(
         BotbuilderProactive(build_adapter(settings), settings.app_id),
         app_id=settings.app_id,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.bootstrap import build_runtime
-from bot.config import DEFAULT_SCHOOL_CONFIG, load_school
+from bot.config import load_school
 from bot.domain.school import ConfiguredDirectory
 from bot.graph.calendar import GraphCalendar
 from bot.graph.client import GraphConnection
@@ -24,6 +24,7 @@ from tests.connector import FakeConnector
 from tests.fakes import FakeClock
 from tests.graph.fake_graph import CATALOG_APP_ID, FakeGraph
 from tests.samples import report
+from tests.schools import TEST_SCHOOL_CONFIG
 from tests.teams import conversation_id, installation, local_settings
 from tests.test_scenario_case import PLAN
 
@@ -31,7 +32,7 @@ from tests.test_scenario_case import PLAN
 async def test_manager_routing_install_and_calendar(
     tmp_path: Path, graph: FakeGraph, connection: GraphConnection,
 ) -> None:
-    school = load_school(DEFAULT_SCHOOL_CONFIG)
+    school = load_school(TEST_SCHOOL_CONFIG)
     for person in school.staff:
         graph.add_user(person.aad_object_id, person.name)
     # In Entra, Kari's manager is Berit (the config says Anders): Entra wins when asked to.
@@ -52,8 +53,8 @@ async def test_manager_routing_install_and_calendar(
         # Rektor and Kari have opened the bot; Berit never has.
         host = runtime.host
         assert isinstance(host, BotbuilderHost)
-        for person in (REKTOR, TEACHER_8):
-            body = installation(person, service_url=connector.url)
+        for person_id in (REKTOR, TEACHER_8):
+            body = installation(person_id, service_url=connector.url)
             await host.adapter.process_activity("", _activity(body), host.logic(parse(body)))
 
         await directory.prefetch(TEACHER_8, wait=5)
@@ -81,8 +82,8 @@ async def test_manager_routing_install_and_calendar(
         saved = await followup.save_plan(svc, case.id, berit, 1, PLAN)
         assert saved.errors is None and saved.message is None
         await wait_for_syncs()
-        for person in (TEACHER_9, LEADER_9):
-            [event] = graph.events[person].values()
+        for person_id in (TEACHER_9, LEADER_9):
+            [event] = graph.events[person_id].values()
             assert event["subject"] == f"Evaluering av aktivitetsplan, sak {case.reference}"
             assert "Ola" not in str(event)
             assert event["start"]["timeZone"] == "Europe/Oslo"

@@ -235,14 +235,16 @@ def test_question_text_is_never_logged(caplog: pytest.LogCaptureFixture) -> None
 
 
 def test_answering_is_fast() -> None:
+    """Counted in the process's own CPU time: on a busy machine the wall clock also counts
+    the other processes' turns, and the test would measure the machine, not the answering."""
     kb = default_knowledge_base()
     questions = [f"hvordan melder jeg fra om mobbing nr {i}?" for i in range(50)]
     questions += ["tiltaksplan", "kva er utanforskap", "når er juleferien?"] * 20
     durations = []
     for question in questions:
-        start = time.perf_counter()
+        start = time.process_time()
         kb.ask(question)
-        durations.append(time.perf_counter() - start)
+        durations.append(time.process_time() - start)
     durations.sort()
     assert durations[int(0.99 * (len(durations) - 1))] < 0.005
 
