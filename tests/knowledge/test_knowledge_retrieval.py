@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 
 import pytest
 
@@ -232,21 +231,6 @@ def test_question_text_is_never_logged(caplog: pytest.LogCaptureFixture) -> None
         ask(secret)
         ask(secret + " hver dag")
     assert all("Nordmann" not in record.getMessage() for record in caplog.records)
-
-
-def test_answering_is_fast() -> None:
-    """Counted in the process's own CPU time: on a busy machine the wall clock also counts
-    the other processes' turns, and the test would measure the machine, not the answering."""
-    kb = default_knowledge_base()
-    questions = [f"hvordan melder jeg fra om mobbing nr {i}?" for i in range(50)]
-    questions += ["tiltaksplan", "kva er utanforskap", "når er juleferien?"] * 20
-    durations = []
-    for question in questions:
-        start = time.process_time()
-        kb.ask(question)
-        durations.append(time.process_time() - start)
-    durations.sort()
-    assert durations[int(0.99 * (len(durations) - 1))] < 0.005
 
 
 @pytest.mark.parametrize(
