@@ -46,11 +46,17 @@ from benchmarks.startup import free_port, rss_mib  # noqa: E402
 from bot.bootstrap import build_runtime  # noqa: E402
 from bot.cards.actions import DRAFT, VERB, Verb  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.domain.case import Case  # noqa: E402
+from bot.domain.case import Case, CaseEvent  # noqa: E402
+from bot.domain.followup import (  # noqa: E402
+    FormErrors,
+    parse_conclusion,
+    parse_investigation,
+)
 from bot.domain.report import CATEGORIES, Report, parse_report  # noqa: E402
 from bot.domain.routing import route  # noqa: E402
 from bot.hosting.web import RUNTIME, create_app  # noqa: E402
 from bot.services.context import Services  # noqa: E402
+from bot.services.stats import Period, compute  # noqa: E402
 from storage.crypto import new_key  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from tests.connector import FakeConnector  # noqa: E402
@@ -139,13 +145,46 @@ async def seed_school(svc: Services, index: int, count: int, staff: int, rng: ra
             head = case.recipients[0].person_id if case.recipients else None
             if head is not None:  # a year on, every report has long been acknowledged
                 events += case.acknowledge(head, at + timedelta(minutes=rng.randrange(5, 600)))
-                if rng.random() < 0.7:
-                    later = at + timedelta(hours=rng.randrange(1, 96))
-                    events += case.take(head, later)
-                    events += case.start_investigation(head, later + timedelta(minutes=30))
+                later = at + timedelta(hours=rng.randrange(1, 96))
+                events += case.take(head, later)
+                events += case.start_investigation(head, later + timedelta(minutes=30))
+                if rng.random() < 0.85:  # most were investigated and closed without measures
+                    done = later + timedelta(days=rng.randrange(2, 10))
+                    events += _closed(case, head, done)
             await uow.cases.add(case)
             await uow.events.append(events)
         await uow.commit()
+
+
+def _closed(case: Case, head: str, at: datetime) -> list[CaseEvent]:
+    """An investigation that found a safe and good environment, and the case closed on it."""
+    day = at.astimezone(OSLO).date()
+    investigation = parse_investigation(
+        {"methods": "samtale_elev", "samtale_elev_date": day.isoformat(),
+         "best_interest": "Eleven er trygg.", "findings": "Ingen krenkelser.",
+         "completed": "true"}, today=day, now=at, by=head)
+    assert not isinstance(investigation, FormErrors), investigation
+    conclusion = parse_conclusion(
+        {"conclusion": "Eleven har et trygt og godt skolemiljø.",
+         "pupil_view": "Eleven sier at det går fint."}, today=day, now=at, by=head)
+    assert not isinstance(conclusion, FormErrors), conclusion
+    events = case.record_investigation(investigation, head, at)
+    return events + case.close_without_measures(conclusion, head, at)
+
+
+async def stats_in_process(database_url: str, config: Path) -> str:
+    """The owner's figures computed in the server's process: what the «Statistikk» card costs."""
+    settings = Settings.from_env(base_env(database_url, config))
+    runtime = build_runtime(settings)
+    period = Period(YEAR_START, YEAR_END)
+    try:
+        started = time.perf_counter()
+        result = await compute(runtime.every_school, period, shared=True)
+        took = time.perf_counter() - started
+    finally:
+        await runtime.engine.dispose()
+    return (f"owner's figures in process ({len(result['schools'])} schools, shared): "
+            f"{took:.2f} s")
 
 
 async def seed(database_url: str, config: Path, cases: int, staff: int) -> float:
@@ -301,6 +340,7 @@ async def one_database(label: str, database_url: str, config: Path, args: argpar
     print(f"start-up to /healthz 200: {ready:.2f} s; RSS {at_ready:.0f} MiB at ready, "
           f"{idle:.0f} MiB after {args.idle:.0f} s idle", flush=True)
     print(owner_stats(database_url, config), flush=True)
+    print(await stats_in_process(database_url, config), flush=True)
     for line in await report_turns(database_url, config, args.schools, args.reporters):
         print(line, flush=True)
 
