@@ -243,8 +243,15 @@ def start_up(database_url: str, config: Path, idle: float) -> tuple[float, float
         time.sleep(idle)
         return ready, at_ready, rss_mib(process.pid)
     finally:
+        stopping = time.perf_counter()
         process.terminate()
-        process.wait(timeout=30)
+        try:
+            process.wait(timeout=30)
+            print(f"stopped {time.perf_counter() - stopping:.1f} s after SIGTERM", flush=True)
+        except subprocess.TimeoutExpired:
+            print("did not stop within 30 s of SIGTERM: killed", flush=True)
+            process.kill()
+            process.wait()
 
 
 def owner_stats(database_url: str, config: Path) -> str:
