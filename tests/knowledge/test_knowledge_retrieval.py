@@ -297,3 +297,23 @@ def test_staff_harming_a_pupil_in_nynorsk_and_english_reaches_the_report_routine
     answer = ask(question)
     assert answer.answered and answer.section_id == "8.3"
     assert answer.action == "start_report"
+
+
+@pytest.mark.parametrize(
+    ("question", "plain"),
+    [
+        # Words parents use for being shut out, threatened or scared, and nynorsk forms
+        # the spelling correction used to turn into unrelated plan words ("vener" → "uker").
+        ("Barnet mitt blir utsatt for utfrysning", "Barnet mitt blir utsatt for utestenging"),
+        ("Eleven blir ignorert av klassen", "Eleven blir utestengt av klassen"),
+        ("Han blir sjikanert på nett", "Han blir krenket på nett"),
+        ("Dottera mi har ingen vener i klassen", "Dottera mi opplever utanforskap i klassen"),
+        ("Kan eg snakke med helsesøster?", "Kan eg snakke med helsesykepleiar?"),
+        ("My son is scared at school", "My son feels unsafe at school"),
+    ],
+)
+def test_everyday_words_reach_the_same_section_as_the_plans_words(
+    question: str, plain: str
+) -> None:
+    assert ask(question).sections[:1] == ask(plain).sections[:1]
+    assert ask(question).sections
