@@ -9,7 +9,7 @@ fails here by name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -21,12 +21,14 @@ from bot.services.context import Services
 from bot.services.messages import outbox_message
 from bot.services.ports import MessageKind
 from bot.services.reporting import submit_report
-from tests.conftest import LEADER_9, REKTOR, T0, TEACHER_8, TEACHER_9
+from tests.conftest import LEADER_9, OSLO, REKTOR, T0, TEACHER_8, TEACHER_9
 from tests.fakes import FakeClock, FakeStore, FakeUnitOfWork
 from tests.samples import report
 from tests.test_followup_domain import plan_values
 
-INVESTIGATION = {"loggbok_done": "true", "loggbok_date": "2026-11-26"}
+INVESTIGATION = {"loggbok_done": "true", "loggbok_date": "2026-11-26",
+                 "best_interest": "Trygghet først."}
+"""A plan needs a documented investigation with barnets beste first."""
 CONTINUE = {"outcome": "videreføre", "note": "Bedre", "next_evaluation_on": "2027-01-14"}
 CLOSE = {"outcome": "avslutte", "note": "Eleven sier hen har det bra"}
 
@@ -185,6 +187,7 @@ async def test_continuing_a_plan_is_audited_and_schedules_the_next_evaluation(
 
 async def test_closing_a_case_queues_its_documents_for_the_archive(world: World) -> None:
     await _planned(world)
+    world.clock.set(datetime(2026, 12, 17, 9, 0, tzinfo=OSLO))  # the plan's evaluation date
     before = len(world.store.events)
     done = await followup.evaluate(world.svc, world.case_id, world.person(LEADER_9), 1, CLOSE)
     assert done.changed and world.case().state is CaseState.AVSLUTTET
