@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from bot.cards.cases import CaseLine, my_cases_card
@@ -50,10 +51,13 @@ class Home:
             places = tuple(svc for svc in places if svc.school.id in found) or (ctx.svc,)
         routed: list[CaseLine] = []
         reported: list[CaseLine] = []
-        for svc in places:
+        # The schools are asked at once: on PostgreSQL the owner's list across a municipality
+        # is as slow as its slowest school, not the sum of them.
+        found_cases = await asyncio.gather(
+            *(my_cases(svc, svc.directory.person(ctx.me) or ctx.person) for svc in places)
+        )
+        for svc, cases in zip(places, found_cases, strict=True):
             school = svc.school.name if len(ctx.schools) > 1 else None
-            person = svc.directory.person(ctx.me) or ctx.person
-            cases = await my_cases(svc, person)
             routed += [
                 CaseLine(
                     c.id,
