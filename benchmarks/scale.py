@@ -221,9 +221,12 @@ def env_for(database_url: str, config: Path, **extra: str) -> dict[str, str]:
 def start_up(database_url: str, config: Path, idle: float) -> tuple[float, float, float]:
     port = free_port()
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT,
-                               env=env_for(database_url, config, PORT=str(port)),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The log goes to a file: a pipe nobody reads fills up and stalls the bot on its next line.
+    log_file = config.parent / "bot.log"
+    with log_file.open("w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT,
+                                   env=env_for(database_url, config, PORT=str(port)),
+                                   stdout=log, stderr=subprocess.STDOUT)
     import urllib.error
     import urllib.request
     try:
@@ -235,8 +238,7 @@ def start_up(database_url: str, config: Path, idle: float) -> tuple[float, float
             except (urllib.error.URLError, ConnectionError):
                 pass
             if process.poll() is not None:
-                raise RuntimeError(f"the bot exited: {process.stderr.read()[-2000:]!r}"
-                                   if process.stderr else "the bot exited")
+                raise RuntimeError(f"the bot exited: {log_file.read_text()[-2000:]!r}")
             time.sleep(0.05)
         ready = time.perf_counter() - started
         at_ready = rss_mib(process.pid)
