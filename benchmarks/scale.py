@@ -42,7 +42,7 @@ import aiohttp  # noqa: E402
 from aiohttp.test_utils import TestServer  # noqa: E402
 
 from benchmarks.report_flow import PG_URL, admin, percentile, post  # noqa: E402
-from benchmarks.startup import free_port, rss_mib  # noqa: E402
+from benchmarks.startup import free_port, rss_mib, wait_until_healthy  # noqa: E402
 from bot.bootstrap import build_runtime  # noqa: E402
 from bot.cards.actions import DRAFT, VERB, Verb  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -227,19 +227,11 @@ def start_up(database_url: str, config: Path, idle: float) -> tuple[float, float
         process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT,
                                    env=env_for(database_url, config, PORT=str(port)),
                                    stdout=log, stderr=subprocess.STDOUT)
-    import urllib.error
-    import urllib.request
     try:
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as reply:
-                    if reply.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError):
-                pass
-            if process.poll() is not None:
-                raise RuntimeError(f"the bot exited: {log_file.read_text()[-2000:]!r}")
-            time.sleep(0.05)
+        try:
+            wait_until_healthy(port, process)
+        except RuntimeError:
+            raise RuntimeError(f"the bot exited: {log_file.read_text()[-2000:]!r}") from None
         ready = time.perf_counter() - started
         at_ready = rss_mib(process.pid)
         time.sleep(idle)

@@ -37,6 +37,20 @@ def rss_mib(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
+def wait_until_healthy(port: int, process: subprocess.Popen[bytes]) -> None:
+    """Until `/healthz` answers 200; raises if the bot exits first."""
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as reply:
+                if reply.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError):
+            pass
+        if process.poll() is not None:
+            raise RuntimeError("the bot exited")
+        time.sleep(0.02)
+
+
 def one_run(idle: float) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
@@ -46,16 +60,7 @@ def one_run(idle: float) -> tuple[float, float]:
         process = subprocess.Popen([sys.executable, "-m", "bot"], cwd=ROOT, env=env,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz") as reply:
-                        if reply.status == 200:
-                            break
-                except (urllib.error.URLError, ConnectionError):
-                    pass
-                if process.poll() is not None:
-                    raise RuntimeError("the bot exited")
-                time.sleep(0.02)
+            wait_until_healthy(port, process)
             ready = time.perf_counter() - started
             time.sleep(idle)
             return ready, rss_mib(process.pid)
