@@ -26,6 +26,7 @@ from bot.hosting.auth import build_validator as build_validator_for
 from bot.hosting.host import Host, HostParts
 from bot.hosting.http import HttpConfigError, ssl_context
 from bot.hosting.runtime import LatestConversation, Runtime
+from bot.hosting.turns import InFlight
 from bot.knowledge import KnowledgeBase, default_knowledge_base
 from bot.services.archiving import ArchiveHealth, ArchiveSender
 from bot.services.context import Services
@@ -269,6 +270,7 @@ def build_runtime(
     )
     # One budget for every send of the app: replies in a turn, alerts, reminders.
     limiter = RateLimiter(time.monotonic, app_windows=app_windows(settings.send_rate_per_s))
+    in_flight = InFlight()
     host = build_host(
         HostParts(
             settings,
@@ -279,6 +281,7 @@ def build_runtime(
             clock_now=clock.now,
             installer=installer or graph.installer,
             credentials=credentials,
+            in_flight=in_flight,
         )
     )
     notifier = notifier or host.notifier
@@ -306,6 +309,7 @@ def build_runtime(
         schools=schools,
         workers=workers,
         archives=archives,
+        in_flight=in_flight,
     )
 
 

@@ -7,7 +7,7 @@ Microsoft 365 Agents SDK's (`BOT_SDK=agents`); the rest of the bot knows neither
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.dialogs.turn import TurnHandler
 from bot.hosting.auth import TokenValidator
 from bot.hosting.proactive import Proactive, ProactiveNotifier
+from bot.hosting.turns import InFlight, TurnRunner
 from bot.services.ports import AppInstaller, ConversationRef, Notifier
 from bot.services.replies import ReplySender
 
@@ -47,6 +48,11 @@ class HostParts:
     credentials: Any = None
     """The SDK's outbound credentials, when a test hands in its own: a botbuilder
     `ServiceClientCredentialsFactory`, or an Agents SDK `TokenProvider`."""
+    in_flight: InFlight = field(default_factory=InFlight)
+    """The turns being answered; the outbox sender lets them finish before it sends."""
+
+    def runner(self) -> TurnRunner:
+        return TurnRunner(self.conversation, self.sender, self.in_flight)
 
     def notifier(self, proactive: Proactive) -> ProactiveNotifier:
         """The notifier over a host's SDK, for this deployment's app and tenant."""

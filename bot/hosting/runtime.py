@@ -11,6 +11,7 @@ from bot.domain.school import School
 from bot.graph.parts import GraphParts
 from bot.hosting.auth import TokenValidator
 from bot.hosting.host import Host
+from bot.hosting.turns import InFlight
 from bot.services.archiving import ArchiveHealth, ArchiveSender
 from bot.services.context import Services
 from bot.services.delivery import DeliveryWorker
@@ -55,6 +56,8 @@ class Runtime:
     workers: tuple[DeliveryWorker, ...] = ()
     """One sender per school, sharing the app's send budget."""
     archives: tuple[ArchiveSender, ...] = ()
+    in_flight: InFlight = field(default_factory=InFlight)
+    """The host's turns being answered: the outbox sender lets them finish first."""
 
     @property
     def every_school(self) -> tuple[Services, ...]:

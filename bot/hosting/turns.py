@@ -7,6 +7,8 @@ back the invoke answer to write into the HTTP response.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import uuid
 
@@ -18,10 +20,42 @@ log = logging.getLogger(__name__)
 APOLOGY = "Beklager, noe gikk galt hos meg. Prøv igjen om litt. Haster det, ring rektor."
 
 
+class InFlight:
+    """The turns being answered right now, so that the outbox sender can let them finish.
+
+    A report queues its alerts and then sends its receipt: the sender, woken by the alerts,
+    would otherwise take the event loop from the receipt. The alerts are stored and go a
+    moment later; the reporter is not kept waiting for them.
+    """
+
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def __enter__(self) -> None:
+        self._count += 1
+        self._idle.clear()
+
+    def __exit__(self, *_exc: object) -> None:
+        self._count -= 1
+        if self._count == 0:
+            self._idle.set()
+
+    async def settled(self, at_most: float) -> None:
+        """Returns when no turn is being answered, or after `at_most` seconds (a busy hour
+        keeps some turn in flight all the time: the sender waits that long at the most)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), at_most)
+
+
 class TurnRunner:
-    def __init__(self, conversation: TurnHandler, sender: ReplySender) -> None:
+    def __init__(
+        self, conversation: TurnHandler, sender: ReplySender, in_flight: InFlight | None = None
+    ) -> None:
         self._conversation = conversation
         self._sender = sender
+        self._in_flight = in_flight or InFlight()
 
     async def run(
         self, turn: Turn, channel: ReplyChannel, activity_id: str | None
@@ -31,6 +65,12 @@ class TurnRunner:
         Sending never raises: what could not be sent went to the outbox or was logged, and the
         invoke answer is still given, so Teams shows the refreshed card either way.
         """
+        with self._in_flight:
+            return await self._run(turn, channel, activity_id)
+
+    async def _run(
+        self, turn: Turn, channel: ReplyChannel, activity_id: str | None
+    ) -> InvokeAnswer | None:
         replies = await self._replies(turn, activity_id)
         items = [
             Outgoing(

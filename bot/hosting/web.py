@@ -38,6 +38,8 @@ ESCALATION_EVERY_S = 30.0
 ARCHIVE_EVERY_S = 2.0
 """The archive is looked at this often at most: one document per case at a time anyway."""
 BUSY_POLL_S = 0.05
+TURN_FIRST_S = 0.2
+"""How long the sender, woken by a turn's mail, lets the turns in flight finish at the most."""
 DRAIN_S = 10.0
 
 
@@ -172,9 +174,14 @@ async def _background(runtime: Runtime, interval: float) -> None:
     next_escalation = 0.0
     next_archive = 0.0
     busy = False
+    woken = False
     while True:
         ready.clear()
         try:
+            if woken and not busy:
+                # The turn that queued the mail sends its own reply first. While sends are
+                # under way (a burst), the sender goes on at the pace Teams allows instead.
+                await runtime.in_flight.settled(at_most=TURN_FIRST_S)
             busy = await _pump(runtime)
             if loop.time() >= next_escalation:
                 next_escalation = loop.time() + ESCALATION_EVERY_S
@@ -185,8 +192,10 @@ async def _background(runtime: Runtime, interval: float) -> None:
         except Exception:
             log.exception("outbox pass failed; trying again")
         # While sends are under way, look again soon: finished sends make room for more.
+        woken = False
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(ready.wait(), BUSY_POLL_S if busy else interval)
+            woken = True
 
 
 def legacy_school_of(schools: Sequence[School], settings: Settings) -> str | None:

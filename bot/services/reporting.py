@@ -86,7 +86,11 @@ async def submit_report(
     svc: Services, reporter: Person, submission_id: str, report: Report
 ) -> ReportOutcome:
     """A checked report made a case (tests, and the draft path below)."""
-    outcome = await _once(svc, reporter, submission_id, lambda _uow: _given(report))
+
+    async def given(uow: UnitOfWork) -> Report | Confirmed:
+        return await _sent_already(uow, reporter, submission_id) or report
+
+    outcome = await _once(svc, reporter, submission_id, given)
     assert outcome.case is not None
     return ReportOutcome(outcome.case, outcome.created)
 
@@ -98,12 +102,17 @@ async def confirm_draft(svc: Services, reporter: Person, draft_id: str) -> Confi
     """
 
     async def checked(uow: UnitOfWork) -> Report | Confirmed:
-        owner = await uow.drafts.owner(draft_id)
-        if owner is not None and owner != reporter.aad_object_id:
-            return Confirmed(problem=DraftProblem.NOT_YOURS)
+        # The owner's own draft is one query; the rest is asked only when it is not there.
         stored = await uow.drafts.get(draft_id, reporter.aad_object_id)
+        if stored is None:
+            owner = await uow.drafts.owner(draft_id)
+            if owner is not None:
+                return Confirmed(problem=DraftProblem.NOT_YOURS)
+            return await _sent_already(uow, reporter, draft_id) or Confirmed(
+                problem=DraftProblem.GONE
+            )
         if not stored:
-            return Confirmed(problem=DraftProblem.GONE)
+            return Confirmed(problem=DraftProblem.GONE)  # a form opened, never filled in
         parsed = parse_report(stored, svc.today())
         if isinstance(parsed, ReportErrors):
             return Confirmed(errors=parsed, values=stored)
@@ -112,8 +121,14 @@ async def confirm_draft(svc: Services, reporter: Person, draft_id: str) -> Confi
     return await _once(svc, reporter, draft_id, checked)
 
 
-async def _given(report: Report) -> Report:
-    return report
+async def _sent_already(uow: UnitOfWork, reporter: Person, submission_id: str) -> Confirmed | None:
+    """The case this submission made before, if any: a form sent twice is one case."""
+    existing = await uow.cases.by_submission(submission_id)
+    if existing is None:
+        return None
+    if existing.reporter_id != reporter.aad_object_id:
+        return Confirmed(problem=DraftProblem.NOT_YOURS)
+    return Confirmed(existing, created=False)
 
 
 async def _once(
@@ -148,11 +163,7 @@ async def _store_report(
     now: datetime,
 ) -> Confirmed:
     async with svc.uow() as uow:
-        existing = await uow.cases.by_submission(submission_id)
-        if existing is not None:
-            if existing.reporter_id != reporter.aad_object_id:
-                return Confirmed(problem=DraftProblem.NOT_YOURS)
-            return Confirmed(existing, created=False)
+        # A draft still stored has made no case: the case and its draft go in one transaction.
         report = await report_of(uow)
         if isinstance(report, Confirmed):
             return report

@@ -40,12 +40,10 @@ class SqlArchive:
         return from_row(ArchiveEntry, row, reason=reason)
 
     async def add(self, entries: Sequence[ArchiveEntry]) -> None:
-        if not entries:
-            return
-        await self._s.session.execute(
-            self._s.insert(ArchiveDeliveryRow)
-            .values([{**self._values(e), "school_id": self._s.school} for e in entries])
-            .on_conflict_do_nothing(index_elements=["case_id", "key"])
+        await self._s.insert_rows(
+            ArchiveDeliveryRow,
+            [{**self._values(e), "school_id": self._s.school} for e in entries],
+            unless_taken=("case_id", "key"),
         )
 
     async def for_case(self, case_id: str) -> Sequence[ArchiveEntry]:

@@ -101,7 +101,7 @@ class SqlEvents:
                 }
             )
             prev = digest
-        await session.execute(self._s.insert(AuditEventRow).values(rows))
+        await self._s.insert_rows(AuditEventRow, rows)
         await session.execute(
             update(AuditHeadRow).where(AuditHeadRow.school_id == school).values(seq=seq, hash=prev)
         )

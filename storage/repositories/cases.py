@@ -81,20 +81,17 @@ class SqlCases:
         await self._add_recipients(case)
 
     async def _add_recipients(self, case: Case) -> None:
-        if not case.recipients:
-            return
-        await self._s.session.execute(
-            self._s.insert(CaseRecipientRow).values(
-                [
-                    {
-                        "case_id": case.id,
-                        "school_id": self._s.school,
-                        "position": position,
-                        **columns(recipient),
-                    }
-                    for position, recipient in enumerate(case.recipients)
-                ]
-            )
+        await self._s.insert_rows(
+            CaseRecipientRow,
+            [
+                {
+                    "case_id": case.id,
+                    "school_id": self._s.school,
+                    "position": position,
+                    **columns(recipient),
+                }
+                for position, recipient in enumerate(case.recipients)
+            ],
         )
 
     async def save(self, case: Case) -> None:

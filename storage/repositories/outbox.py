@@ -78,35 +78,26 @@ class SqlOutbox:
         return await self.enqueue_many([message]) == 1
 
     async def enqueue_many(self, messages: Sequence[OutboxMessage]) -> int:
-        if not messages:
-            return 0
-        statement = (
-            self._s.insert(OutboxRow)
-            .values([self._values(m) for m in messages])
-            .on_conflict_do_nothing(index_elements=["key"])
+        return await self._s.insert_rows(
+            OutboxRow, [self._values(m) for m in messages], unless_taken=("key",)
         )
-        result = await self._s.session.execute(statement)
-        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def enqueue_update(self, message: OutboxMessage) -> None:
-        values = self._values(message)
-        statement = (
-            self._s.insert(OutboxRow)
-            .values(**values)
-            .on_conflict_do_update(
-                index_elements=["key"],
-                set_={
-                    "payload": values["payload"],
-                    "stub": values["stub"],
-                    "version": OutboxRow.version + 1,
-                    "status": MessageStatus.PENDING.value,
-                    "attempts": 0,
-                    "next_attempt_at": message.next_attempt_at,
-                    "last_error": None,
-                },
-            )
+        insert = self._s.insert(OutboxRow)
+        # The new values come as parameters (`excluded`), so the statement is compiled once.
+        statement = insert.on_conflict_do_update(
+            index_elements=["key"],
+            set_={
+                "payload": insert.excluded.payload,
+                "stub": insert.excluded.stub,
+                "version": OutboxRow.__table__.c.version + 1,
+                "status": MessageStatus.PENDING.value,
+                "attempts": 0,
+                "next_attempt_at": insert.excluded.next_attempt_at,
+                "last_error": None,
+            },
         )
-        await self._s.session.execute(statement)
+        await self._s.session.execute(statement, [self._values(message)])
 
     async def get(self, key: str) -> OutboxMessage | None:
         row = (

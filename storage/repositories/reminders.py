@@ -24,20 +24,14 @@ class SqlReminders:
         return await self.add_many([reminder]) == 1
 
     async def add_many(self, reminders: Sequence[Reminder]) -> int:
-        if not reminders:
-            return 0
-        statement = (
-            self._s.insert(ReminderRow)
-            .values(
-                [
-                    {**columns(r), "detail": dict(r.detail), "school_id": self._s.school}
-                    for r in reminders
-                ]
-            )
-            .on_conflict_do_nothing(index_elements=["key"])
+        return await self._s.insert_rows(
+            ReminderRow,
+            [
+                {**columns(r), "detail": dict(r.detail), "school_id": self._s.school}
+                for r in reminders
+            ],
+            unless_taken=("key",),
         )
-        result = await self._s.session.execute(statement)
-        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def claim_due(self, now: datetime, limit: int) -> Sequence[Reminder]:
         rows = (

@@ -11,7 +11,6 @@ from bot.hosting.agents.connector import ConnectorFactory, TokenProvider
 from bot.hosting.agents.host import AgentsHost, build_adapter_callbacks
 from bot.hosting.agents.notifier import AgentsProactive
 from bot.hosting.host import HostParts
-from bot.hosting.turns import TurnRunner
 
 MULTI_TENANT_AUTHORITY_TENANT = "botframework.com"
 """Where a MultiTenant bot gets its Bot Framework token, as botbuilder asks for it."""
@@ -47,7 +46,7 @@ def build_host(parts: HostParts) -> AgentsHost:
     settings = parts.settings
     adapter = build_adapter(settings, tokens=parts.credentials)
     return AgentsHost(
-        TurnRunner(parts.conversation, parts.sender),
+        parts.runner(),
         adapter=adapter,
         notifier=parts.notifier(AgentsProactive(adapter, settings.app_id)),
         validator=None if settings.local_mode else parts.validator,

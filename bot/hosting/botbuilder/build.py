@@ -16,7 +16,6 @@ from bot.hosting.botbuilder.auth import InboundAuthentication
 from bot.hosting.botbuilder.host import BotbuilderHost, build_adapter_callbacks
 from bot.hosting.botbuilder.notifier import BotbuilderProactive
 from bot.hosting.host import HostParts
-from bot.hosting.turns import TurnRunner
 
 
 @dataclass
@@ -56,5 +55,5 @@ def build_host(parts: HostParts) -> BotbuilderHost:
     settings = parts.settings
     adapter = build_adapter(settings, parts.validator, credentials=parts.credentials)
     notifier = parts.notifier(BotbuilderProactive(adapter, settings.app_id))
-    runner = TurnRunner(parts.conversation, parts.sender)
+    runner = parts.runner()
     return BotbuilderHost(runner, adapter=adapter, notifier=notifier)
