@@ -84,6 +84,12 @@ def heading(text_: str) -> dict[str, Any]:
     }
 
 
+def case_heading(title: str, reference: str) -> list[dict[str, Any]]:
+    """A card about one case names it under its title, so a reader with several open knows
+    which one it is."""
+    return [heading(title), text(f"Sak {reference}", subtle=True, spacing="none")]
+
+
 def text(
     text_: str,
     *,
@@ -185,6 +191,14 @@ def notice(
     return {"type": "Container", "style": style, "items": list(items), "spacing": spacing}
 
 
+def _action(kind: str, title: str, style: ActionStyle | None, **fields: Any) -> dict[str, Any]:
+    """What every button has; Teams shows the default style when none is given."""
+    action: dict[str, Any] = {"type": kind, "title": title, **fields}
+    if style is not None:
+        action["style"] = style
+    return action
+
+
 def submit(
     title: str,
     verb: Verb,
@@ -197,9 +211,7 @@ def submit(
     data: dict[str, Any] = {VERB: verb.value}
     if extra:
         data.update(extra)
-    action: dict[str, Any] = {"type": "Action.Submit", "title": title, "data": data}
-    if style is not None:
-        action["style"] = style
+    action = _action("Action.Submit", title, style, data=data)
     if associated_inputs is not None:
         action["associatedInputs"] = associated_inputs
     return action
@@ -213,15 +225,12 @@ def execute(
     style: ActionStyle | None = None,
 ) -> dict[str, Any]:
     """A Universal Action: the bot answers the invoke with the updated card for that user."""
-    action: dict[str, Any] = {
-        "type": "Action.Execute",
-        "title": title,
-        "verb": verb.value,
-        "data": dict(data),
-    }
-    if style is not None:
-        action["style"] = style
-    return action
+    return _action("Action.Execute", title, style, verb=verb.value, data=dict(data))
+
+
+def to_my_cases(body: list[dict[str, Any]], fallback_text: str) -> dict[str, Any]:
+    """A card that only tells: the one way on is the list of one's cases."""
+    return adaptive_card(body, [submit("Mine saker", Verb.MY_CASES)], fallback_text=fallback_text)
 
 
 def field_error_card(
