@@ -191,12 +191,10 @@ def notice(
     return {"type": "Container", "style": style, "items": list(items), "spacing": spacing}
 
 
-def _action(kind: str, title: str, style: ActionStyle | None, **fields: Any) -> dict[str, Any]:
-    """What every button has; Teams shows the default style when none is given."""
-    action: dict[str, Any] = {"type": kind, "title": title, **fields}
-    if style is not None:
-        action["style"] = style
-    return action
+def _action(kind: str, title: str, **fields: Any) -> dict[str, Any]:
+    """What every button has; a field left None (its style, the inputs it sends) is left to
+    Teams' default."""
+    return {"type": kind, "title": title, **{k: v for k, v in fields.items() if v is not None}}
 
 
 def submit(
@@ -211,10 +209,9 @@ def submit(
     data: dict[str, Any] = {VERB: verb.value}
     if extra:
         data.update(extra)
-    action = _action("Action.Submit", title, style, data=data)
-    if associated_inputs is not None:
-        action["associatedInputs"] = associated_inputs
-    return action
+    return _action(
+        "Action.Submit", title, data=data, style=style, associatedInputs=associated_inputs
+    )
 
 
 def execute(
@@ -225,7 +222,7 @@ def execute(
     style: ActionStyle | None = None,
 ) -> dict[str, Any]:
     """A Universal Action: the bot answers the invoke with the updated card for that user."""
-    return _action("Action.Execute", title, style, verb=verb.value, data=dict(data))
+    return _action("Action.Execute", title, verb=verb.value, data=dict(data), style=style)
 
 
 def to_my_cases(body: list[dict[str, Any]], fallback_text: str) -> dict[str, Any]:

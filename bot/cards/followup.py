@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from functools import partial
 from typing import Any, Final, NamedTuple
 
 from bot.cards.actions import CASE, Verb
@@ -131,6 +132,8 @@ class _Stall(NamedTuple):
     """Rektor hears later, and that the leader already was reminded."""
     fallback: str
     """`{reference}`: the case number."""
+    actions: tuple[tuple[str, Verb], ...]
+    """The first is the one to press."""
 
 
 _NOT_STARTED: Final = _Stall(
@@ -140,6 +143,7 @@ _NOT_STARTED: Final = _Stall(
     "Meldt",
     "Nærmeste leder har allerede fått en påminnelse. Sørg for at noen starter undersøkelsen.",
     "Undersøkelsen i sak {reference} er ikke startet.",
+    (("Start undersøkelse", Verb.INVESTIGATION_FORM), ("Åpne saken", Verb.CASE_OPEN)),
 )
 
 _NO_PLAN: Final = _Stall(
@@ -150,17 +154,19 @@ _NO_PLAN: Final = _Stall(
     "Den som leder saken har allerede fått en påminnelse. Sørg for at saken får en plan, eller "
     "avsluttes med en dokumentert konklusjon.",
     "Sak {reference} venter på aktivitetsplan eller konklusjon.",
+    (("Åpne saken", Verb.CASE_OPEN),),
 )
 
 
 def _stalled_card(
     stall: _Stall,
+    case_id: str,
     reference: str,
     pupil_name: str,
     since: datetime,
+    *,
     school_days: int,
     to_rektor: bool,
-    actions: list[dict[str, Any]],
 ) -> dict[str, Any]:
     body = [
         *case_heading(stall.title, reference),
@@ -172,43 +178,19 @@ def _stalled_card(
     ]
     if to_rektor:
         body.append(text(stall.rektor_note, spacing="medium"))
+    actions = [
+        submit(title, verb, {CASE: case_id}, style="positive" if n == 0 else None)
+        for n, (title, verb) in enumerate(stall.actions)
+    ]
     return adaptive_card(body, actions, fallback_text=stall.fallback.format(reference=reference))
 
 
-def investigation_reminder_card(
-    case_id: str,
-    reference: str,
-    pupil_name: str,
-    reported_at: datetime,
-    *,
-    school_days: int,
-    to_rektor: bool,
-) -> dict[str, Any]:
-    """Delplikt 4 says snarest; this nudges the leader, and later rektor."""
-    actions = [
-        submit("Start undersøkelse", Verb.INVESTIGATION_FORM, {CASE: case_id}, style="positive"),
-        submit("Åpne saken", Verb.CASE_OPEN, {CASE: case_id}),
-    ]
-    return _stalled_card(
-        _NOT_STARTED, reference, pupil_name, reported_at, school_days, to_rektor, actions
-    )
+investigation_reminder_card: Final = partial(_stalled_card, _NOT_STARTED)
+"""Delplikt 4 says snarest; this nudges the leader, and later rektor."""
 
-
-def plan_reminder_card(
-    case_id: str,
-    reference: str,
-    pupil_name: str,
-    started_at: datetime,
-    *,
-    school_days: int,
-    to_rektor: bool,
-) -> dict[str, Any]:
-    """The investigation started, but neither a conclusion nor a plan followed (plan 8.5:
-    measures *snarest*)."""
-    actions = [submit("Åpne saken", Verb.CASE_OPEN, {CASE: case_id}, style="positive")]
-    return _stalled_card(
-        _NO_PLAN, reference, pupil_name, started_at, school_days, to_rektor, actions
-    )
+plan_reminder_card: Final = partial(_stalled_card, _NO_PLAN)
+"""The investigation started, but neither a conclusion nor a plan followed (plan 8.5:
+measures *snarest*)."""
 
 
 def evaluation_overdue_rektor_card(
