@@ -632,13 +632,11 @@ OVERRIDE_FIELD: Final = "override_reason"
 
 EVALUATION_FORM = FormSpec(
     (
-        FormField(
+        FormField.required_choice(
             "outcome",
             "Hva viser evalueringen?",
-            Kind.CHOICE,
-            required=True,
-            missing="Velg videreføre, justere eller avslutte.",
-            choices=choices(OUTCOMES),
+            choices(OUTCOMES),
+            "Velg videreføre, justere eller avslutte.",
         ),
         FormField(
             "note",
