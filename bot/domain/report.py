@@ -150,23 +150,26 @@ def _bool_text(value: bool) -> str:
     return "true" if value else "false"
 
 
-PUPIL_NAME = FormField(
-    Field.PUPIL_NAME,
-    "Elevens navn",
-    Kind.TEXT,
-    required=True,
-    max_length=MAX_NAME,
-    placeholder="Fornavn og etternavn",
+PUPIL_NAME, PUPIL_CLASS = (
+    FormField(
+        Field.PUPIL_NAME,
+        "Elevens navn",
+        Kind.TEXT,
+        required=True,
+        max_length=MAX_NAME,
+        placeholder="Fornavn og etternavn",
+    ),
+    FormField(
+        Field.PUPIL_CLASS,
+        "Klasse",
+        Kind.TEXT,
+        required=True,
+        max_length=MAX_CLASS,
+        placeholder="F.eks. 9B",
+    ),
 )
-PUPIL_CLASS = FormField(
-    Field.PUPIL_CLASS,
-    "Klasse",
-    Kind.TEXT,
-    required=True,
-    max_length=MAX_CLASS,
-    placeholder="F.eks. 9B",
-)
-"""Who the form is about; the log asks the same way (`bot.domain.followup`)."""
+"""Who the form is about, both asked together; the log asks the same way
+(`bot.domain.followup`)."""
 
 SUSPECTED_FIELD = FormField(
     Field.SUSPECTED_ID,
