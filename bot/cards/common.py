@@ -7,7 +7,7 @@ TextBlocks and facts render Markdown, and a name like `[x](https://…)` must no
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Final, Literal, TypeVar
 from zoneinfo import ZoneInfo
@@ -55,6 +55,17 @@ def adaptive_card(
     if full_width:
         card["msteams"] = {"width": "Full"}
     return card
+
+
+def objects_in(tree: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in a card, the card first: its elements, their actions, their data."""
+    if isinstance(tree, dict):
+        yield tree
+        for value in tree.values():
+            yield from objects_in(value)
+    elif isinstance(tree, list):
+        for item in tree:
+            yield from objects_in(item)
 
 
 def card_size(card: Mapping[str, Any]) -> int:
