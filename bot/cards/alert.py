@@ -17,11 +17,11 @@ from bot.cards.actions import CASE, Verb
 from bot.cards.common import (
     action_set,
     adaptive_card,
+    case_heading,
     detail,
     execute,
     format_datetime,
     format_time,
-    heading,
     local_date,
     notice,
     run,
@@ -235,8 +235,7 @@ def alert_card(
     the card which line is the viewer's and which users Teams should refresh the card for.
     """
     body: list[dict[str, Any]] = [
-        heading("Bekymring for en elev"),
-        text(f"Sak {view.reference}", subtle=True, spacing="none"),
+        *case_heading("Bekymring for en elev", view.reference),
     ]
     if view.urgent:
         body.append(

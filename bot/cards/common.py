@@ -7,7 +7,7 @@ TextBlocks and facts render Markdown, and a name like `[x](https://…)` must no
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, Final, Literal, TypeVar
 from zoneinfo import ZoneInfo
@@ -57,6 +57,17 @@ def adaptive_card(
     return card
 
 
+def objects_in(tree: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in a card, the card first: its elements, their actions, their data."""
+    if isinstance(tree, dict):
+        yield tree
+        for value in tree.values():
+            yield from objects_in(value)
+    elif isinstance(tree, list):
+        for item in tree:
+            yield from objects_in(item)
+
+
 def card_size(card: Mapping[str, Any]) -> int:
     """Bytes as sent: `json.dumps` escapes every æ, ø and å to six bytes."""
     return len(json.dumps(card).encode("utf-8"))
@@ -82,6 +93,12 @@ def heading(text_: str) -> dict[str, Any]:
         "weight": "bolder",
         "wrap": True,
     }
+
+
+def case_heading(title: str, reference: str) -> list[dict[str, Any]]:
+    """A card about one case names it under its title, so a reader with several open knows
+    which one it is."""
+    return [heading(title), text(f"Sak {reference}", subtle=True, spacing="none")]
 
 
 def text(
@@ -185,6 +202,12 @@ def notice(
     return {"type": "Container", "style": style, "items": list(items), "spacing": spacing}
 
 
+def _action(kind: str, title: str, **fields: Any) -> dict[str, Any]:
+    """What every button has; a field left None (its style, the inputs it sends) is left to
+    Teams' default."""
+    return {"type": kind, "title": title, **{k: v for k, v in fields.items() if v is not None}}
+
+
 def submit(
     title: str,
     verb: Verb,
@@ -197,12 +220,9 @@ def submit(
     data: dict[str, Any] = {VERB: verb.value}
     if extra:
         data.update(extra)
-    action: dict[str, Any] = {"type": "Action.Submit", "title": title, "data": data}
-    if style is not None:
-        action["style"] = style
-    if associated_inputs is not None:
-        action["associatedInputs"] = associated_inputs
-    return action
+    return _action(
+        "Action.Submit", title, data=data, style=style, associatedInputs=associated_inputs
+    )
 
 
 def execute(
@@ -213,15 +233,12 @@ def execute(
     style: ActionStyle | None = None,
 ) -> dict[str, Any]:
     """A Universal Action: the bot answers the invoke with the updated card for that user."""
-    action: dict[str, Any] = {
-        "type": "Action.Execute",
-        "title": title,
-        "verb": verb.value,
-        "data": dict(data),
-    }
-    if style is not None:
-        action["style"] = style
-    return action
+    return _action("Action.Execute", title, verb=verb.value, data=dict(data), style=style)
+
+
+def to_my_cases(body: list[dict[str, Any]], fallback_text: str) -> dict[str, Any]:
+    """A card that only tells: the one way on is the list of one's cases."""
+    return adaptive_card(body, [submit("Mine saker", Verb.MY_CASES)], fallback_text=fallback_text)
 
 
 def field_error_card(

@@ -13,8 +13,8 @@ from datetime import date
 from typing import Any
 
 from bot.cards.actions import CASE, FIX, Verb
-from bot.cards.common import adaptive_card, heading, notice, submit, text
-from bot.cards.inputs import error_summary, errors_card, form_inputs
+from bot.cards.common import adaptive_card, notice, submit, text
+from bot.cards.inputs import errors_card, form_heading, form_inputs
 from bot.domain.followup import CONCLUSION_FORM
 
 
@@ -27,12 +27,7 @@ def conclusion_form_card(
     today: date,
 ) -> dict[str, Any]:
     errors = errors or {}
-    body: list[dict[str, Any]] = [
-        heading("Avslutt uten tiltak"),
-        text(f"Sak {reference}", subtle=True, spacing="none"),
-    ]
-    if errors:
-        body.append(error_summary(errors))
+    body = form_heading("Avslutt uten tiltak", reference, errors)
     body += [
         notice(
             [

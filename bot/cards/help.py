@@ -7,17 +7,19 @@ each gets the card for the work they do, with that work's button first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
+from enum import Enum, auto
 from typing import Any
 
 from bot.cards.actions import Verb
 from bot.cards.common import adaptive_card, bullets, heading, notice, submit, text
 
 
-class Audience(StrEnum):
-    STAFF = "staff"
-    LEADER = "leader"
-    REKTOR = "rektor"
+class Audience(Enum):
+    """Whom the card is for. Only compared, never stored or sent: the values mean nothing."""
+
+    STAFF = auto()
+    LEADER = auto()
+    REKTOR = auto()
 
 
 @dataclass(frozen=True)

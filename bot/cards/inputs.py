@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any, Final
 
 from bot.cards.actions import FIX
-from bot.cards.common import field_error_card, notice, text
+from bot.cards.common import case_heading, field_error_card, notice, text
 from bot.domain.forms import FORM_ERROR, YES_NO, Dates, FormField, FormSpec, Kind, When, flag
 
 STAFF_PICKER_STYLE: Final = "compact"
@@ -37,6 +37,12 @@ def error_summary(
         if key != FORM_ERROR
     ]
     return notice(items, style="attention", spacing="small")
+
+
+def form_heading(title: str, reference: str, errors: Mapping[str, str]) -> list[dict[str, Any]]:
+    """A case's form opens with its title and case number, and, when it was refused, with what
+    to correct."""
+    return [*case_heading(title, reference), *([error_summary(errors)] if errors else [])]
 
 
 def field_error(errors: Mapping[str, str], key: str) -> list[dict[str, Any]]:

@@ -15,8 +15,8 @@ from datetime import date
 from typing import Any, Final
 
 from bot.cards.actions import CASE, FIX, Verb
-from bot.cards.common import action_set, adaptive_card, heading, notice, section, submit, text
-from bot.cards.inputs import error_summary, errors_card, form_inputs
+from bot.cards.common import action_set, adaptive_card, notice, section, submit, text
+from bot.cards.inputs import errors_card, form_heading, form_inputs
 from bot.domain.followup import (
     INVESTIGATION_FORM,
     METHODS_FIELD,
@@ -67,12 +67,7 @@ def investigation_form_card(
     chosen = set(split(filled.get(METHODS_FIELD, "")))
     case = {CASE: case_id}
 
-    body: list[dict[str, Any]] = [
-        heading("Undersøkelse"),
-        text(f"Sak {reference}", subtle=True, spacing="none"),
-    ]
-    if errors:
-        body.append(error_summary(errors))
+    body = form_heading("Undersøkelse", reference, errors)
     body += [
         text(
             "Skolen skal få tak på elevens egen opplevelse, ikke etterforske. Velg hva dere "

@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bot.cards.actions import Verb
-from bot.cards.common import adaptive_card, detail, format_datetime, heading, notice, submit, text
+from bot.cards.common import case_heading, detail, format_datetime, notice, text, to_my_cases
 
 
 def owner_notice_card(
@@ -27,8 +26,7 @@ def owner_notice_card(
     if serious:
         why.append("Saken er spesielt alvorlig (§ 12-4).")
     body: list[dict[str, Any]] = [
-        heading("Skoleeier varsles om en sak"),
-        text(f"Sak {reference}", subtle=True, spacing="none"),
+        *case_heading("Skoleeier varsles om en sak", reference),
         notice([text(line, bold=True) for line in why], style="attention"),
         detail("Skole", school_name),
         detail("Gjelder", category_label),
@@ -39,8 +37,4 @@ def owner_notice_card(
             spacing="medium",
         ),
     ]
-    return adaptive_card(
-        body,
-        [submit("Mine saker", Verb.MY_CASES)],
-        fallback_text=f"Skoleeier varsles om sak {reference} ved {school_name}.",
-    )
+    return to_my_cases(body, f"Skoleeier varsles om sak {reference} ved {school_name}.")

@@ -17,13 +17,12 @@ from bot.cards.common import (
     action_set,
     adaptive_card,
     fit_card,
-    heading,
     notice,
     section,
     submit,
     text,
 )
-from bot.cards.inputs import error_summary, errors_card, form_inputs
+from bot.cards.inputs import errors_card, form_heading, form_inputs
 from bot.domain.followup import (
     MEASURE_ROWS,
     RESPONSIBLE_RULE,
@@ -111,12 +110,7 @@ def plan_form_card(
     spec = plan_form_for(staff_choices)
     data = {CASE: case_id, VERSION: str(version)}
 
-    head: list[dict[str, Any]] = [
-        heading("Aktivitetsplan"),
-        text(f"Sak {reference} · Versjon {version}", subtle=True, spacing="none"),
-    ]
-    if errors:
-        head.append(error_summary(errors))
+    head = form_heading("Aktivitetsplan", f"{reference} · Versjon {version}", errors)
     if previous is not None:
         head.append(
             text(

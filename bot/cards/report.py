@@ -25,6 +25,7 @@ from bot.cards.common import (
     run,
     submit,
     text,
+    to_my_cases,
     yes_no,
 )
 from bot.cards.inputs import error_summary, errors_card, form_inputs
@@ -316,11 +317,7 @@ def receipt_card(
             spacing="medium",
         )
     )
-    return adaptive_card(
-        body,
-        [submit("Mine saker", Verb.MY_CASES)],
-        fallback_text=f"Bekymringsmeldingen er registrert med saksnummer {reference}.",
-    )
+    return to_my_cases(body, f"Bekymringsmeldingen er registrert med saksnummer {reference}.")
 
 
 def forwarded_to_owner_card(*, reference: str, owner: SchoolOwner, sent: bool) -> dict[str, Any]:

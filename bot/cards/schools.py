@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.cards.actions import SCHOOL, VERB, Verb
-from bot.cards.common import adaptive_card, heading, submit, text
+from bot.cards.common import adaptive_card, heading, objects_in, submit, text
 
 _ACTIONS = ("Action.Submit", "Action.Execute")
 
@@ -31,18 +31,9 @@ def school_choice_card(
 def stamped(card: Mapping[str, Any], school_id: str) -> dict[str, Any]:
     """The card with the school in every button's data, unless a button names one already."""
     copied: dict[str, Any] = copy.deepcopy(dict(card))
-
-    def visit(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") in _ACTIONS:
-                data = node.setdefault("data", {})
-                if isinstance(data, dict):
-                    data.setdefault(SCHOOL, school_id)
-            for value in node.values():
-                visit(value)
-        elif isinstance(node, list):
-            for item in node:
-                visit(item)
-
-    visit(copied)
+    for node in objects_in(copied):
+        if node.get("type") in _ACTIONS:
+            data = node.setdefault("data", {})
+            if isinstance(data, dict):
+                data.setdefault(SCHOOL, school_id)
     return copied

@@ -11,10 +11,10 @@ Each form's fields are declared once here (`INVESTIGATION_FORM`, `plan_form_for`
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Final
+from typing import Final, TypedDict, Unpack
 
 from bot.domain.forms import (
     FORM_ERROR,
@@ -264,6 +264,21 @@ def evaluation_date_problem(
     return None
 
 
+class _TextRules(TypedDict, total=False):
+    required: bool | When
+    missing: str
+    noun: str
+    placeholder: str
+
+
+def _long_text(field_id: str, label: str, asked: int, **rules: Unpack[_TextRules]) -> FormField:
+    """A free text the parser takes up to MAX_TEXT of, where the form asks for `asked` at the
+    most (a refilled form must still fit a Teams message)."""
+    return FormField(
+        field_id, label, Kind.LONG_TEXT, max_length=MAX_TEXT, form_length=asked, **rules
+    )
+
+
 # --- investigation (plan 8.4) -----------------------------------------------------------------
 
 METHODS_FIELD: Final = "methods"
@@ -324,28 +339,24 @@ INVESTIGATION_FORM = FormSpec(
             choices=choices(METHODS),
         ),
         *(f for method in Method for f in _method_fields(method)),
-        FormField(
+        _long_text(
             "findings",
             "Oppsummering av funn",
-            Kind.LONG_TEXT,
-            required=_BEFORE_COMPLETING,
-            missing="Oppsummer funnene før du avslutter undersøkelsen.",
-            max_length=MAX_TEXT,
-            form_length=FINDINGS_MAX,
+            FINDINGS_MAX,
             noun="oppsummeringen",
             placeholder="Hva opprettholder elevens opplevelse av skolemiljøet?",
+            required=_BEFORE_COMPLETING,
+            missing="Oppsummer funnene før du avslutter undersøkelsen.",
         ),
-        FormField(
+        _long_text(
             "best_interest",
             "Barnets beste-vurdering",
-            Kind.LONG_TEXT,
-            required=_BEFORE_COMPLETING,
-            missing="Skriv barnets beste-vurderingen før du avslutter.",
-            max_length=MAX_TEXT,
-            form_length=FINDINGS_MAX,
+            FINDINGS_MAX,
             noun="barnets beste-vurderingen",
             placeholder="Hva er til elevens beste ut fra det helhetlige bildet? (FNs "
             "barnekonvensjon art. 3)",
+            required=_BEFORE_COMPLETING,
+            missing="Skriv barnets beste-vurderingen før du avslutter.",
         ),
         FormField("completed", "Ferdig?", Kind.TOGGLE, title="Undersøkelsen er ferdig"),
     )
@@ -396,44 +407,46 @@ def measure_id(row: int, part: str) -> str:
 
 
 def _measure_fields(row: int, staff: Sequence[tuple[str, str]]) -> tuple[FormField, ...]:
-    """The first measure must be filled in; another one only once it is described."""
+    """The first measure must be filled in; another one only once it is described. Each field
+    is numbered by its row, and only the first row shows examples (five rows of them would
+    drown the form)."""
     described: bool | When = True
     if row > 1:
         described = When(measure_id(row, "description"), hint="må fylles ut hvis tiltaket brukes")
-    return (
+    fields = (
         FormField(
-            measure_id(row, "description"),
-            f"Tiltak {row}: hva skal gjøres?",
+            "description",
+            "hva skal gjøres?",
             Kind.LONG_TEXT,
             required=row == 1,
             missing="Beskriv minst ett tiltak.",
             max_length=MAX_NOTE,
             form_length=MEASURE_MAX,
             noun=f"tiltak {row}",
-            placeholder="Konkret tiltak basert på funnene" if row == 1 else None,
+            placeholder="Konkret tiltak basert på funnene",
         ),
         FormField(
-            measure_id(row, "level"),
-            f"Tiltak {row}: nivå",
+            "level",
+            "nivå",
             Kind.CHOICE,
             invalid="Velg nivå fra listen.",
             choices=choices(LEVELS),
             compact=True,
         ),
         FormField(
-            measure_id(row, "when"),
-            f"Tiltak {row}: når gjennomføres det?",
+            "when",
+            "når gjennomføres det?",
             Kind.TEXT,
             required=described,
             missing=f"Skriv når tiltak {row} skal gjennomføres.",
             max_length=MAX_NOTE,
             form_length=WHEN_MAX,
             noun=f"når-feltet for tiltak {row}",
-            placeholder="F.eks. fra 1.12, hvert friminutt" if row == 1 else None,
+            placeholder="F.eks. fra 1.12, hvert friminutt",
         ),
         FormField(
-            measure_id(row, "ends_on"),
-            f"Tiltak {row}: varer til",
+            "ends_on",
+            "varer til",
             Kind.DATE,
             required=described,
             missing=f"Velg når tiltak {row} slutter (tiltak er tidsavgrenset).",
@@ -441,16 +454,25 @@ def _measure_fields(row: int, staff: Sequence[tuple[str, str]]) -> tuple[FormFie
             dates=Dates.FUTURE,
         ),
         FormField(
-            measure_id(row, "responsible"),
-            f"Tiltak {row}: hvem er ansvarlig?",
+            "responsible",
+            "hvem er ansvarlig?",
             Kind.CHOICE,
             required=described,
             missing=f"Velg hvem som er ansvarlig for tiltak {row}.",
             invalid=RESPONSIBLE_RULE,
             choices=tuple(staff),
-            placeholder="Velg en ansatt" if row == 1 else None,
+            placeholder="Velg en ansatt",
             compact=True,
         ),
+    )
+    return tuple(
+        replace(
+            f,
+            id=measure_id(row, f.id),
+            label=f"Tiltak {row}: {f.label}",
+            placeholder=f.placeholder if row == 1 else None,
+        )
+        for f in fields
     )
 
 
@@ -467,16 +489,14 @@ def plan_form_for(staff: Sequence[tuple[str, str]]) -> FormSpec:
     )
     return FormSpec(
         (
-            FormField(
+            _long_text(
                 "problem",
                 "1. Hvilket problem skal tiltakene løse?",
-                Kind.LONG_TEXT,
-                required=True,
-                missing="Beskriv problemet tiltakene skal løse.",
-                max_length=MAX_TEXT,
-                form_length=PROBLEM_MAX,
+                PROBLEM_MAX,
                 noun="problembeskrivelsen",
                 placeholder="Vær konkret, ut fra funnene i undersøkelsen.",
+                required=True,
+                missing="Beskriv problemet tiltakene skal løse.",
             ),
             *(f for row in range(1, MEASURE_ROWS + 1) for f in _measure_fields(row, staff)),
             FormField(
@@ -490,12 +510,10 @@ def plan_form_for(staff: Sequence[tuple[str, str]]) -> FormSpec:
             ),
             *PUPIL_VIEW_FIELDS,
             *(
-                FormField(
+                _long_text(
                     key,
                     label,
-                    Kind.LONG_TEXT,
-                    max_length=MAX_TEXT,
-                    form_length=VIEW_MAX,
+                    VIEW_MAX,
                     noun=noun,
                     placeholder=placeholder,
                 )
@@ -508,12 +526,10 @@ def plan_form_for(staff: Sequence[tuple[str, str]]) -> FormSpec:
 VIEW_OR_REASON: Final = "Skriv elevens syn, eller velg hvorfor det mangler."
 
 PUPIL_VIEW_FIELDS: Final = (
-    FormField(
+    _long_text(
         "pupil_view",
         "Elevens syn (eller velg under hvorfor det mangler)",
-        Kind.LONG_TEXT,
-        max_length=MAX_TEXT,
-        form_length=VIEW_MAX,
+        VIEW_MAX,
         noun="elevens syn",
         placeholder="Hva eleven selv mener hjelper",
     ),
@@ -632,24 +648,20 @@ OVERRIDE_FIELD: Final = "override_reason"
 
 EVALUATION_FORM = FormSpec(
     (
-        FormField(
+        FormField.required_choice(
             "outcome",
             "Hva viser evalueringen?",
-            Kind.CHOICE,
-            required=True,
-            missing="Velg videreføre, justere eller avslutte.",
-            choices=choices(OUTCOMES),
+            choices(OUTCOMES),
+            "Velg videreføre, justere eller avslutte.",
         ),
-        FormField(
+        _long_text(
             "note",
             "Hva viste evalueringen?",
-            Kind.LONG_TEXT,
-            required=True,
-            missing="Skriv kort hva evalueringen viste.",
-            max_length=MAX_TEXT,
-            form_length=EVALUATION_NOTE_MAX,
+            EVALUATION_NOTE_MAX,
             noun="notatet",
             placeholder="Ved avslutning f.eks. «eleven sier hen har det bra»",
+            required=True,
+            missing="Skriv kort hva evalueringen viste.",
         ),
         FormField(
             "next_evaluation_on",
@@ -658,12 +670,10 @@ EVALUATION_FORM = FormSpec(
             invalid="Neste evaluering må være fram i tid.",
             dates=Dates.FUTURE,
         ),
-        FormField(
+        _long_text(
             OVERRIDE_FIELD,
             "Rektor: begrunnelse for å avslutte før planen er evaluert",
-            Kind.LONG_TEXT,
-            max_length=MAX_TEXT,
-            form_length=EVALUATION_NOTE_MAX,
+            EVALUATION_NOTE_MAX,
             noun="begrunnelsen",
             placeholder="Bare når saken avsluttes før evalueringsdatoen",
         ),
@@ -706,16 +716,14 @@ def parse_evaluation(
 
 CONCLUSION_FORM = FormSpec(
     (
-        FormField(
+        _long_text(
             "conclusion",
             "Konklusjon: hvorfor trengs ingen tiltak?",
-            Kind.LONG_TEXT,
-            required=True,
-            missing="Skriv konklusjonen: hvorfor eleven har et trygt og godt skolemiljø.",
-            max_length=MAX_TEXT,
-            form_length=EVALUATION_NOTE_MAX,
+            EVALUATION_NOTE_MAX,
             noun="konklusjonen",
             placeholder="Hva undersøkelsen viste, og hvorfor det ikke trengs tiltak",
+            required=True,
+            missing="Skriv konklusjonen: hvorfor eleven har et trygt og godt skolemiljø.",
         ),
         *PUPIL_VIEW_FIELDS,
     )

@@ -12,7 +12,7 @@ field can only be added, or kept and no longer asked.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -101,6 +101,29 @@ class FormField:
     """A switch's text beside it."""
     compact: bool = False
     """A choice as a drop-down rather than buttons (long lists)."""
+
+    @classmethod
+    def required_choice(
+        cls,
+        field_id: str,
+        label: str,
+        options: Sequence[tuple[str, str]],
+        missing: str,
+        invalid: str = "",
+        *,
+        compact: bool = False,
+    ) -> FormField:
+        """A question that must be answered with one of `options` ((value, title) pairs)."""
+        return cls(
+            field_id,
+            label,
+            Kind.CHOICE,
+            required=True,
+            missing=missing,
+            invalid=invalid,
+            choices=tuple(options),
+            compact=compact,
+        )
 
     @property
     def asked_length(self) -> int:

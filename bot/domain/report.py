@@ -150,25 +150,26 @@ def _bool_text(value: bool) -> str:
     return "true" if value else "false"
 
 
-PUPIL_NAME = FormField(
-    Field.PUPIL_NAME,
-    "Elevens navn",
-    Kind.TEXT,
-    required=True,
-    missing="Fyll inn elevens navn.",
-    max_length=MAX_NAME,
-    placeholder="Fornavn og etternavn",
+PUPIL_NAME, PUPIL_CLASS = (
+    FormField(
+        Field.PUPIL_NAME,
+        "Elevens navn",
+        Kind.TEXT,
+        required=True,
+        max_length=MAX_NAME,
+        placeholder="Fornavn og etternavn",
+    ),
+    FormField(
+        Field.PUPIL_CLASS,
+        "Klasse",
+        Kind.TEXT,
+        required=True,
+        max_length=MAX_CLASS,
+        placeholder="F.eks. 9B",
+    ),
 )
-PUPIL_CLASS = FormField(
-    Field.PUPIL_CLASS,
-    "Klasse",
-    Kind.TEXT,
-    required=True,
-    missing="Fyll inn klasse.",
-    max_length=MAX_CLASS,
-    placeholder="F.eks. 9B",
-)
-"""Who the form is about; the log asks the same way (`bot.domain.followup`)."""
+"""Who the form is about, both asked together; the log asks the same way
+(`bot.domain.followup`)."""
 
 SUSPECTED_FIELD = FormField(
     Field.SUSPECTED_ID,
@@ -197,14 +198,12 @@ REPORT_FORM = FormSpec(
     (
         PUPIL_NAME,
         PUPIL_CLASS,
-        FormField(
+        FormField.required_choice(
             Field.CATEGORY,
             "Hva gjelder det?",
-            Kind.CHOICE,
-            required=True,
-            missing="Velg hva det gjelder.",
-            invalid="Velg hva det gjelder fra listen.",
-            choices=choices(CATEGORIES),
+            choices(CATEGORIES),
+            "Velg hva det gjelder.",
+            "Velg hva det gjelder fra listen.",
         ),
         FormField(
             Field.SIGNS,
@@ -234,14 +233,12 @@ REPORT_FORM = FormSpec(
             placeholder="F.eks. skolegården, storefri",
         ),
         FormField(Field.OCCURRED_ON, "Dato", Kind.DATE, dates=Dates.PAST),
-        FormField(
+        FormField.required_choice(
             Field.SOURCE,
             "Hvordan fikk du vite det?",
-            Kind.CHOICE,
-            required=True,
-            missing="Velg hvordan du fikk vite om dette.",
-            invalid="Velg hvordan du fikk vite om dette fra listen.",
-            choices=choices(SOURCES),
+            choices(SOURCES),
+            "Velg hvordan du fikk vite om dette.",
+            "Velg hvordan du fikk vite om dette fra listen.",
         ),
         FormField(
             Field.INTERVENED,
@@ -261,13 +258,11 @@ REPORT_FORM = FormSpec(
             max_length=MAX_TEXT,
             noun="hvordan du grep inn",
         ),
-        FormField(
+        FormField.required_choice(
             Field.PUPIL_INFORMED,
             "Vet eleven at rektor får beskjed?",
-            Kind.CHOICE,
-            required=True,
-            missing="Svar på om eleven vet at rektor får beskjed.",
-            choices=choices(PUPIL_INFORMED),
+            choices(PUPIL_INFORMED),
+            "Svar på om eleven vet at rektor får beskjed.",
         ),
         FormField(
             Field.STAFF_SUSPECTED,

@@ -78,24 +78,20 @@ def substitute_form_for(
     `staff` of everyone who can stand in."""
     return FormSpec(
         (
-            FormField(
+            FormField.required_choice(
                 "absent",
                 "Hvem er borte?",
-                Kind.CHOICE,
-                required=True,
-                missing="Velg hvem som er borte.",
-                invalid="Velg rektor eller en leder fra listen.",
-                choices=tuple(absent),
+                absent,
+                "Velg hvem som er borte.",
+                "Velg rektor eller en leder fra listen.",
                 compact=True,
             ),
-            FormField(
+            FormField.required_choice(
                 "substitute",
                 "Vikar",
-                Kind.CHOICE,
-                required=True,
-                missing="Velg vikaren.",
-                invalid="Velg en ansatt fra listen.",
-                choices=tuple(staff),
+                staff,
+                "Velg vikaren.",
+                "Velg en ansatt fra listen.",
                 compact=True,
             ),
             FormField(

@@ -10,10 +10,10 @@ from __future__ import annotations
 import logging
 import secrets
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import TypeVar
+from datetime import date, datetime, timedelta
+from typing import Protocol, TypeVar
 
 from bot.cards.case import member_added_card
 from bot.cards.log import suggest_report_card
@@ -46,6 +46,7 @@ from bot.services.reporting import plan_deadline
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 
 EXPORT_LINK_MINUTES = 10
 
@@ -98,24 +99,33 @@ async def open_case(svc: Services, case_id: str, person: Person) -> Case:
     return case
 
 
+async def _locked(uow: UnitOfWork, svc: Services, case_id: str, person: Person) -> Case:
+    """The case, locked for a change, when the person may change it."""
+    case = await uow.cases.get_for_update(case_id)
+    if case is None or not sees(svc, case, person.aad_object_id):
+        raise AccessDenied()
+    return case
+
+
 async def _change(
     svc: Services,
     case_id: str,
     person: Person,
     parsed: T | FormErrors,
-    act: Callable[[Case, T], list[CaseEvent]],
+    act: Callable[[Case, T, str, datetime], list[CaseEvent]],
     *,
+    now: datetime,
+    done: str,
     plan_reminders: bool = False,
 ) -> FollowUp:
-    """The shape every follow-up change has: lock the case, check access, apply, audit."""
+    """The shape every follow-up change has: lock the case, check access, apply (`act` with the
+    actor and the time), audit; `done` is what the log says happened."""
     async with svc.uow() as uow:
-        case = await uow.cases.get_for_update(case_id)
-        if case is None or not sees(svc, case, person.aad_object_id):
-            raise AccessDenied()
+        case = await _locked(uow, svc, case_id, person)
         if isinstance(parsed, FormErrors):
             return FollowUp(case, parsed)
         try:
-            events = act(case, parsed)
+            events = act(case, parsed, person.aad_object_id, now)
         except AccessDenied:
             raise
         except DomainError as error:
@@ -130,7 +140,29 @@ async def _change(
             for reminder in evaluation_reminders(case, svc.school.calendar):
                 await uow.reminders.add(reminder)
         await uow.commit()
+    log.info("case %s: %s by %s", case_id, done, person.aad_object_id)
     return FollowUp(case)
+
+
+class _Parser(Protocol[T_co]):
+    def __call__(
+        self, values: Mapping[str, object], *, today: date, now: datetime, by: str
+    ) -> T_co | FormErrors: ...
+
+
+async def _save_form(
+    svc: Services,
+    case_id: str,
+    person: Person,
+    values: Mapping[str, object],
+    parse: _Parser[T],
+    act: Callable[[Case, T, str, datetime], list[CaseEvent]],
+    done: str,
+) -> FollowUp:
+    """A form that needs nothing but the answers, the day and the actor to be parsed."""
+    now = svc.clock.now()
+    parsed = parse(values, today=svc.today(), now=now, by=person.aad_object_id)
+    return await _change(svc, case_id, person, parsed, act, now=now, done=done)
 
 
 def proposed_evaluation(svc: Services, today: date) -> Proposal:
@@ -142,18 +174,15 @@ def proposed_evaluation(svc: Services, today: date) -> Proposal:
 async def save_investigation(
     svc: Services, case_id: str, person: Person, values: Mapping[str, object]
 ) -> FollowUp:
-    now = svc.clock.now()
-    parsed = parse_investigation(values, today=svc.today(), now=now, by=person.aad_object_id)
-    outcome = await _change(
+    return await _save_form(
         svc,
         case_id,
         person,
-        parsed,
-        lambda case, found: case.record_investigation(found, person.aad_object_id, now),
+        values,
+        parse_investigation,
+        Case.record_investigation,
+        "investigation saved",
     )
-    if outcome.changed:
-        log.info("case %s: investigation saved by %s", case_id, person.aad_object_id)
-    return outcome
 
 
 async def save_plan(
@@ -176,11 +205,12 @@ async def save_plan(
         case_id,
         person,
         parsed,
-        lambda case, plan: case.save_plan(plan, person.aad_object_id, now),
+        Case.save_plan,
+        now=now,
+        done=f"plan version {version} saved",
         plan_reminders=True,
     )
     if outcome.changed and outcome.case is not None:
-        log.info("case %s: plan version %d saved by %s", case_id, version, person.aad_object_id)
         schedule_sync(svc, outcome.case)
     return outcome
 
@@ -206,13 +236,13 @@ async def evaluate(
         case_id,
         person,
         parsed,
-        lambda case, evaluation: case.evaluate(evaluation, person.aad_object_id, now, today=day),
+        lambda case, evaluation, by, at: case.evaluate(evaluation, by, at, today=day),
+        now=now,
+        done="evaluated",
         plan_reminders=continued,
     )
-    if outcome.changed and outcome.case is not None:
-        log.info("case %s: evaluated by %s", case_id, person.aad_object_id)
-        if continued:
-            schedule_sync(svc, outcome.case)
+    if outcome.changed and outcome.case is not None and continued:
+        schedule_sync(svc, outcome.case)
     return outcome
 
 
@@ -221,72 +251,87 @@ async def close_without_measures(
 ) -> FollowUp:
     """The investigation concluded that no measures are needed: closed with the conclusion,
     the pupil's view (or why it is missing) and the investigation's barnets beste."""
-    now = svc.clock.now()
-    parsed = parse_conclusion(values, today=svc.today(), now=now, by=person.aad_object_id)
-    outcome = await _change(
+    return await _save_form(
         svc,
         case_id,
         person,
-        parsed,
-        lambda case, found: case.close_without_measures(found, person.aad_object_id, now),
+        values,
+        parse_conclusion,
+        Case.close_without_measures,
+        "closed without measures",
     )
-    if outcome.changed:
-        log.info("case %s: closed without measures by %s", case_id, person.aad_object_id)
-    return outcome
+
+
+async def _change_members(
+    svc: Services,
+    case_id: str,
+    person: Person,
+    act: Callable[[Case], list[CaseEvent]],
+    then: Callable[[UnitOfWork, Case], Awaitable[None]],
+) -> tuple[FollowUp, bool]:
+    """Adding or removing a member, and whether anything changed (not when the person already
+    was a member, or no longer was one); `then` queues what the change makes the bot send."""
+    async with svc.uow() as uow:
+        case = await _locked(uow, svc, case_id, person)
+        try:
+            events = act(case)
+        except DomainError as error:
+            return FollowUp(case, message=error.message), False
+        if events:
+            await uow.cases.save(case)
+            await _audit(uow, events)
+            await then(uow, case)
+            await uow.commit()
+    if events:
+        svc.outbox_ready.set()
+    return FollowUp(case), bool(events)
 
 
 async def add_member(svc: Services, case_id: str, person: Person, member_id: str) -> FollowUp:
     now = svc.clock.now()
     if svc.directory.person(member_id) is None:
         return FollowUp(None, message="Velg en ansatt fra listen.")
-    async with svc.uow() as uow:
-        case = await uow.cases.get_for_update(case_id)
-        if case is None or not sees(svc, case, person.aad_object_id):
-            raise AccessDenied()
-        try:
-            events = case.add_member(member_id, person.aad_object_id, now)
-        except DomainError as error:
-            return FollowUp(case, message=error.message)
-        await uow.cases.save(case)
-        await _audit(uow, events)
-        if events:
-            card = member_added_card(case.id, case.reference, person.name)
-            await uow.outbox.enqueue(
-                outbox_message(
-                    f"member:{case.id}:{member_id}",
-                    MessageKind.NOTICE,
-                    member_id,
-                    card_activity(card, f"Du er lagt til i sak {case.reference}"),
-                    now,
-                    case_id=case.id,
-                )
+
+    async def tell(uow: UnitOfWork, case: Case) -> None:
+        card = member_added_card(case.id, case.reference, person.name)
+        await uow.outbox.enqueue(
+            outbox_message(
+                f"member:{case.id}:{member_id}",
+                MessageKind.NOTICE,
+                member_id,
+                card_activity(card, f"Du er lagt til i sak {case.reference}"),
+                now,
+                case_id=case.id,
             )
-        await uow.commit()
-    if events:
-        svc.outbox_ready.set()
-    return FollowUp(case)
+        )
+
+    outcome, _ = await _change_members(
+        svc,
+        case_id,
+        person,
+        lambda case: case.add_member(member_id, person.aad_object_id, now),
+        tell,
+    )
+    return outcome
 
 
 async def remove_member(svc: Services, case_id: str, person: Person, member_id: str) -> FollowUp:
     """«Fjern fra saken»: the member's access ends now; the cards they hold are stubbed."""
     now = svc.clock.now()
-    async with svc.uow() as uow:
-        case = await uow.cases.get_for_update(case_id)
-        if case is None or not sees(svc, case, person.aad_object_id):
-            raise AccessDenied()
-        try:
-            events = case.remove_member(member_id, person.aad_object_id, now)
-        except DomainError as error:
-            return FollowUp(case, message=error.message)
-        if events:
-            await uow.cases.save(case)
-            await _audit(uow, events)
-            await uow.outbox.hurry_stubs(case_id, member_id, now)
-            await uow.commit()
-    if events:
-        svc.outbox_ready.set()
+
+    async def stub(uow: UnitOfWork, case: Case) -> None:
+        await uow.outbox.hurry_stubs(case.id, member_id, now)
+
+    outcome, removed = await _change_members(
+        svc,
+        case_id,
+        person,
+        lambda case: case.remove_member(member_id, person.aad_object_id, now),
+        stub,
+    )
+    if removed:
         log.info("case %s: member %s removed by %s", case_id, member_id, person.aad_object_id)
-    return FollowUp(case)
+    return outcome
 
 
 def may_export(case: Case, person: Person) -> bool:
