@@ -65,10 +65,14 @@ def _run(settings: Settings) -> int:
 @dataclass(frozen=True)
 class Opened:
     engine: AsyncEngine
-    services: Services
-    """The first (or only) chosen school's."""
     keyring: Keyring
     every: tuple[Services, ...]
+    """The chosen schools' use cases, in the deployment's order."""
+
+    @property
+    def services(self) -> Services:
+        """The first (or only) chosen school's: a command about one school uses it."""
+        return self.every[0]
 
 
 class _FixedClock:
@@ -173,7 +177,7 @@ async def _database(
             )
             for each in chosen
         )
-        yield Opened(engine, services[0], keyring, services)
+        yield Opened(engine, keyring, services)
     finally:
         await engine.dispose()
 

@@ -10,7 +10,7 @@ import ipaddress
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -114,13 +114,7 @@ class Settings:
             raise ConfigError(
                 "MicrosoftAppTenantId må settes når MicrosoftAppType er SingleTenant."
             )
-        lease_text = env.get("OUTBOX_LEASE_SECONDS", "30")
-        try:
-            lease = float(lease_text)
-        except ValueError:
-            raise ConfigError(
-                f"OUTBOX_LEASE_SECONDS må være et tall, ikke «{lease_text}»."
-            ) from None
+        lease = _env_float(env, "OUTBOX_LEASE_SECONDS", "30")
         host = env.get("HOST", "127.0.0.1")
         graph_text = env.get("GRAPH_ENABLED", "false").strip().lower()
         if graph_text not in ("true", "false", "1", "0", ""):
@@ -128,13 +122,7 @@ class Settings:
         graph_enabled = graph_text in ("true", "1")
         if graph_enabled and not app_id:
             raise ConfigError("GRAPH_ENABLED=true krever MicrosoftAppId (botens egen identitet).")
-        timeout_text = env.get("GRAPH_TIMEOUT_SECONDS", "5")
-        try:
-            graph_timeout = float(timeout_text)
-        except ValueError:
-            raise ConfigError(
-                f"GRAPH_TIMEOUT_SECONDS må være et tall, ikke «{timeout_text}»."
-            ) from None
+        graph_timeout = _env_float(env, "GRAPH_TIMEOUT_SECONDS", "5")
         allow_text = env.get("ALLOW_UNAUTHENTICATED", "").strip().lower()
         if allow_text not in ("", "0", "1", "true", "false"):
             raise ConfigError(f"ALLOW_UNAUTHENTICATED må være 1 eller 0, ikke «{allow_text}».")
@@ -190,6 +178,14 @@ def _choice(env: Mapping[str, str], key: str, choices: tuple[str, ...]) -> str:
     if text not in choices:
         raise ConfigError(f"{key} må være en av {', '.join(choices)}, ikke «{text}».")
     return text
+
+
+def _env_float(env: Mapping[str, str], key: str, default: str) -> float:
+    text = env.get(key, default)
+    try:
+        return float(text)
+    except ValueError:
+        raise ConfigError(f"{key} må være et tall, ikke «{text}».") from None
 
 
 def _positive_int(env: Mapping[str, str], key: str, default: int) -> int:
@@ -253,6 +249,15 @@ def _table(data: Mapping[str, Any], key: str, *, required: bool = True) -> Mappi
     return value
 
 
+def _tables(raw: list[Any], key: str) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """An array of tables, each with where it stands (`staff[2]`) for the messages."""
+    for index, entry in enumerate(raw, start=1):
+        where = f"{key}[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where} må være en tabell.")
+        yield where, entry
+
+
 def _str(data: Mapping[str, Any], where: str, key: str, *, required: bool = True) -> str | None:
     value = data.get(key)
     if value is None or value == "":
@@ -281,10 +286,7 @@ def _archive(data: Mapping[str, Any], staff: tuple[Person, ...]) -> ArchiveSetti
     raw = data.get("klassifikasjon", [])
     if not isinstance(raw, list):
         raise ConfigError("archive.klassifikasjon må være en liste med tabeller.")
-    for index, entry in enumerate(raw, start=1):
-        where = f"archive.klassifikasjon[{index}]"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{where} må være en tabell.")
+    for where, entry in _tables(raw, "archive.klassifikasjon"):
         system = _str(entry, where, "system") or ""
         klasse = _str(entry, where, "klasse") or ""
         classes.append(Klasse(system, klasse, _str(entry, where, "tittel", required=False)))
@@ -353,10 +355,7 @@ def _staff(values: Any, *, owner_file: bool = False) -> tuple[Person, ...]:
         raise ConfigError("[[staff]] mangler: skolen må ha minst rektor i konfigurasjonen.")
     people: list[Person] = []
     seen: set[str] = set()
-    for index, entry in enumerate(values, start=1):
-        where = f"staff[{index}]"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{where} må være en tabell.")
+    for where, entry in _tables(values, "staff"):
         aad = _str(entry, where, "aad_object_id")
         assert aad is not None
         if not _GUIDish.match(aad):
@@ -421,10 +420,7 @@ def _substitutes(raw: Any, staff: tuple[Person, ...]) -> tuple[Substitution, ...
         raise ConfigError("[[substitutes]] må være en liste av tabeller.")
     by_id = {p.aad_object_id: p for p in staff}
     found: list[Substitution] = []
-    for index, entry in enumerate(raw, start=1):
-        where = f"substitutes[{index}]"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{where} må være en tabell.")
+    for index, (where, entry) in enumerate(_tables(raw, "substitutes"), start=1):
         absent = _str(entry, where, "absent") or ""
         substitute = _str(entry, where, "substitute") or ""
         for key, person in (("absent", absent), ("substitute", substitute)):

@@ -9,23 +9,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from bot.domain import followup
 from bot.domain.case import Case
-from bot.domain.followup import (
-    ActivityPlan,
-    Conclusion,
-    Evaluation,
-    Investigation,
-    InvestigationStep,
-    Level,
-    Measure,
-    Method,
-    Observation,
-    Outcome,
-)
 from bot.domain.report import PupilInformed, Report, Source
 
 
-def investigation_to_json(value: Investigation | None) -> dict[str, Any] | None:
+def investigation_to_json(value: followup.Investigation | None) -> dict[str, Any] | None:
     if value is None:
         return None
     return {
@@ -41,12 +30,14 @@ def investigation_to_json(value: Investigation | None) -> dict[str, Any] | None:
     }
 
 
-def investigation_from_json(data: dict[str, Any] | None) -> Investigation | None:
+def investigation_from_json(data: dict[str, Any] | None) -> followup.Investigation | None:
     if data is None:
         return None
-    return Investigation(
+    return followup.Investigation(
         steps=tuple(
-            InvestigationStep(Method(s["method"]), date.fromisoformat(s["done_on"]), s["note"])
+            followup.InvestigationStep(
+                followup.Method(s["method"]), date.fromisoformat(s["done_on"]), s["note"]
+            )
             for s in data["steps"]
         ),
         findings=data["findings"],
@@ -57,7 +48,7 @@ def investigation_from_json(data: dict[str, Any] | None) -> Investigation | None
     )
 
 
-def plan_to_json(plan: ActivityPlan) -> dict[str, Any]:
+def plan_to_json(plan: followup.ActivityPlan) -> dict[str, Any]:
     return {
         "version": plan.version,
         "problem": plan.problem,
@@ -81,13 +72,13 @@ def plan_to_json(plan: ActivityPlan) -> dict[str, Any]:
     }
 
 
-def plan_from_json(data: dict[str, Any]) -> ActivityPlan:
-    return ActivityPlan(
+def plan_from_json(data: dict[str, Any]) -> followup.ActivityPlan:
+    return followup.ActivityPlan(
         version=int(data["version"]),
         problem=data["problem"],
         measures=tuple(
-            Measure(
-                Level(m["level"]),
+            followup.Measure(
+                followup.Level(m["level"]),
                 m["description"],
                 m["when"],
                 m["responsible_id"],
@@ -105,7 +96,7 @@ def plan_from_json(data: dict[str, Any]) -> ActivityPlan:
     )
 
 
-def evaluation_to_json(value: Evaluation) -> dict[str, Any]:
+def evaluation_to_json(value: followup.Evaluation) -> dict[str, Any]:
     return {
         "plan_version": value.plan_version,
         "outcome": value.outcome.value,
@@ -119,11 +110,11 @@ def evaluation_to_json(value: Evaluation) -> dict[str, Any]:
     }
 
 
-def evaluation_from_json(data: dict[str, Any]) -> Evaluation:
+def evaluation_from_json(data: dict[str, Any]) -> followup.Evaluation:
     next_on = data.get("next_evaluation_on")
-    return Evaluation(
+    return followup.Evaluation(
         plan_version=int(data["plan_version"]),
-        outcome=Outcome(data["outcome"]),
+        outcome=followup.Outcome(data["outcome"]),
         note=data["note"],
         at=datetime.fromisoformat(data["at"]),
         by=data["by"],
@@ -132,7 +123,7 @@ def evaluation_from_json(data: dict[str, Any]) -> Evaluation:
     )
 
 
-def conclusion_to_json(value: Conclusion | None) -> dict[str, Any] | None:
+def conclusion_to_json(value: followup.Conclusion | None) -> dict[str, Any] | None:
     if value is None:
         return None
     return {
@@ -144,10 +135,10 @@ def conclusion_to_json(value: Conclusion | None) -> dict[str, Any] | None:
     }
 
 
-def conclusion_from_json(data: dict[str, Any] | None) -> Conclusion | None:
+def conclusion_from_json(data: dict[str, Any] | None) -> followup.Conclusion | None:
     if data is None:
         return None
-    return Conclusion(
+    return followup.Conclusion(
         text=data["text"],
         pupil_view=data["pupil_view"],
         pupil_view_missing=data["pupil_view_missing"],
@@ -224,5 +215,5 @@ def case_document_parts(document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def observation_document(value: Observation) -> dict[str, Any]:
+def observation_document(value: followup.Observation) -> dict[str, Any]:
     return {"pupil_name": value.pupil_name, "pupil_class": value.pupil_class, "note": value.note}

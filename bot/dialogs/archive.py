@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.cards.actions import CASE
-from bot.cards.export import export_link_card
+from bot.dialogs.case import send_export_link
 from bot.dialogs.context import Ctx
-from bot.services import archiving, followup
+from bot.services import archiving
 
 
 class ArchiveFlow:
@@ -42,15 +42,4 @@ class ArchiveFlow:
         )
 
     async def pack(self, ctx: Ctx) -> None:
-        svc = ctx.svc
-        case_id = str(ctx.data[CASE])
-        link = await followup.request_export(svc, case_id, ctx.person, redacted=False, kind="pack")
-        case = await followup.open_case(svc, case_id, ctx.person)
-        card = export_link_card(
-            case.reference,
-            f"{self._public_url}/export/{link.token}",
-            redacted=False,
-            expires_minutes=followup.EXPORT_LINK_MINUTES,
-            pack=True,
-        )
-        ctx.out.card(card, f"Dokumentasjonspakke for sak {case.reference}")
+        await send_export_link(ctx, self._public_url, str(ctx.data[CASE]), pack=True)

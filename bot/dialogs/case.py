@@ -9,8 +9,9 @@ get the same answer.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from bot.cards.actions import CASE, LEAVING, MEMBER, VERB, VERSION
@@ -32,7 +33,8 @@ from bot.domain.followup import (
     Outcome,
     plan_form_for,
 )
-from bot.domain.people import SYSTEM_NAME, Role
+from bot.domain.forms import FormSpec
+from bot.domain.people import SYSTEM_NAME, Person, Role
 from bot.domain.reminders import school_morning
 from bot.domain.report import PUPIL_INFORMED, SIGNS, SOURCES
 from bot.services import followup
@@ -206,6 +208,35 @@ def reminder_text(svc: Services, due_on: date) -> str:
     return f"{at:%d.%m.%Y} kl. {at:%H:%M}"
 
 
+def _form(
+    ctx: Ctx, case: Case, spec: FormSpec, card: Callable[..., dict[str, Any]], title: str
+) -> None:
+    """A form of the case, new or sent back by one of its own buttons with its answers:
+    `card` takes them as `values`, and after «Rett opp» the `errors` to mark."""
+    values, errors = sent_back(spec, ctx.data, today=ctx.today)
+    ctx.out.private(card(errors=errors, values=values), title, case.id, case.reference)
+
+
+async def send_export_link(
+    ctx: Ctx, public_url: str, case_id: str, *, redacted: bool = False, pack: bool = False
+) -> None:
+    """The case card's PDF and rektor's documentation pack share the access check and the
+    one-time link; only `pack` tells them apart."""
+    svc = ctx.svc
+    kind = "pack" if pack else "pdf"
+    link = await followup.request_export(svc, case_id, ctx.person, redacted=redacted, kind=kind)
+    case = await followup.open_case(svc, case_id, ctx.person)
+    card = export_link_card(
+        case.reference,
+        f"{public_url}/export/{link.token}",
+        redacted=redacted,
+        expires_minutes=followup.EXPORT_LINK_MINUTES,
+        pack=pack,
+    )
+    title = "Dokumentasjonspakke" if pack else "PDF"
+    ctx.out.card(card, f"{title} for sak {case.reference}")
+
+
 class CaseFlow:
     def __init__(self, public_url: str) -> None:
         self._public_url = public_url.rstrip("/")
@@ -243,16 +274,14 @@ class CaseFlow:
             started = await act_on_case(ctx.svc, case.id, ctx.me, Case.start_investigation)
             case = started.case or case
         # Sent back by «Vis dato og notat for valgte» or «Rett opp», it holds its answers.
-        values, errors = sent_back(INVESTIGATION_FORM, ctx.data, today=ctx.today)
-        card = investigation_form_card(
+        card = partial(
+            investigation_form_card,
             case.id,
             case.reference,
             current=case.investigation,
-            errors=errors,
-            values=values,
             today=ctx.today,
         )
-        ctx.out.private(card, "Undersøkelse", case.id, case.reference)
+        _form(ctx, case, INVESTIGATION_FORM, card, "Undersøkelse")
 
     async def save_investigation(self, ctx: Ctx) -> None:
         values = _values(ctx.data)
@@ -268,9 +297,7 @@ class CaseFlow:
         case = await followup.open_case(ctx.svc, self._case_id(ctx), ctx.person)
         # Sent back by «Legg til et tiltak» or «Rett opp», it holds its answers.
         spec = plan_form_for(staff_choices(ctx.svc, case))
-        values, errors = sent_back(spec, ctx.data, today=ctx.today)
-        card = self._plan_form(ctx, case, errors=errors, values=values)
-        ctx.out.private(card, "Aktivitetsplan", case.id, case.reference)
+        _form(ctx, case, spec, partial(self._plan_form, ctx, case), "Aktivitetsplan")
 
     async def evaluation_form(self, ctx: Ctx) -> None:
         """From the reminder: the plan in short and the evaluation form, closed in the chat
@@ -317,11 +344,8 @@ class CaseFlow:
 
     async def conclusion_form(self, ctx: Ctx) -> None:
         case = await followup.open_case(ctx.svc, self._case_id(ctx), ctx.person)
-        values, errors = sent_back(CONCLUSION_FORM, ctx.data, today=ctx.today)
-        card = conclusion_form_card(
-            case.id, case.reference, errors=errors, values=values, today=ctx.today
-        )
-        ctx.out.private(card, "Avslutt uten tiltak", case.id, case.reference)
+        card = partial(conclusion_form_card, case.id, case.reference, today=ctx.today)
+        _form(ctx, case, CONCLUSION_FORM, card, "Avslutt uten tiltak")
 
     async def save_conclusion(self, ctx: Ctx) -> None:
         values = _values(ctx.data)
@@ -337,39 +361,27 @@ class CaseFlow:
         )
 
     async def add_member(self, ctx: Ctx) -> None:
-        member = str(ctx.data.get(MEMBER) or "")
-        outcome = await followup.add_member(ctx.svc, self._case_id(ctx), ctx.person, member)
-        if outcome.message or outcome.case is None:
-            ctx.out.text(outcome.message or NO_ACCESS)
-        else:
-            await self._show(
-                ctx, outcome.case, f"{display_name(ctx.svc.directory, member)} er lagt til i saken."
-            )
+        await self._membership(ctx, followup.add_member, MEMBER, "er lagt til i saken.")
 
     async def remove_member(self, ctx: Ctx) -> None:
-        member = str(ctx.data.get(LEAVING) or "")
-        outcome = await followup.remove_member(ctx.svc, self._case_id(ctx), ctx.person, member)
+        await self._membership(ctx, followup.remove_member, LEAVING, "er fjernet fra saken.")
+
+    async def _membership(
+        self,
+        ctx: Ctx,
+        change: Callable[[Services, str, Person, str], Awaitable[followup.FollowUp]],
+        key: str,
+        done: str,
+    ) -> None:
+        member = str(ctx.data.get(key) or "")
+        outcome = await change(ctx.svc, self._case_id(ctx), ctx.person, member)
         if outcome.message or outcome.case is None:
             ctx.out.text(outcome.message or NO_ACCESS)
         else:
-            await self._show(
-                ctx,
-                outcome.case,
-                f"{display_name(ctx.svc.directory, member)} er fjernet fra saken.",
-            )
+            await self._show(ctx, outcome.case, f"{display_name(ctx.svc.directory, member)} {done}")
 
     async def export(self, ctx: Ctx, *, redacted: bool = False) -> None:
-        svc = ctx.svc
-        case_id = self._case_id(ctx)
-        link = await followup.request_export(svc, case_id, ctx.person, redacted=redacted)
-        case = await followup.open_case(svc, case_id, ctx.person)
-        card = export_link_card(
-            case.reference,
-            f"{self._public_url}/export/{link.token}",
-            redacted=redacted,
-            expires_minutes=followup.EXPORT_LINK_MINUTES,
-        )
-        ctx.out.card(card, f"PDF for sak {case.reference}")
+        await send_export_link(ctx, self._public_url, self._case_id(ctx), redacted=redacted)
 
     async def export_redacted(self, ctx: Ctx) -> None:
         await self.export(ctx, redacted=True)

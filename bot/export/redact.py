@@ -165,12 +165,26 @@ def _is_name(word: str, *, initial: bool, keep: frozenset[str], known: frozenset
 
 @dataclass(frozen=True)
 class _Hit:
+    """A word taken for a name: a single name, or a double name (Anne-Lise) in its parts."""
+
     start: int
     end: int
-    replacement: str
-    names: tuple[str, ...]
-    whole: bool
-    """Every part of the word was a name: a surname that follows may belong to it."""
+    parts: tuple[str, ...]
+    named: tuple[bool, ...]
+    """Which of `parts` were taken for names."""
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(p for p, n in zip(self.parts, self.named, strict=True) if n)
+
+    @property
+    def whole(self) -> bool:
+        """Every part of the word was a name: a surname that follows may belong to it."""
+        return all(self.named)
+
+    @property
+    def replacement(self) -> str:
+        return "-".join(MARK if n else p for p, n in zip(self.parts, self.named, strict=True))
 
 
 def _scan(text: str, keep: frozenset[str], known: frozenset[str]) -> list[_Hit]:
@@ -204,16 +218,7 @@ def _scan(text: str, keep: frozenset[str], known: frozenset[str]) -> list[_Hit]:
             named = [True]
         if not any(named):
             continue
-        pairs = list(zip(parts, named, strict=True))
-        hits.append(
-            _Hit(
-                match.start(),
-                match.end(),
-                "-".join(MARK if n else p for p, n in pairs),
-                tuple(p for p, n in pairs if n),
-                all(named),
-            )
-        )
+        hits.append(_Hit(match.start(), match.end(), tuple(parts), tuple(named)))
     return hits
 
 

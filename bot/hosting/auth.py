@@ -22,7 +22,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -123,6 +123,7 @@ class _Cache:
     last_attempt: float | None = None
 
 
+@dataclass(eq=False)  # a cache with a fetch in flight: equal only to itself
 class OpenIdKeys:
     """One provider's signing keys, from its OpenID metadata document and the JWKS it names.
 
@@ -131,24 +132,16 @@ class OpenIdKeys:
     fetch's back-off lasts they get `Unauthorized` at once instead of a new fetch.
     """
 
-    def __init__(
-        self,
-        name: str,
-        metadata_url: str,
-        *,
-        session: Callable[[], aiohttp.ClientSession],
-        timeout_s: float,
-        endorsed: bool,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.name = name
-        self.metadata_url = metadata_url
-        self._session = session
-        self._timeout_s = timeout_s
-        self._endorsed = endorsed
-        self._clock = clock
-        self._cache = _Cache()
-        self._inflight: asyncio.Task[None] | None = None
+    name: str
+    metadata_url: str
+    _: KW_ONLY
+    session: Callable[[], aiohttp.ClientSession]
+    timeout_s: float
+    endorsed: bool
+    """The Bot Connector's keys name the channels they may sign for; Entra ID's do not."""
+    clock: Callable[[], float] = time.monotonic
+    _cache: _Cache = field(default_factory=_Cache, init=False, repr=False)
+    _inflight: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
 
     # --- what the validator asks ------------------------------------------------------------
 
@@ -188,7 +181,7 @@ class OpenIdKeys:
     def refresh_due_in(self) -> float:
         """Seconds until the background refresh is due (0: now)."""
         cache = self._cache
-        now = self._clock()
+        now = self.clock()
         if cache.failures:
             return max(0.0, cache.retry_at - now)
         if cache.fetched_at is None:
@@ -201,15 +194,15 @@ class OpenIdKeys:
         cache = self._cache
         if cache.fetched_at is None:
             return False
-        return self._clock() < cache.fetched_at + cache.ttl_s + STALE_GRACE_S
+        return self.clock() < cache.fetched_at + cache.ttl_s + STALE_GRACE_S
 
     def _fresh(self) -> bool:
         cache = self._cache
-        return cache.fetched_at is not None and self._clock() < cache.fetched_at + cache.ttl_s
+        return cache.fetched_at is not None and self.clock() < cache.fetched_at + cache.ttl_s
 
     def _may_fetch(self, *, unknown_kid: bool) -> bool:
         cache = self._cache
-        now = self._clock()
+        now = self.clock()
         if cache.failures and now < cache.retry_at:
             return False
         if unknown_kid and self._fresh():
@@ -239,21 +232,21 @@ class OpenIdKeys:
 
     async def _refresh(self) -> None:
         cache = self._cache
-        cache.last_attempt = self._clock()
+        cache.last_attempt = self.clock()
         try:
-            async with asyncio.timeout(self._timeout_s):
-                session = self._session()
+            async with asyncio.timeout(self.timeout_s):
+                session = self.session()
                 metadata = await get_json(session, self.metadata_url)
                 jwks_url = _jwks_url(metadata.body, self.metadata_url)
                 jwks = await get_json(session, jwks_url)
-            keys = _parse_jwks(jwks.body, endorsed=self._endorsed)
+            keys = _parse_jwks(jwks.body, endorsed=self.endorsed)
         except TimeoutError:
             self._failed("timeout")
             return
         except FetchError as error:
             self._failed(error.reason)
             return
-        now = self._clock()
+        now = self.clock()
         ttl = jwks.max_age if jwks.max_age is not None else DEFAULT_TTL_S
         cache.keys = keys
         cache.fetched_at = now
@@ -266,7 +259,7 @@ class OpenIdKeys:
         cache = self._cache
         cache.failures += 1
         delay = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2 ** min(cache.failures - 1, 16))
-        cache.retry_at = self._clock() + delay
+        cache.retry_at = self.clock() + delay
         log.warning(
             "%s: signing keys not fetched (%s), attempt %d; next try in %.0f s%s",
             self.name,

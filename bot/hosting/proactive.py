@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
@@ -100,37 +100,35 @@ async def in_turn(
     return done[0]
 
 
+@dataclass(frozen=True)
 class ProactiveNotifier:
-    def __init__(
-        self,
-        proactive: Proactive,
-        *,
-        app_id: str,
-        tenant_id: str | None,
-        latest: Callable[[], ConversationRef | None],
-        clock_now: Callable[[], datetime],
-        timeout: float = 30.0,
-        installer: AppInstaller | None = None,
-    ) -> None:
-        self._proactive = proactive
-        self._installer = installer
-        self._app_id = app_id
-        self._tenant_id = tenant_id
-        self._latest = latest
-        self._now = clock_now
-        self._timeout = timeout
+    """The notifier port over one host's SDK; it holds nothing but what it is given."""
+
+    proactive: Proactive
+    _: KW_ONLY
+    # A chat with someone new: where it is opened, in which tenant, with which bot; and what
+    # to do when Teams answers 403 for it.
+    latest: Callable[[], ConversationRef | None]
+    """The newest conversation seen: its service URL opens the chat."""
+    tenant_id: str | None
+    """The deployment's tenant; None: the newest conversation's."""
+    app_id: str
+    installer: AppInstaller | None = None
+    """Installs the app for the user (Graph) on a 403; None: the 403 is the outcome."""
+    clock_now: Callable[[], datetime]
+    timeout: float = 30.0
 
     async def send(
         self, recipient_id: str, conversation: ConversationRef | None, payload: dict[str, Any]
     ) -> Delivered:
         if conversation is None:
             return await self._create_and_send(recipient_id, payload)
-        return Delivered(await self._call(self._proactive.send(conversation.reference, payload)))
+        return Delivered(await self._call(self.proactive.send(conversation.reference, payload)))
 
     async def update(
         self, conversation: ConversationRef, activity_id: str, payload: dict[str, Any]
     ) -> None:
-        await self._call(self._proactive.update(conversation.reference, activity_id, payload))
+        await self._call(self.proactive.update(conversation.reference, activity_id, payload))
 
     async def _create_and_send(self, recipient_id: str, payload: dict[str, Any]) -> Delivered:
         """No stored conversation: open the 1:1 chat by the user's Entra ID object id.
@@ -138,25 +136,25 @@ class ProactiveNotifier:
         Teams answers 403 when the app is not installed for the user; with an installer
         (Graph) the app is installed for them, and the message goes to the chat that gives.
         """
-        latest = self._latest()
+        latest = self.latest()
         if latest is None:
             raise DeliveryError("no service URL known yet to open a chat", retryable=True)
-        tenant = self._tenant_id or latest.tenant_id
-        chat = NewChat(recipient_id, tenant, latest.service_url, self._app_id or "bot")
+        tenant = self.tenant_id or latest.tenant_id
+        chat = NewChat(recipient_id, tenant, latest.service_url, self.app_id or "bot")
         try:
-            conversation_id = await self._call(self._proactive.create(chat))
+            conversation_id = await self._call(self.proactive.create(chat))
         except DeliveryError as error:
-            if self._installer is None or error.status != 403:
+            if self.installer is None or error.status != 403:
                 raise
             log.info("app not installed for user %s; installing it through Graph", recipient_id)
-            chat_id = await self._installer.install_and_get_chat(recipient_id)
+            chat_id = await self.installer.install_and_get_chat(recipient_id)
             ref = chat_conversation_ref(
                 chat_id=chat_id,
                 service_url=chat.service_url,
                 tenant_id=tenant,
-                bot_app_id=self._app_id,
+                bot_app_id=self.app_id,
                 user_id=recipient_id,
-                now=self._now(),
+                now=self.clock_now(),
             )
         else:
             ref = ConversationRef(
@@ -165,15 +163,15 @@ class ProactiveNotifier:
                 service_url=chat.service_url,
                 conversation_id=conversation_id,
                 reference=created_reference(conversation_id, chat),
-                updated_at=self._now(),
+                updated_at=self.clock_now(),
             )
         delivered = await self.send(recipient_id, ref, payload)
         return Delivered(delivered.activity_id, ref)
 
     async def _call(self, operation: Awaitable[T]) -> T:
         try:
-            return await asyncio.wait_for(operation, self._timeout)
+            return await asyncio.wait_for(operation, self.timeout)
         except DeliveryError:
             raise
         except Exception as error:
-            raise self._proactive.failure(error) from error
+            raise self.proactive.failure(error) from error

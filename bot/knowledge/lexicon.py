@@ -19,6 +19,20 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
+def _groups(text: str) -> tuple[tuple[str, ...], ...]:
+    """One group a line; a line indented deeper than the first continues the group above it,
+    so that a long group wraps like the word lists around it."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    margin = len(lines[0]) - len(lines[0].lstrip())
+    groups: list[list[str]] = []
+    for line in lines:
+        if len(line) - len(line.lstrip()) > margin:
+            groups[-1] += line.split()
+        else:
+            groups.append(line.split())
+    return tuple(tuple(group) for group in groups)
+
+
 # Function words and question scaffolding in bokmål, nynorsk and English. They carry no
 # information about which routine is meant, and counting them would let any chatty
 # out-of-scope question look half-answered.
@@ -626,197 +640,65 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     (r"\b(?:må|skal|bør)\s+(?:jeg|eg|vi|me)\s+(?:gjøre|gjere)\s+(?:noe|noko)\b", " hvagjørjeg "),
 )
 
-# Groups of words that staff use interchangeably. The first word is the canonical one; all
-# words in a group are stemmed at load and every stem is indexed as the canonical stem.
-SYNONYM_GROUPS: Final[tuple[tuple[str, ...], ...]] = (
-    ("melde", "varsle", "varsel", "varsling", "varslet", "melding", "meldt", "ifra"),
-    ("rektor", "ledelsen", "ledelse", "skoleledelsen", "lederteam", "leiinga"),
-    ("aktivitetsplan", "tiltaksplan", "aktivitetsplanen", "tiltaksplanen", "handlingsplan"),
-    ("sosiogram", "sosiogramm", "relasjonskartlegging", "relasjonskartlegginger"),
-    (
-        "foresatte",
-        "foresatt",
-        "foreldre",
-        "foreldrene",
-        "forelder",
-        "føresette",
-        "heimen",
-        "mor",
-        "moren",
-        "mora",
-        "far",
-        "faren",
-        "mamma",
-        "mammaen",
-        "pappa",
-        "pappaen",
-        "hjemmet",
-    ),
-    (
-        "ansatte",
-        "ansatt",
-        "tilsette",
-        "kollega",
-        "kollegaer",
-        "kolleger",
-        "personalet",
-        "lærer",
-        "læreren",
-        "lærere",
-        "lærerne",
-        "voksen",
-        "voksne",
-    ),
-    ("mobbing", "mobbet", "mobbe", "mobber", "mobba", "mobbes"),
-    (
-        "krenkelse",
-        "krenkelser",
-        "krenke",
-        "krenker",
-        "krenkende",
-        "krenket",
-        "krenking",
-        "kjefte",
-        "kjefter",
-        "kjeftet",
-        "skjelle",
-        "skjeller",
-        "utskjelling",
-        "erte",
-        "erter",
-        "ertet",
-        "erting",
-        "plage",
-        "plager",
-        "plaget",
-        "plaging",
-        "ydmyke",
-        "ydmyker",
-        "ydmyket",
-        "latterliggjøre",
-        "latterliggjør",
-        "trakassere",
-        "trakasserer",
-        "trakassering",
-        "truer",
-        "truet",
-        "trusler",
-        "kalt",
-        "kalle",
-        "kaller",
-        "kallenavn",
-        "skjellsord",
-        "sjikane",
-        "sjikanere",
-        "sjikanerer",
-        "sjikanert",
-        "hetse",
-        "hetser",
-        "hetset",
-        "truga",
-        "trugar",
-        "trugsmål",
-    ),
-    ("utenforskap", "ekskludering", "eksklusjon", "ekskludert"),
-    (
-        "utestenging",
-        "utestengt",
-        "utestengd",
-        "utestengning",
-        "utfrysning",
-        "utfrysing",
-        "utfryst",
-        "ignorert",
-        "ignorerer",
-        "ignorere",
-        "ignoreres",
-    ),
-    ("utrygg", "utrygge", "redd", "engstelig", "engsteleg", "skremt"),
-    ("undersøke", "undersøkelse", "undersøker", "kartlegge", "kartlegging"),
-    ("evaluere", "evaluering", "evalueres", "evaluert", "revidere", "revideres", "revisjon"),
-    ("avslutte", "avslutning", "lukke", "lukkes", "stenge", "avsluttes"),
-    ("gripe", "grep", "grepet", "griper", "inngripen"),
-    ("makt", "tvang", "tvinge", "maktbruk", "tvangsbruk", "maktmiddel"),
-    (
-        "slåss",
-        "slåsskamp",
-        "slosskamp",
-        "sloss",
-        "slag",
-        "slår",
-        "slo",
-        "slått",
-        "vold",
-        "dytte",
-        "dytter",
-        "dyttet",
-        "sparke",
-        "sparker",
-        "sparket",
-        "lugge",
-        "lugget",
-        "banke",
-        "banket",
-    ),
-    ("kvier", "kvie", "gruer", "grue", "gruar", "gruet", "vegrer", "vegre"),
-    (
-        "mistrivsel",
-        "mistrives",
-        "ensom",
-        "ensomhet",
-        "trist",
-        "gråter",
-        "gråt",
-        "deprimert",
-        "ulykkelig",
-        "lonely",
-        "sad",
-        "unhappy",
-    ),
-    ("sårbar", "sårbare", "sårbarhet", "utsatt", "utsatte"),
-    ("kjennetegn", "tegn", "faresignal", "faresignaler", "signaler", "varselsignaler"),
-    (
-        "elev",
-        "elever",
-        "eleven",
-        "elevene",
-        "elevar",
-        "elevane",
-        "gutt",
-        "gutten",
-        "gutter",
-        "guttene",
-        "jente",
-        "jenta",
-        "jenter",
-        "jentene",
-        "boy",
-        "boys",
-        "girl",
-        "girls",
-    ),
-    ("trygg", "trygt", "trygge", "trygghet"),
-    ("god", "godt", "gode", "bra"),
-    ("telefon", "tlf", "telefonnummer", "mobilnummer", "nummer"),
-    ("skjema", "skjemaet", "varslingsskjema"),
-    ("informasjon", "informere", "informerer", "informert", "opplæring", "orientering"),
-    ("medvirkning", "medvirke", "medvirker", "medbestemmelse", "elevmedvirkning"),
-    ("involvere", "involverer", "involvert", "involveres"),
-    ("tiltak", "tiltakene"),
-    ("tur", "turer", "ekskursjon", "leirskole", "utflukt"),
-    ("friminutt", "friminuttet", "friminuttene", "storefri", "pause", "inspeksjon"),
-    ("skolegården", "skolegård", "uteområdet"),
-    ("fravær", "fraværet", "skulk", "skulking"),
-    ("definisjon", "definere", "definerer", "defineres"),
-    ("elevrådet", "elevråd"),
-    ("forebygge", "forebygging", "forebyggende", "forebygger"),
-    ("tillit", "tilliten"),
-    ("gjenopprettende", "gjenopprette", "gjenoppretting", "reparere"),
-    ("vurdering", "vurdere"),
-    ("minstekrav", "krav", "inneholde"),
-    ("mal", "malen", "maler"),
-    ("snarest", "raskt", "fort", "straks", "umiddelbart"),
-    ("oversikt", "identifisere"),
+# Groups of words that staff use interchangeably, one a line (a line indented deeper goes on
+# with the group above). The first word is the canonical one; all words in a group are stemmed
+# at load and every stem is indexed as the canonical stem.
+SYNONYM_GROUPS: Final[tuple[tuple[str, ...], ...]] = _groups(
+    """
+    melde varsle varsel varsling varslet melding meldt ifra
+    rektor ledelsen ledelse skoleledelsen lederteam leiinga
+    aktivitetsplan tiltaksplan aktivitetsplanen tiltaksplanen handlingsplan
+    sosiogram sosiogramm relasjonskartlegging relasjonskartlegginger
+    foresatte foresatt foreldre foreldrene forelder føresette heimen mor moren mora far faren mamma
+        mammaen pappa pappaen hjemmet
+    ansatte ansatt tilsette kollega kollegaer kolleger personalet lærer læreren lærere lærerne
+        voksen voksne
+    mobbing mobbet mobbe mobber mobba mobbes
+    krenkelse krenkelser krenke krenker krenkende krenket krenking kjefte kjefter kjeftet skjelle
+        skjeller utskjelling erte erter ertet erting plage plager plaget plaging ydmyke ydmyker
+        ydmyket latterliggjøre latterliggjør trakassere trakasserer trakassering truer truet
+        trusler kalt kalle kaller kallenavn skjellsord sjikane sjikanere sjikanerer sjikanert hetse
+        hetser hetset truga trugar trugsmål
+    utenforskap ekskludering eksklusjon ekskludert
+    utestenging utestengt utestengd utestengning utfrysning utfrysing utfryst ignorert ignorerer
+        ignorere ignoreres
+    utrygg utrygge redd engstelig engsteleg skremt
+    undersøke undersøkelse undersøker kartlegge kartlegging
+    evaluere evaluering evalueres evaluert revidere revideres revisjon
+    avslutte avslutning lukke lukkes stenge avsluttes
+    gripe grep grepet griper inngripen
+    makt tvang tvinge maktbruk tvangsbruk maktmiddel
+    slåss slåsskamp slosskamp sloss slag slår slo slått vold dytte dytter dyttet sparke sparker
+        sparket lugge lugget banke banket
+    kvier kvie gruer grue gruar gruet vegrer vegre
+    mistrivsel mistrives ensom ensomhet trist gråter gråt deprimert ulykkelig lonely sad unhappy
+    sårbar sårbare sårbarhet utsatt utsatte
+    kjennetegn tegn faresignal faresignaler signaler varselsignaler
+    elev elever eleven elevene elevar elevane gutt gutten gutter guttene jente jenta jenter jentene
+        boy boys girl girls
+    trygg trygt trygge trygghet
+    god godt gode bra
+    telefon tlf telefonnummer mobilnummer nummer
+    skjema skjemaet varslingsskjema
+    informasjon informere informerer informert opplæring orientering
+    medvirkning medvirke medvirker medbestemmelse elevmedvirkning
+    involvere involverer involvert involveres
+    tiltak tiltakene
+    tur turer ekskursjon leirskole utflukt
+    friminutt friminuttet friminuttene storefri pause inspeksjon
+    skolegården skolegård uteområdet
+    fravær fraværet skulk skulking
+    definisjon definere definerer defineres
+    elevrådet elevråd
+    forebygge forebygging forebyggende forebygger
+    tillit tilliten
+    gjenopprettende gjenopprette gjenoppretting reparere
+    vurdering vurdere
+    minstekrav krav inneholde
+    mal malen maler
+    snarest raskt fort straks umiddelbart
+    oversikt identifisere
+    """
 )
 
 # Legal mechanisms that lie outside a school's plan for aktivitetsplikt. A question that leans

@@ -35,16 +35,22 @@ class Section:
         return head if dot else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PlanInfo:
-    """Who the plan belongs to and how answers should name it in citations."""
+    """Who the plan belongs to and how answers should name it in citations.
+
+    Built by name only (the plan file's keys), so the fields follow that sentence: the plan and
+    its school first, the name for citations last.
+    """
 
     id: str
+    """Tells the law's summary (`law.LAW_PLAN_ID`) from a school's plan, which is cited apart."""
     name: str
-    citation_name: str
     school: str
     school_year: str | None = None
     language: str = "nb"
+    citation_name: str
+    """What staff see in a citation: «Skolemiljøplanen 8.3 Melde fra»."""
 
 
 @dataclass(frozen=True, slots=True)

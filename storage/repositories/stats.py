@@ -8,9 +8,11 @@ sealed document, so a purged case counts as it did before the purge.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import select
+from sqlalchemy import Row, Select, select
 
 from bot.domain.case import EventKind
 from bot.domain.routing import Reason
@@ -20,69 +22,61 @@ from storage.repositories.base import Scope
 
 FACT_EVENTS = (EventKind.PLAN_SAVED.value, EventKind.EVALUATED.value)
 
+Ts = TypeVarTuple("Ts")
+
 
 class SqlStats:
     def __init__(self, scope: Scope) -> None:
         self._s = scope
 
+    async def _rows(self, statement: Select[*Ts], table: Any) -> Sequence[Row[*Ts]]:
+        return (await self._s.session.execute(self._s.where(statement, table))).all()
+
     async def facts(self, since: datetime, until: datetime) -> list[CaseFacts]:
-        session = self._s.session
         in_period = self._s.where(
             select(CaseRow.id).where(CaseRow.created_at >= since, CaseRow.created_at < until),
             CaseRow,
         )
-        cases = (
-            await session.execute(
-                self._s.where(
-                    select(
-                        CaseRow.id,
-                        CaseRow.created_at,
-                        CaseRow.category,
-                        CaseRow.state,
-                        CaseRow.urgent,
-                        CaseRow.leadership,
-                        CaseRow.serious,
-                        CaseRow.investigation_started_at,
-                        CaseRow.closed_at,
-                    )
-                    .where(CaseRow.created_at >= since, CaseRow.created_at < until)
-                    .order_by(CaseRow.created_at, CaseRow.id),
-                    CaseRow,
-                )
+        cases = await self._rows(
+            select(
+                CaseRow.id,
+                CaseRow.created_at,
+                CaseRow.category,
+                CaseRow.state,
+                CaseRow.urgent,
+                CaseRow.leadership,
+                CaseRow.serious,
+                CaseRow.investigation_started_at,
+                CaseRow.closed_at,
             )
-        ).all()
+            .where(CaseRow.created_at >= since, CaseRow.created_at < until)
+            .order_by(CaseRow.created_at, CaseRow.id),
+            CaseRow,
+        )
         if not cases:
             return []
-        recipients = (
-            await session.execute(
-                self._s.where(
-                    select(
-                        CaseRecipientRow.case_id,
-                        CaseRecipientRow.reason,
-                        CaseRecipientRow.acknowledged_at,
-                    ).where(CaseRecipientRow.case_id.in_(in_period)),
-                    CaseRecipientRow,
-                )
+        recipients = await self._rows(
+            select(
+                CaseRecipientRow.case_id,
+                CaseRecipientRow.reason,
+                CaseRecipientRow.acknowledged_at,
+            ).where(CaseRecipientRow.case_id.in_(in_period)),
+            CaseRecipientRow,
+        )
+        events = await self._rows(
+            select(
+                AuditEventRow.case_id,
+                AuditEventRow.kind,
+                AuditEventRow.at,
+                AuditEventRow.detail,
             )
-        ).all()
-        events = (
-            await session.execute(
-                self._s.where(
-                    select(
-                        AuditEventRow.case_id,
-                        AuditEventRow.kind,
-                        AuditEventRow.at,
-                        AuditEventRow.detail,
-                    )
-                    .where(
-                        AuditEventRow.kind.in_(FACT_EVENTS),
-                        AuditEventRow.case_id.in_(in_period),
-                    )
-                    .order_by(AuditEventRow.seq),
-                    AuditEventRow,
-                )
+            .where(
+                AuditEventRow.kind.in_(FACT_EVENTS),
+                AuditEventRow.case_id.in_(in_period),
             )
-        ).all()
+            .order_by(AuditEventRow.seq),
+            AuditEventRow,
+        )
         routed: set[str] = set()
         first_ack: dict[str, datetime] = {}
         rektor_ack: dict[str, datetime] = {}
