@@ -21,12 +21,11 @@ from bot.domain.followup import (
 )
 from bot.domain.people import Person, Role
 from bot.domain.report import Report
-from bot.domain.routing import route
-from bot.domain.school import ConfiguredDirectory, School, SchoolOwner
+from bot.domain.school import School, SchoolOwner
 from bot.domain.time import SchoolCalendar
 from bot.export.pdf import case_pdf
 from tests.conftest import OSLO, T0
-from tests.samples import report
+from tests.samples import report, reported_case
 
 REKTOR = "id-rektor"
 LEADER = "id-leder"
@@ -60,18 +59,7 @@ def names(school: School) -> Callable[[str], str]:
 
 
 def open_case(school: School, r: Report) -> tuple[Case, list[CaseEvent]]:
-    directory = ConfiguredDirectory(school)
-    reporter = directory.person(TEACHER)
-    assert reporter is not None
-    return Case.open(
-        case_id="c1",
-        number=1,
-        submission_id="s" * 32,
-        reporter_id=TEACHER,
-        report=r,
-        routing=route(r, reporter, directory),
-        now=T0,
-    )
+    return reported_case(school, r, reporter=TEACHER, case_id="c1", submission_id="s" * 32)
 
 
 def plan(version: int, at: datetime, problem: str, measure: str) -> ActivityPlan:
