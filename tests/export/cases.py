@@ -107,35 +107,19 @@ def full_case(school: School) -> tuple[Case, list[CaseEvent]]:
     )
     events += case.record_investigation(investigation, LEADER, T0 + timedelta(days=5))
     first = T0 + timedelta(days=6)
-    events += case.save_plan(
-        plan(1, first, "Ola holdes utenfor i friminuttene.", "Voksen følger Ola i storefri"),
-        LEADER,
-        first,
-    )
     adjusted = first + timedelta(weeks=3)
-    events += case.evaluate(
-        Evaluation(1, Outcome.ADJUST, "Tiltakene virket delvis.", adjusted, LEADER),
-        LEADER,
-        adjusted,
-    )
-    events += case.save_plan(
-        plan(2, adjusted, "Ola er fortsatt mye alene.", "Fast lekegruppe med Ola"),
-        LEADER,
-        adjusted,
-    )
     later = adjusted + timedelta(weeks=3)
-    events += case.evaluate(
-        Evaluation(
-            2,
-            Outcome.CONTINUE,
-            "Ola sier det går bedre.",
-            later,
-            TEACHER,
-            later.date() + timedelta(weeks=3),
-        ),
-        TEACHER,
-        later,
-    )
+    # Berit saves each plan version; three weeks later it is evaluated (adjusted, then continued).
+    for saved, problem, measure, evaluation in (
+        (first, "Ola holdes utenfor i friminuttene.", "Voksen følger Ola i storefri",
+         Evaluation(1, Outcome.ADJUST, "Tiltakene virket delvis.", adjusted, LEADER)),
+        (adjusted, "Ola er fortsatt mye alene.", "Fast lekegruppe med Ola",
+         Evaluation(2, Outcome.CONTINUE, "Ola sier det går bedre.", later, TEACHER,
+                    later.date() + timedelta(weeks=3))),
+    ):
+        events += case.save_plan(plan(evaluation.plan_version, saved, problem, measure), LEADER,
+                                 saved)
+        events += case.evaluate(evaluation, evaluation.by, evaluation.at)
     return case, events
 
 
