@@ -16,11 +16,14 @@ from bot.domain.case import Case
 from bot.services.context import Services
 from bot.services.ports import Clock
 from tests.cards.schema import assert_valid_card
-from tests.conftest import T0
+from tests.conftest import LEADER_9, MILJO, REKTOR, T0, TEACHER_8, TEACHER_9
 from tests.fakes import FakeClock
 from tests.samples import form_values
 from tests.schools import two_schools
 from tests.teams import Harness, installation, running_bot
+
+EVERYONE = (TEACHER_9, REKTOR, LEADER_9, TEACHER_8, MILJO)
+"""The test school's people (tests/school.toml) the scenarios have add the app."""
 
 
 async def install(bot: Harness, *people: str) -> None:
@@ -47,6 +50,13 @@ async def report(bot: Harness, person: str, draft: str, *, school: str | None = 
                                  **form_values(**values)})
     await bot.say(person, value={VERB: Verb.REPORT_CONFIRM, DRAFT: draft, **chosen})
     await bot.deliver_all()
+
+
+async def reported(bot: Harness, draft: str, *, person: str = TEACHER_9, **values: str) -> str:
+    """The id of the case `person` (Lise unless named) reports as `report` does, at the
+    deployment's only school."""
+    await report(bot, person, draft, **values)
+    return (await case_of(bot, draft)).id
 
 
 def at_school(bot: Harness, school_id: str) -> Services:
