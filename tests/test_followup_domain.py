@@ -26,10 +26,9 @@ from bot.domain.reminders import (
     investigation_reminders,
     still_relevant,
 )
-from bot.domain.routing import route
-from bot.domain.school import ConfiguredDirectory, School
+from bot.domain.school import School
 from tests.conftest import LEADER_9, MILJO, OSLO, REKTOR, T0, TEACHER_8, TEACHER_9
-from tests.samples import report
+from tests.samples import reported_case
 
 TODAY = date(2026, 11, 26)
 STAFF = [REKTOR, LEADER_9, TEACHER_9, TEACHER_8, MILJO]
@@ -115,14 +114,7 @@ def test_closing_needs_a_note() -> None:
 
 
 def opened_case(school: School, case_id: str = "c" * 32) -> Case:
-    """A case Lise (9. trinn) reported at T0, routed as the school's configuration says."""
-    staff = ConfiguredDirectory(school)
-    teacher = staff.person(TEACHER_9)
-    assert teacher is not None
-    r = report()
-    case, _ = Case.open(case_id=case_id, number=1, submission_id="d" * 32,
-                        reporter_id=TEACHER_9, report=r, routing=route(r, teacher, staff),
-                        now=T0)
+    case, _ = reported_case(school, case_id=case_id)
     return case
 
 

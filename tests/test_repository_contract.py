@@ -10,8 +10,7 @@ import pytest
 
 from bot.domain.case import Case, CaseEvent, EventKind
 from bot.domain.followup import ActivityPlan, parse_plan
-from bot.domain.routing import route
-from bot.domain.school import ConfiguredDirectory, School
+from bot.domain.school import School
 from bot.services.ports import (
     ConversationRef,
     DuplicateSubmission,
@@ -35,7 +34,7 @@ from tests.conftest import (
 )
 from tests.fakes import FakeStore, FakeUnitOfWork
 from tests.keys import TEST_KEYRING
-from tests.samples import report
+from tests.samples import reported_case
 from tests.test_followup_domain import STAFF, plan_values
 
 
@@ -54,12 +53,7 @@ async def uow(request: pytest.FixtureRequest, tmp_path: Path, school: School
 
 def _case(school: School, case_id: str = "c" * 32, submission: str = "d" * 32,
           number: int = 1) -> tuple[Case, list[CaseEvent]]:
-    staff = ConfiguredDirectory(school)
-    teacher = staff.person(TEACHER_9)
-    assert teacher is not None
-    r = report()
-    return Case.open(case_id=case_id, number=number, submission_id=submission,
-                     reporter_id=TEACHER_9, report=r, routing=route(r, teacher, staff), now=T0)
+    return reported_case(school, case_id=case_id, number=number, submission_id=submission)
 
 
 def _message(key: str, **overrides: object) -> OutboxMessage:

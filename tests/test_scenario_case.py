@@ -7,32 +7,25 @@ import json
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from bot.cards.actions import CASE, DRAFT, VERB, VERSION, Verb
+from bot.cards.actions import CASE, VERB, VERSION, Verb
 from bot.domain.case import NO_ACCESS, CaseState, EventKind
 from bot.services.reminders import run_all_due
 from tests.cards.schema import assert_valid_card
 from tests.conftest import LEADER_9, MILJO, OSLO, REKTOR, T0, TEACHER_8, TEACHER_9
 from tests.fakes import FakeClock
-from tests.samples import form_values
-from tests.teams import Harness, conversation_id, installation, running_bot
+from tests.scenario import EVERYONE, card_to, install, reported
+from tests.teams import Harness, conversation_id, running_bot
 
 pytestmark = pytest.mark.usefixtures("sdk")  # on both hosts (tests/conftest.py)
 
 
 async def _setup(bot: Harness, draft: str = "a" * 32) -> str:
-    for person in (TEACHER_9, REKTOR, LEADER_9, TEACHER_8, MILJO):
-        await bot.post(installation(person, service_url=bot.connector.url))
-    await bot.say(TEACHER_9, value={VERB: Verb.REPORT_SUBMIT, DRAFT: draft, **form_values()})
-    await bot.say(TEACHER_9, value={VERB: Verb.REPORT_CONFIRM, DRAFT: draft})
-    await bot.deliver()
-    async with bot.runtime.services.uow() as uow:
-        case = await uow.cases.by_submission(draft)
-    assert case is not None
-    return case.id
+    """Everyone has the app; Lise reports (the sample report) and the alerts go out."""
+    await install(bot, *EVERYONE)
+    return await reported(bot, draft)
 
 
 def _reminders(bot: Harness, person: str) -> list[str]:
@@ -45,13 +38,6 @@ async def _tick(bot: Harness, clock: FakeClock, moment: datetime) -> tuple[int, 
     result = await run_all_due(bot.runtime.services)
     await bot.deliver()
     return result
-
-
-def _last_card(bot: Harness, person: str) -> dict[str, Any]:
-    card = bot.to(person)[-1].card
-    assert card is not None, bot.to(person)[-1].text
-    assert_valid_card(card)
-    return card
 
 
 async def _state(bot: Harness, case_id: str) -> CaseState:
@@ -87,7 +73,7 @@ async def test_a_case_from_report_to_closed(tmp_path: Path) -> None:
         # The leader starts and documents the investigation.
         clock.set(datetime(2026, 11, 30, 10, 0, tzinfo=OSLO))
         await bot.say(LEADER_9, value={VERB: Verb.INVESTIGATION_FORM, CASE: case_id})
-        _last_card(bot, LEADER_9)
+        card_to(bot, LEADER_9)
         assert await _state(bot, case_id) is CaseState.UNDERSOKE
         await bot.say(LEADER_9, value={
             VERB: Verb.INVESTIGATION_SAVE, CASE: case_id,
@@ -201,10 +187,9 @@ async def test_someone_not_on_the_case_gets_no_access(tmp_path: Path) -> None:
 
 async def test_the_log_suggests_a_report_at_the_third_observation(tmp_path: Path) -> None:
     async with running_bot(tmp_path, clock=FakeClock(T0)) as bot:
-        for person in (TEACHER_9, LEADER_9):
-            await bot.post(installation(person, service_url=bot.connector.url))
+        await install(bot, TEACHER_9, LEADER_9)
         await bot.say(TEACHER_9, "logg")
-        assert_valid_card(_last_card(bot, TEACHER_9))
+        assert_valid_card(card_to(bot, TEACHER_9))
         for day in ("2026-11-02", "2026-11-20", "2026-11-26"):
             await bot.say(TEACHER_9, value={VERB: Verb.LOG_SAVE, "pupil_name": "Per Hansen",
                                             "pupil_class": "9B", "observed_on": day,

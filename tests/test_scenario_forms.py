@@ -7,20 +7,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bot.cards.actions import CASE, DRAFT, VERB, VERSION, Verb
+from bot.cards.actions import CASE, VERB, VERSION, Verb
 from bot.domain.case import CaseState
-from tests.cards.schema import assert_valid_card, by_id, find_action, inputs, submitted, texts
+from tests.cards.schema import by_id, find_action, inputs, submitted, texts
 from tests.conftest import LEADER_9, OSLO, REKTOR, T0, TEACHER_9
 from tests.fakes import FakeClock
 from tests.samples import form_values
-from tests.teams import Harness, installation, running_bot
-
-
-async def _last_card(bot: Harness, person: str) -> dict[str, Any]:
-    card: dict[str, Any] | None = bot.to(person)[-1].card
-    assert card is not None, bot.to(person)[-1].text
-    assert_valid_card(card)
-    return card
+from tests.scenario import card_to, install, reported
+from tests.teams import Harness, running_bot
 
 
 async def _send(bot: Harness, person: str, card: dict[str, Any], verb: Verb,
@@ -38,21 +32,15 @@ async def _press(bot: Harness, person: str, card: dict[str, Any], verb: Verb,
                  **answers: str) -> dict[str, Any]:
     """Presses the button with `verb` and returns the card the bot answers with."""
     await _send(bot, person, card, verb, **answers)
-    return await _last_card(bot, person)
+    return card_to(bot, person)
 
 
 async def _case(bot: Harness) -> str:
     """A reported case whose leader has opened the investigation form (the last card)."""
-    for person in (TEACHER_9, REKTOR, LEADER_9):
-        await bot.post(installation(person, service_url=bot.connector.url))
-    draft = "b" * 32
-    await bot.say(TEACHER_9, value={VERB: Verb.REPORT_SUBMIT, DRAFT: draft, **form_values()})
-    await bot.say(TEACHER_9, value={VERB: Verb.REPORT_CONFIRM, DRAFT: draft})
-    async with bot.runtime.services.uow() as uow:
-        case = await uow.cases.by_submission(draft)
-    assert case is not None
-    await bot.say(LEADER_9, value={VERB: Verb.INVESTIGATION_FORM, CASE: case.id})
-    return case.id
+    await install(bot, TEACHER_9, REKTOR, LEADER_9)
+    case_id = await reported(bot, "b" * 32)
+    await bot.say(LEADER_9, value={VERB: Verb.INVESTIGATION_FORM, CASE: case_id})
+    return case_id
 
 
 async def _investigated(bot: Harness, case_id: str) -> None:
@@ -67,7 +55,7 @@ async def test_a_report_missing_how_you_intervened_names_the_field_and_keeps_the
 ) -> None:
     async with running_bot(tmp_path) as bot:
         await bot.say(TEACHER_9, "meld fra")
-        form = await _last_card(bot, TEACHER_9)
+        form = card_to(bot, TEACHER_9)
         assert by_id(form)["intervention"]["label"].endswith("(må fylles ut)")
         refused = await _press(bot, TEACHER_9, form, Verb.REPORT_SUBMIT,
                                **form_values(intervention=""))
@@ -88,7 +76,7 @@ async def test_the_investigation_asks_the_methods_first_and_a_refusal_keeps_the_
 ) -> None:
     async with running_bot(tmp_path, clock=FakeClock(T0)) as bot:
         case_id = await _case(bot)
-        first = await _last_card(bot, LEADER_9)
+        first = card_to(bot, LEADER_9)
         assert [e["id"] for e in inputs(first)] == [
             "methods", "findings", "best_interest", "completed"]
         second = await _press(bot, LEADER_9, first, Verb.INVESTIGATION_FORM,
@@ -118,7 +106,7 @@ async def test_a_plan_grows_one_measure_at_a_time_and_a_refusal_keeps_the_answer
         case_id = await _case(bot)
         await _investigated(bot, case_id)
         await bot.say(LEADER_9, value={VERB: Verb.PLAN_FORM, CASE: case_id, VERSION: "1"})
-        form = await _last_card(bot, LEADER_9)
+        form = card_to(bot, LEADER_9)
         answers = {
             "problem": "Ola blir holdt utenfor.", "m1_description": "Fast voksen i storefri",
             "m1_when": "Hver dag", "m1_responsible": TEACHER_9, "m1_ends_on": "2027-01-29",
@@ -154,7 +142,7 @@ async def test_a_refused_evaluation_unfolds_its_form_on_the_same_card(tmp_path: 
         clock.set(datetime(2026, 12, 17, 9, 0, tzinfo=OSLO))
         await bot.say(LEADER_9, value={VERB: Verb.EVALUATION_SAVE, CASE: case_id, VERSION: "1",
                                        "outcome": "avslutte", "note": ""})
-        refused = await _last_card(bot, LEADER_9)
+        refused = card_to(bot, LEADER_9)
         (fix,) = refused["actions"]
         assert fix["type"] == "Action.ShowCard"
         await _press(bot, LEADER_9, fix["card"], Verb.EVALUATION_SAVE,
@@ -167,7 +155,7 @@ async def test_a_refused_evaluation_unfolds_its_form_on_the_same_card(tmp_path: 
 async def test_a_refused_log_note_comes_back_filled_in(tmp_path: Path) -> None:
     async with running_bot(tmp_path, clock=FakeClock(T0)) as bot:
         await bot.say(TEACHER_9, "logg")
-        form = await _last_card(bot, TEACHER_9)
+        form = card_to(bot, TEACHER_9)
         refused = await _press(bot, TEACHER_9, form, Verb.LOG_SAVE, pupil_name="Per Hansen",
                                note="Satt alene.")
         assert inputs(refused) == []

@@ -14,13 +14,13 @@ from typing import Any
 
 import pytest
 
-from bot.cards.actions import CASE, DRAFT, VERB, Verb
+from bot.cards.actions import CASE, VERB, Verb
 from bot.domain.case import CaseState, EventKind
 from bot.domain.routing import Reason
 from tests.conftest import T0
 from tests.fakes import FakeClock
 from tests.keys import TEST_KEY
-from tests.samples import form_values
+from tests.scenario import at_school, case_of, report, two_schools_bot
 from tests.schools import (
     BOTH,
     LEADER_A,
@@ -32,7 +32,7 @@ from tests.schools import (
     TEACHER_B,
     two_schools,
 )
-from tests.teams import Harness, conversation_id, installation, running_bot
+from tests.teams import Harness, conversation_id
 
 pytestmark = pytest.mark.usefixtures("sdk")
 
@@ -41,30 +41,15 @@ PUPIL = "Ola Nordmann"
 DESCRIPTION = "Ola satt alene i friminuttet tre dager på rad og ble holdt utenfor."
 
 
-async def _start(bot: Harness) -> None:
-    for person in PEOPLE:
-        await bot.post(installation(person, service_url=bot.connector.url))
-
-
 def _cards(bot: Harness, person: str, marker: str) -> list[str]:
     return [r.card_json for r in bot.to(person) if marker in r.card_json]
-
-
-async def _report(bot: Harness, person: str, draft: str, **values: str) -> None:
-    await bot.say(person, value={VERB: Verb.REPORT_SUBMIT, DRAFT: draft, **form_values(**values)})
-    await bot.say(person, value={VERB: Verb.REPORT_CONFIRM, DRAFT: draft})
-    await bot.deliver_all()
 
 
 async def test_a_report_about_the_leadership_reaches_the_owner_and_no_leader(
     tmp_path: Path,
 ) -> None:
-    config = two_schools(tmp_path / "skoler")
-    async with running_bot(
-        tmp_path, clock=FakeClock(T0), env={"SCHOOL_CONFIG": str(config)}
-    ) as bot:
-        await _start(bot)
-        await _report(bot, TEACHER_A, "c" * 32, leadership_suspected="true")
+    async with two_schools_bot(tmp_path, *PEOPLE) as bot:
+        await report(bot, TEACHER_A, "c" * 32, leadership_suspected="true")
 
         receipt = bot.to(TEACHER_A)[-1].card_json
         assert "Saken er sendt til skoleeier i Teams" in receipt
@@ -76,8 +61,7 @@ async def test_a_report_about_the_leadership_reaches_the_owner_and_no_leader(
             assert _cards(bot, leader, "Bekymring for en elev") == []
             assert all(PUPIL not in r.card_json for r in bot.to(leader))
 
-        alfa = bot.runtime.schools.get("alfa") if bot.runtime.schools else None
-        assert alfa is not None
+        alfa = at_school(bot, "alfa")
         async with alfa.uow() as uow:
             case = await uow.cases.by_submission("c" * 32)
             reminders = await uow.reminders.for_case(case.id) if case else []
@@ -102,13 +86,9 @@ async def test_a_report_about_the_leadership_reaches_the_owner_and_no_leader(
 
 
 async def test_a_serious_case_gives_the_owner_a_notice_and_records_it(tmp_path: Path) -> None:
-    config = two_schools(tmp_path / "skoler")
     clock = FakeClock(T0)
-    async with running_bot(
-        tmp_path, clock=clock, env={"SCHOOL_CONFIG": str(config)}
-    ) as bot:
-        await _start(bot)
-        await _report(bot, TEACHER_B, "d" * 32, serious="true")
+    async with two_schools_bot(tmp_path, *PEOPLE, clock=clock) as bot:
+        await report(bot, TEACHER_B, "d" * 32, serious="true")
 
         notices = _cards(bot, OWNER_PERSON, "Skoleeier varsles om en sak")
         assert len(notices) == 1
@@ -117,8 +97,7 @@ async def test_a_serious_case_gives_the_owner_a_notice_and_records_it(tmp_path: 
         assert PUPIL not in notice and DESCRIPTION not in notice
         assert _cards(bot, OWNER_PERSON, "Bekymring for en elev") == []  # not routed to them
 
-        beta = bot.runtime.schools.get("beta") if bot.runtime.schools else None
-        assert beta is not None
+        beta = at_school(bot, "beta")
         async with beta.uow() as uow:
             case = await uow.cases.by_submission("d" * 32)
             events = await uow.events.for_case(case.id) if case else []
@@ -138,16 +117,12 @@ async def test_a_serious_case_gives_the_owner_a_notice_and_records_it(tmp_path: 
 
 
 async def test_a_section_12_5_case_gives_the_owner_a_notice(tmp_path: Path) -> None:
-    config = two_schools(tmp_path / "skoler")
-    async with running_bot(
-        tmp_path, clock=FakeClock(T0), env={"SCHOOL_CONFIG": str(config)}
-    ) as bot:
-        await _start(bot)
-        await _report(bot, TEACHER_A, "e" * 32, staff_suspected="true")
+    async with two_schools_bot(tmp_path, *PEOPLE) as bot:
+        await report(bot, TEACHER_A, "e" * 32, staff_suspected="true")
         notices = _cards(bot, OWNER_PERSON, "Skoleeier varsles om en sak")
         assert len(notices) == 1 and "§ 12-5" in notices[0] and "Alfa skole" in notices[0]
         # An ordinary case gives the owner nothing.
-        await _report(bot, TEACHER_A, "f" * 32)
+        await report(bot, TEACHER_A, "f" * 32)
         assert len(_cards(bot, OWNER_PERSON, "Skoleeier varsles om en sak")) == 1
 
 
@@ -156,20 +131,13 @@ async def test_without_owner_people_the_reporter_is_told_to_phone(tmp_path: Path
     owner = config / "owner.toml"
     text = owner.read_text(encoding="utf-8")
     owner.write_text(text[: text.index("[[staff]]")], encoding="utf-8")
-    async with running_bot(
-        tmp_path, clock=FakeClock(T0), env={"SCHOOL_CONFIG": str(config)}
-    ) as bot:
-        for person in (REKTOR_A, LEADER_A, TEACHER_A):
-            await bot.post(installation(person, service_url=bot.connector.url))
-        await _report(bot, TEACHER_A, "9" * 32, leadership_suspected="true")
+    async with two_schools_bot(tmp_path, REKTOR_A, LEADER_A, TEACHER_A, config=config) as bot:
+        await report(bot, TEACHER_A, "9" * 32, leadership_suspected="true")
         receipt = bot.to(TEACHER_A)[-1].card_json
         assert "Du må selv kontakte skoleeier direkte" in receipt
         assert "sendt til skoleeier i Teams" not in receipt
-        alfa = bot.runtime.schools.get("alfa") if bot.runtime.schools else None
-        assert alfa is not None
-        async with alfa.uow() as uow:
-            case = await uow.cases.by_submission("9" * 32)
-        assert case is not None and case.state is CaseState.SKOLEEIER and not case.recipients
+        case = await case_of(bot, "9" * 32, school="alfa")
+        assert case.state is CaseState.SKOLEEIER and not case.recipients
         assert _cards(bot, REKTOR_A, "Bekymring for en elev") == []
 
 
@@ -179,27 +147,21 @@ async def test_two_schools_and_the_owner_then_the_figures(tmp_path: Path) -> Non
     `stats --json` counts all of it per school and in total, suppressed in the owner's view."""
     config = two_schools(tmp_path / "skoler")
     database = tmp_path / "bot.db"
-    async with running_bot(
-        tmp_path, clock=FakeClock(T0), env={"SCHOOL_CONFIG": str(config)}
-    ) as bot:
-        await _start(bot)
-        await _report(bot, TEACHER_A, "1" * 32)
+    async with two_schools_bot(tmp_path, *PEOPLE, config=config) as bot:
+        await report(bot, TEACHER_A, "1" * 32)
         assert len(_cards(bot, REKTOR_A, "Bekymring for en elev")) == 1
         assert len(_cards(bot, LEADER_A, "Bekymring for en elev")) == 1
         await bot.say(REKTOR_B, "mine saker")
         assert PUPIL not in bot.to(REKTOR_B)[-1].card_json
-        alfa = bot.runtime.schools.get("alfa") if bot.runtime.schools else None
-        assert alfa is not None
-        async with alfa.uow() as uow:
-            ordinary = await uow.cases.by_submission("1" * 32)
-        assert ordinary is not None
+        ordinary = await case_of(bot, "1" * 32, school="alfa")
+
         await bot.say(REKTOR_B, value={VERB: Verb.CASE_OPEN, CASE: ordinary.id})
         assert DESCRIPTION not in bot.to(REKTOR_B)[-1].card_json
 
-        await _report(bot, TEACHER_A, "2" * 32, leadership_suspected="true")
+        await report(bot, TEACHER_A, "2" * 32, leadership_suspected="true")
         assert len(_cards(bot, OWNER_PERSON, "Bekymring for en elev")) == 1
         assert len(_cards(bot, REKTOR_A, "Bekymring for en elev")) == 1  # still only the first
-        await _report(bot, TEACHER_B, "3" * 32, serious="true")
+        await report(bot, TEACHER_B, "3" * 32, serious="true")
         assert len(_cards(bot, OWNER_PERSON, "Skoleeier varsles om en sak")) == 1
 
     env = {
@@ -236,17 +198,12 @@ async def test_two_schools_and_the_owner_then_the_figures(tmp_path: Path) -> Non
 
 
 async def test_a_case_marked_serious_later_gives_the_owner_a_notice(tmp_path: Path) -> None:
-    config = two_schools(tmp_path / "skoler")
-    clock = FakeClock(T0)
-    async with running_bot(tmp_path, clock=clock, env={"SCHOOL_CONFIG": str(config)}) as bot:
-        await _start(bot)
-        await _report(bot, TEACHER_A, "7" * 32)
+    async with two_schools_bot(tmp_path, *PEOPLE) as bot:
+        await report(bot, TEACHER_A, "7" * 32)
         assert _cards(bot, OWNER_PERSON, "Skoleeier varsles om en sak") == []
-        alfa = bot.runtime.schools.get("alfa") if bot.runtime.schools else None
-        assert alfa is not None
-        async with alfa.uow() as uow:
-            case = await uow.cases.by_submission("7" * 32)
-        assert case is not None
+        alfa = at_school(bot, "alfa")
+        case = await case_of(bot, "7" * 32, school="alfa")
+
         await bot.press(REKTOR_A, Verb.MARK_SERIOUS, {CASE: case.id})
         await bot.deliver_all()
         notices = _cards(bot, OWNER_PERSON, "Skoleeier varsles om en sak")

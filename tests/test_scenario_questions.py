@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from bot.cards.actions import DRAFT, SECTION, VERB, Verb
 from tests.cards.schema import assert_valid_card
 from tests.conftest import TEACHER_9
-from tests.teams import running_bot
+from tests.teams import Harness, running_bot
+
+
+async def _answer(bot: Harness, question: str) -> tuple[dict[str, Any], str]:
+    """The teacher asks; the bot's answer is a card, valid against the schema (and its JSON)."""
+    await bot.say(TEACHER_9, question)
+    reply = bot.to(TEACHER_9)[-1]
+    assert reply.card is not None
+    assert_valid_card(reply.card)
+    return reply.card, reply.card_json
 
 
 async def test_how_do_i_report_gets_8_3_and_meld_fra_na_starts_the_report(tmp_path: Path
@@ -43,13 +53,10 @@ async def test_nynorsk_and_english_questions_are_answered(tmp_path: Path) -> Non
 
 async def test_unsure_names_the_nearest_leader_and_offers_sections(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as bot:
-        await bot.say(TEACHER_9, "når er foreldremøtene?")
-        reply = bot.to(TEACHER_9)[-1]
-        assert reply.card is not None
-        assert_valid_card(reply.card)
-        assert "ikke sikker" in reply.card_json
-        assert "Avdelingsleder Berit (nærmeste leder)" in reply.card_json
-        sections = [a["data"].get(SECTION) for a in reply.card["actions"]
+        card, shown = await _answer(bot, "når er foreldremøtene?")
+        assert "ikke sikker" in shown
+        assert "Avdelingsleder Berit (nærmeste leder)" in shown
+        sections = [a["data"].get(SECTION) for a in card["actions"]
                     if a["data"].get(VERB) == Verb.READ_SECTION]
         assert len(sections) == 3
         await bot.say(TEACHER_9, value={VERB: Verb.READ_SECTION, SECTION: sections[0]})
@@ -68,45 +75,34 @@ async def test_out_of_scope_is_declined_and_law_goes_to_rektor(tmp_path: Path) -
 
 async def test_a_question_the_law_answers_cites_the_law_not_the_plan(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as bot:
-        await bot.say(TEACHER_9, "kan foreldrene klage saken til statsforvalteren?")
-        reply = bot.to(TEACHER_9)[-1]
-        assert reply.card is not None
-        assert_valid_card(reply.card)
-        assert "«Opplæringslova § 12-6»" in reply.card_json
-        assert "Skolemiljøplanen" not in reply.card_json
+        _, shown = await _answer(bot, "kan foreldrene klage saken til statsforvalteren?")
+        assert "«Opplæringslova § 12-6»" in shown
+        assert "Skolemiljøplanen" not in shown
 
 
 async def test_an_english_question_gets_an_english_answer(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as bot:
-        await bot.say(TEACHER_9, "How do I report bullying to the principal?")
-        reply = bot.to(TEACHER_9)[-1]
-        assert reply.card is not None
-        assert_valid_card(reply.card)
-        assert "Translated from the school's Norwegian plan" in reply.card_json
-        assert "must notify the principal" in reply.card_json
-        assert "«Skolemiljøplanen 8.3 Melde fra»" in reply.card_json
-        assert reply.card["actions"][0]["title"] == "Meld fra nå"
+        card, shown = await _answer(bot, "How do I report bullying to the principal?")
+        assert "Translated from the school's Norwegian plan" in shown
+        assert "must notify the principal" in shown
+        assert "«Skolemiljøplanen 8.3 Melde fra»" in shown
+        assert card["actions"][0]["title"] == "Meld fra nå"
 
 
 async def test_an_adult_harming_a_pupil_gets_8_3_and_meld_fra_na(tmp_path: Path) -> None:
     async with running_bot(tmp_path) as bot:
-        await bot.say(TEACHER_9, "hva gjør jeg hvis en lærer kjefter stygt på en elev?")
-        reply = bot.to(TEACHER_9)[-1]
-        assert reply.card is not None
-        assert "«Skolemiljøplanen 8.3 Melde fra»" in reply.card_json
-        assert reply.card["actions"][0]["title"] == "Meld fra nå"
+        card, shown = await _answer(bot, "hva gjør jeg hvis en lærer kjefter stygt på en elev?")
+        assert "«Skolemiljøplanen 8.3 Melde fra»" in shown
+        assert card["actions"][0]["title"] == "Meld fra nå"
 
 
 async def test_what_the_plan_does_not_cover_is_said_honestly_with_who_to_ask(
     tmp_path: Path,
 ) -> None:
     async with running_bot(tmp_path) as bot:
-        await bot.say(TEACHER_9, "jeg er anklaget for å ha krenket en elev, hva gjør jeg?")
-        reply = bot.to(TEACHER_9)[-1]
-        assert reply.card is not None
-        assert_valid_card(reply.card)
-        assert "dekker ikke" in reply.card_json and "Kilde" not in reply.card_json
-        assert "Avdelingsleder Berit (nærmeste leder)" in reply.card_json
+        _, shown = await _answer(bot, "jeg er anklaget for å ha krenket en elev, hva gjør jeg?")
+        assert "dekker ikke" in shown and "Kilde" not in shown
+        assert "Avdelingsleder Berit (nærmeste leder)" in shown
 
 
 async def test_a_section_that_does_not_exist(tmp_path: Path) -> None:

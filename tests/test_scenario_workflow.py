@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from bot.cards.actions import CASE, DRAFT, VERB, VERSION, Verb
+from bot.cards.actions import CASE, VERB, VERSION, Verb
 from bot.domain.case import NO_ACCESS, CaseState, EventKind
-from tests.cards.schema import assert_valid_card
-from tests.conftest import LEADER_9, MILJO, OSLO, REKTOR, T0, TEACHER_8, TEACHER_9
+from tests.cards.schema import assert_valid_card, inputs
+from tests.conftest import LEADER_9, MILJO, OSLO, REKTOR, T0, TEACHER_9
 from tests.fakes import FakeClock
-from tests.samples import form_values
-from tests.teams import Harness, installation, running_bot
+from tests.scenario import EVERYONE, card_to, case_of, install, report
+from tests.teams import Harness, running_bot
 from tests.test_scenario_case import PLAN, _reminders, _setup, _tick
 
 pytestmark = pytest.mark.usefixtures("sdk")
@@ -31,20 +31,7 @@ INVESTIGATION = {
 
 
 def _inputs(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if str(node.get("type", "")).startswith("Input.") and "id" in node:
-                found[node["id"]] = node
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return found
+    return {node["id"]: node for node in inputs(card)}
 
 
 async def _investigated(bot: Harness, case_id: str) -> None:
@@ -59,36 +46,17 @@ async def test_dates_plan_form_proposes_a_school_day_and_says_so_confirmation_na
         case_id = await _setup(bot)
         await _investigated(bot, case_id)
         await bot.say(LEADER_9, value={VERB: Verb.PLAN_FORM, CASE: case_id, VERSION: "1"})
-        card = bot.to(LEADER_9)[-1].card
-        assert card is not None
-        assert_valid_card(card)
+        card = card_to(bot, LEADER_9)
         assert _inputs(card)["evaluate_on"]["value"] == "2027-01-04"
         assert "22.12.2026 er ikke en skoledag" in json.dumps(card, ensure_ascii=False)
 
         # A date in the holiday is refused with a school day offered.
-        await bot.say(
-            LEADER_9,
-            value={
-                VERB: Verb.PLAN_SAVE,
-                CASE: case_id,
-                VERSION: "1",
-                **PLAN,
-                "evaluate_on": "2026-12-22",
-            },
-        )
+        save = {VERB: Verb.PLAN_SAVE, CASE: case_id, VERSION: "1", **PLAN}
+        await bot.say(LEADER_9, value={**save, "evaluate_on": "2026-12-22"})
         refused = bot.to(LEADER_9)[-1].card_json
         assert "22.12.2026 er ikke en skoledag" in refused and "04.01.2027" in refused
 
-        await bot.say(
-            LEADER_9,
-            value={
-                VERB: Verb.PLAN_SAVE,
-                CASE: case_id,
-                VERSION: "1",
-                **PLAN,
-                "evaluate_on": "2027-01-04",
-            },
-        )
+        await bot.say(LEADER_9, value={**save, "evaluate_on": "2027-01-04"})
         told = [m.text for m in bot.to(LEADER_9) if m.text]
         assert any("påminnelse 04.01.2027 kl. 08:00" in t for t in told), told
 
@@ -107,33 +75,18 @@ async def test_close_without_measures_after_investigation_over_http(tmp_path: Pa
         await bot.say(LEADER_9, value={VERB: Verb.CASE_OPEN, CASE: case_id})
         assert "Avslutt uten tiltak" in bot.to(LEADER_9)[-1].card_json
         await bot.say(LEADER_9, value={VERB: Verb.CONCLUSION_FORM, CASE: case_id})
-        form = bot.to(LEADER_9)[-1].card
-        assert form is not None
-        assert_valid_card(form)
+        form = card_to(bot, LEADER_9)
         assert {"conclusion", "pupil_view", "pupil_view_missing"} <= set(_inputs(form))
 
         # Without the pupil's view or a reason: one short card naming the field.
-        await bot.say(
-            LEADER_9,
-            value={
-                VERB: Verb.CONCLUSION_SAVE,
-                CASE: case_id,
-                "conclusion": "Trygt og godt skolemiljø.",
-            },
-        )
+        conclude = {VERB: Verb.CONCLUSION_SAVE, CASE: case_id,
+                    "conclusion": "Trygt og godt skolemiljø."}
+        await bot.say(LEADER_9, value=conclude)
         refused = bot.to(LEADER_9)[-1].card
         assert refused is not None and _inputs(refused) == {}
         assert "eller velg hvorfor det mangler" in bot.to(LEADER_9)[-1].card_json
 
-        await bot.say(
-            LEADER_9,
-            value={
-                VERB: Verb.CONCLUSION_SAVE,
-                CASE: case_id,
-                "conclusion": "Trygt og godt skolemiljø.",
-                "pupil_view_missing": "onsket_ikke",
-            },
-        )
+        await bot.say(LEADER_9, value={**conclude, "pupil_view_missing": "onsket_ikke"})
         async with bot.runtime.services.uow() as uow:
             case = await uow.cases.get(case_id)
             events = await uow.events.for_case(case_id)
@@ -163,9 +116,7 @@ async def test_closing_before_the_evaluation_date_rektor_overrides_with_a_reason
         await bot.say(LEADER_9, value=close)
         assert "Rektor kan avslutte før" in (bot.to(LEADER_9)[-1].text or "")
         await bot.say(REKTOR, value=close)
-        card = bot.to(REKTOR)[-1].card
-        assert card is not None
-        assert_valid_card(card)
+        card = card_to(bot, REKTOR)
         assert "override_reason" in json.dumps(card)  # the form under «Rett opp» asks rektor
         await bot.say(REKTOR, value={**close, "override_reason": "Eleven har byttet skole."})
         async with bot.runtime.services.uow() as uow:
@@ -198,36 +149,17 @@ async def test_mark_serious_later_from_rektors_alert_card(tmp_path: Path) -> Non
 
 async def test_substitute_set_on_rektors_card_gets_the_next_alert(tmp_path: Path) -> None:
     async with running_bot(tmp_path, clock=FakeClock(T0)) as bot:
-        for person in (TEACHER_9, REKTOR, LEADER_9, TEACHER_8, MILJO):
-            await bot.post(installation(person, service_url=bot.connector.url))
+        await install(bot, *EVERYONE)
         await bot.say(TEACHER_9, "vikar")
         assert "Bare rektor kan sette vikar" in (bot.to(TEACHER_9)[-1].text or "")
         await bot.say(REKTOR, "vikar")
-        form = bot.to(REKTOR)[-1].card
-        assert form is not None
-        assert_valid_card(form)
+        form = card_to(bot, REKTOR)
         assert set(_inputs(form)) == {"absent", "substitute", "starts_on", "ends_on"}
-        await bot.say(
-            REKTOR,
-            value={
-                VERB: Verb.SUBSTITUTE_SAVE,
-                "absent": REKTOR,
-                "substitute": MILJO,
-                "starts_on": "2026-11-26",
-                "ends_on": "2026-11-20",
-            },
-        )
+        stand_in = {VERB: Verb.SUBSTITUTE_SAVE, "absent": REKTOR, "substitute": MILJO,
+                    "starts_on": "2026-11-26"}
+        await bot.say(REKTOR, value={**stand_in, "ends_on": "2026-11-20"})
         assert "«Til» må være samme dag" in bot.to(REKTOR)[-1].card_json
-        await bot.say(
-            REKTOR,
-            value={
-                VERB: Verb.SUBSTITUTE_SAVE,
-                "absent": REKTOR,
-                "substitute": MILJO,
-                "starts_on": "2026-11-26",
-                "ends_on": "2026-12-04",
-            },
-        )
+        await bot.say(REKTOR, value={**stand_in, "ends_on": "2026-12-04"})
         saved = bot.to(REKTOR)[-1].card_json
         assert "26.11.2026–04.12.2026" in saved and "Vikar lagret" in saved
 
@@ -245,25 +177,18 @@ async def test_12_5_the_employee_picked_on_the_report_form_never_gets_or_sees_th
 ) -> None:
     clock = FakeClock(T0)
     async with running_bot(tmp_path, clock=clock) as bot:
-        for person in (TEACHER_9, REKTOR, LEADER_9):
-            await bot.post(installation(person, service_url=bot.connector.url))
+        await install(bot, TEACHER_9, REKTOR, LEADER_9)
         await bot.say(TEACHER_9, "meld fra")
-        form = bot.to(TEACHER_9)[-1].card
-        assert form is not None
-        assert_valid_card(form)
+        form = card_to(bot, TEACHER_9)
         picker = _inputs(form)["suspected_id"]
         assert picker["type"] == "Input.ChoiceSet" and not picker["isRequired"]
         offered = {c["value"] for c in picker["choices"]}
         assert LEADER_9 in offered and TEACHER_9 not in offered  # not the reporter
 
         draft = "f" * 32
-        values = form_values(staff_suspected="true", suspected_id=LEADER_9)
-        await bot.say(TEACHER_9, value={VERB: Verb.REPORT_SUBMIT, DRAFT: draft, **values})
-        await bot.say(TEACHER_9, value={VERB: Verb.REPORT_CONFIRM, DRAFT: draft})
-        await bot.deliver()
-        async with bot.runtime.services.uow() as uow:
-            case = await uow.cases.by_submission(draft)
-        assert case is not None and case.suspected_id == LEADER_9 and case.urgent
+        await report(bot, TEACHER_9, draft, staff_suspected="true", suspected_id=LEADER_9)
+        case = await case_of(bot, draft)
+        assert case.suspected_id == LEADER_9 and case.urgent
         assert [r.person_id for r in case.recipients] == [REKTOR]
         assert not [m for m in bot.to(LEADER_9) if m.card_json and case.id in m.card_json]
         await bot.say(LEADER_9, value={VERB: Verb.CASE_OPEN, CASE: case.id})

@@ -7,7 +7,6 @@ import inspect
 import typing
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -43,11 +42,11 @@ from tests.samples import report
 PUPIL = "ola nordmann|9b"
 
 
-@asynccontextmanager
-async def _two_schools(backend: str, tmp_path: Path, school: School
-                       ) -> AsyncIterator[tuple[AsyncEngine, Services, Services]]:
-    """The school and a second one, «b», in one migrated database."""
-    async with unmigrated_engine(backend, tmp_path) as engine:
+@pytest.fixture(params=BACKENDS)
+async def two_schools(request: pytest.FixtureRequest, tmp_path: Path, school: School
+                      ) -> AsyncIterator[tuple[AsyncEngine, Services, Services]]:
+    """The school and a second one, «b», in one migrated database of each backend."""
+    async with unmigrated_engine(request.param, tmp_path) as engine:
         await upgrade(engine)
         yield (engine, build_services(engine, TEST_KEYRING, school, FakeClock(T0)),
                build_services(engine, TEST_KEYRING, replace(school, id="b"), FakeClock(T0)))
@@ -127,82 +126,80 @@ def test_every_read_method_is_in_the_isolation_test() -> None:
     assert names == set(CALLS)
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
 async def test_no_repository_method_returns_another_schools_rows(
-    backend: str, tmp_path: Path, school: School
+    two_schools: tuple[AsyncEngine, Services, Services],
 ) -> None:
-    async with _two_schools(backend, tmp_path, school) as (_engine, a, b):
-        case_a = await _fill(a, "a")
-        case_b = await _fill(b, "b")
-        async with a.uow() as uow:
-            for name, call in CALLS.items():
-                if call is None:
-                    continue
-                found = repr(await call(uow, case_b))
-                leaked = [m for m in (case_b, "skole b", "notat b", "'n-b'", "'f-b'", "'r-b'",
-                                      "tok-b", "ev-b", "https://b/", "sub-b") if m in found]
-                assert leaked == [], name
-            # Methods answered for the school's own rows only:
-            assert (await uow.cases.get(case_a)) is not None
-            assert (await uow.cases.by_submission(
-                (await uow.cases.get(case_a)).submission_id)) is not None  # type: ignore[union-attr]
-            ref = await uow.conversations.get(REKTOR)
-            assert ref is not None and ref.reference == {"tag": "a"}
-            latest = await uow.conversations.latest()
-            assert latest is not None and latest.reference == {"tag": "a"}
-            notes = await uow.observations.for_pupil(PUPIL)
-            assert [n.note for n in notes] == ["notat a"]
-            assert isinstance(uow.outbox, SqlOutbox)  # a count the port does not offer
-            counts = await uow.outbox.count_by_status()
-            assert sum(counts.values()) == len(await uow.outbox.for_case(case_a)) + 1
-            assert await uow.cases.next_number(T0.year) == 2  # each school counts on its own
-            assert await uow.observations.link(PUPIL, case_a) == 1  # its own note only
-            # Writes never reach the other school's rows either:
-            await uow.drafts.delete(f"{'b':0<32}", TEACHER_9)
-            await uow.conversations.delete(REKTOR)
-            await uow.drafts.purge(T0 + timedelta(days=1))
-            await uow.events.append([CaseEvent(case_b, EventKind.VIEWED, REKTOR, T0)])
-            for repository in (uow.reminders, uow.export_links, uow.calendar_events,
-                               uow.observations):
-                await repository.delete_for_case(case_b)
-            await uow.outbox.forget_for_case(case_b)
-            assert await uow.outbox.hurry_stubs(case_b, REKTOR, T0) == 0
-            await uow.archive.forget_for_case(case_b)
-            await uow.cases.purge(case_b, T0)
-            await uow.observations.purge(T0 + timedelta(days=1))
-            await uow.commit()
-        async with b.uow() as uow:
-            assert await uow.drafts.owner(f"{'b':0<32}") == TEACHER_9
-            assert await uow.conversations.get(REKTOR) is not None
-            assert [e.kind for e in await uow.events.for_case(case_b)][-1] is not EventKind.VIEWED
-            assert await uow.export_links.use("tok-b", T0) is not None
-            keys = [r.key for r in await uow.reminders.claim_due(T0, 100)]
-            assert "r-b" in keys and "r-a" not in keys
-            assert await uow.cases.get(case_b) is not None  # not purged from school A
-            assert await uow.calendar_events.get(case_b, REKTOR) == "ev-b"
-            assert [n.note for n in await uow.observations.for_pupil(PUPIL)] == ["notat b"]
-            assert (await uow.outbox.get("n-b")) is not None
+    _engine, a, b = two_schools
+    case_a = await _fill(a, "a")
+    case_b = await _fill(b, "b")
+    async with a.uow() as uow:
+        for name, call in CALLS.items():
+            if call is None:
+                continue
+            found = repr(await call(uow, case_b))
+            leaked = [m for m in (case_b, "skole b", "notat b", "'n-b'", "'f-b'", "'r-b'",
+                                  "tok-b", "ev-b", "https://b/", "sub-b") if m in found]
+            assert leaked == [], name
+        # Methods answered for the school's own rows only:
+        assert (await uow.cases.get(case_a)) is not None
+        assert (await uow.cases.by_submission(
+            (await uow.cases.get(case_a)).submission_id)) is not None  # type: ignore[union-attr]
+        ref = await uow.conversations.get(REKTOR)
+        assert ref is not None and ref.reference == {"tag": "a"}
+        latest = await uow.conversations.latest()
+        assert latest is not None and latest.reference == {"tag": "a"}
+        notes = await uow.observations.for_pupil(PUPIL)
+        assert [n.note for n in notes] == ["notat a"]
+        assert isinstance(uow.outbox, SqlOutbox)  # a count the port does not offer
+        counts = await uow.outbox.count_by_status()
+        assert sum(counts.values()) == len(await uow.outbox.for_case(case_a)) + 1
+        assert await uow.cases.next_number(T0.year) == 2  # each school counts on its own
+        assert await uow.observations.link(PUPIL, case_a) == 1  # its own note only
+        # Writes never reach the other school's rows either:
+        await uow.drafts.delete(f"{'b':0<32}", TEACHER_9)
+        await uow.conversations.delete(REKTOR)
+        await uow.drafts.purge(T0 + timedelta(days=1))
+        await uow.events.append([CaseEvent(case_b, EventKind.VIEWED, REKTOR, T0)])
+        for repository in (uow.reminders, uow.export_links, uow.calendar_events,
+                           uow.observations):
+            await repository.delete_for_case(case_b)
+        await uow.outbox.forget_for_case(case_b)
+        assert await uow.outbox.hurry_stubs(case_b, REKTOR, T0) == 0
+        await uow.archive.forget_for_case(case_b)
+        await uow.cases.purge(case_b, T0)
+        await uow.observations.purge(T0 + timedelta(days=1))
+        await uow.commit()
+    async with b.uow() as uow:
+        assert await uow.drafts.owner(f"{'b':0<32}") == TEACHER_9
+        assert await uow.conversations.get(REKTOR) is not None
+        assert [e.kind for e in await uow.events.for_case(case_b)][-1] is not EventKind.VIEWED
+        assert await uow.export_links.use("tok-b", T0) is not None
+        keys = [r.key for r in await uow.reminders.claim_due(T0, 100)]
+        assert "r-b" in keys and "r-a" not in keys
+        assert await uow.cases.get(case_b) is not None  # not purged from school A
+        assert await uow.calendar_events.get(case_b, REKTOR) == "ev-b"
+        assert [n.note for n in await uow.observations.for_pupil(PUPIL)] == ["notat b"]
+        assert (await uow.outbox.get("n-b")) is not None
 
 
-@pytest.mark.parametrize("backend", BACKENDS)
 async def test_the_locator_answers_with_school_ids_only(
-    backend: str, tmp_path: Path, school: School
+    two_schools: tuple[AsyncEngine, Services, Services], school: School
 ) -> None:
     """The one read across schools: where a case or draft is, and which schools have work."""
     from storage.engine import session_factory
     from storage.repositories.locator import SqlLocator
 
-    async with _two_schools(backend, tmp_path, school) as (engine, a, b):
-        case_a = await _fill(a, "a")
-        locator = SqlLocator(session_factory(engine))
-        assert await locator.school_of_case(case_a) == school.id
-        assert await locator.school_of_case("0" * 32) is None
-        assert await locator.school_of_draft(f"{'a':0<32}") == school.id
-        assert await locator.schools_with_mail(T0) == {school.id}
-        assert await locator.schools_with_due_work(T0) == {school.id}  # its reminder is due
-        assert await locator.schools_of_person(REKTOR) == {school.id}
-        assert await locator.schools_of_person(TEACHER_9) == {school.id}  # the reporter
-        assert await locator.schools_of_person("someone-else") == set()
-        await _fill(b, "b")
-        assert await locator.schools_of_person(REKTOR) == {school.id, "b"}
-        assert await locator.schools_with_due_work(T0 - timedelta(days=1)) >= {school.id, "b"}
+    engine, a, b = two_schools
+    case_a = await _fill(a, "a")
+    locator = SqlLocator(session_factory(engine))
+    assert await locator.school_of_case(case_a) == school.id
+    assert await locator.school_of_case("0" * 32) is None
+    assert await locator.school_of_draft(f"{'a':0<32}") == school.id
+    assert await locator.schools_with_mail(T0) == {school.id}
+    assert await locator.schools_with_due_work(T0) == {school.id}  # its reminder is due
+    assert await locator.schools_of_person(REKTOR) == {school.id}
+    assert await locator.schools_of_person(TEACHER_9) == {school.id}  # the reporter
+    assert await locator.schools_of_person("someone-else") == set()
+    await _fill(b, "b")
+    assert await locator.schools_of_person(REKTOR) == {school.id, "b"}
+    assert await locator.schools_with_due_work(T0 - timedelta(days=1)) >= {school.id, "b"}

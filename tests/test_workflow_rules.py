@@ -4,6 +4,7 @@ substitutes while someone is away."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 import pytest
 
@@ -39,14 +40,15 @@ from bot.domain.reminders import (
     plan_reminders,
     still_relevant,
 )
-from bot.domain.routing import Reason, route
-from bot.domain.school import ConfiguredDirectory, School
+from bot.domain.routing import Reason
+from bot.domain.school import School
 from bot.services.reporting import escalation_hours, reminder_rules
 from tests.conftest import DEPUTY, LEADER_9, OSLO, REKTOR, T0, TEACHER_8, TEACHER_9
-from tests.samples import report
+from tests.samples import report, reported_case
 from tests.test_followup_domain import STAFF, plan_values
 
 TODAY = date(2026, 11, 26)
+Parsed = TypeVar("Parsed")
 
 
 # --- point 2: dates --------------------------------------------------------------------------
@@ -73,7 +75,9 @@ def test_dates_proposal_on_a_saturday_moves_to_monday(school: School) -> None:
     assert proposal.day == date(2026, 12, 14)
 
 
-def _plan(school: School, today: date = TODAY, **values: str) -> ActivityPlan | FormErrors:
+def _plan(school: School, today: date = TODAY, bounds: EvaluationBounds | None = None,
+          **values: str) -> ActivityPlan | FormErrors:
+    """The plan form parsed as the school checks it, or with other `bounds`."""
     return parse_plan(
         plan_values(**values),
         staff_ids=STAFF,
@@ -82,7 +86,7 @@ def _plan(school: School, today: date = TODAY, **values: str) -> ActivityPlan | 
         now=T0,
         by=LEADER_9,
         calendar=school.calendar,
-        bounds=school.evaluation_bounds,
+        bounds=bounds or school.evaluation_bounds,
     )
 
 
@@ -115,46 +119,30 @@ def test_dates_evaluation_date_is_between_one_and_eight_weeks_ahead(
 
 def test_dates_evaluation_bounds_are_configurable(school: School) -> None:
     bounds = EvaluationBounds(min_weeks=2, max_weeks=4)
-    parsed = parse_plan(
-        plan_values(evaluate_on="2026-12-08"),
-        staff_ids=STAFF,
-        version=1,
-        today=TODAY,
-        now=T0,
-        by=LEADER_9,
-        calendar=school.calendar,
-        bounds=bounds,
-    )
+    parsed = _plan(school, bounds=bounds, evaluate_on="2026-12-08")
     assert isinstance(parsed, FormErrors) and "minst 2 uke(r)" in parsed.messages["evaluate_on"]
 
 
 def test_dates_next_evaluation_after_continuing_must_be_a_school_day_in_bounds(
     school: School,
 ) -> None:
-    values = {"outcome": "videreføre", "note": "Bedre", "next_evaluation_on": "2027-01-01"}
-    parsed = parse_evaluation(
-        values,
-        plan_version=1,
-        today=date(2026, 12, 17),
-        now=T0,
-        by=LEADER_9,
-        default_next=date(2027, 1, 7),
-        calendar=school.calendar,
-        bounds=school.evaluation_bounds,
-    )
+    def continued(next_evaluation_on: str) -> Evaluation | FormErrors:
+        """«Videreføre» on the evaluation date 17.12.2026, with the next date as given."""
+        return parse_evaluation(
+            {"outcome": "videreføre", "note": "Bedre", "next_evaluation_on": next_evaluation_on},
+            plan_version=1,
+            today=date(2026, 12, 17),
+            now=T0,
+            by=LEADER_9,
+            default_next=date(2027, 1, 7),
+            calendar=school.calendar,
+            bounds=school.evaluation_bounds,
+        )
+
+    parsed = continued("2027-01-01")
     assert isinstance(parsed, FormErrors)
     assert "01.01.2027 er ikke en skoledag" in parsed.messages["next_evaluation_on"]
-    values["next_evaluation_on"] = ""
-    taken = parse_evaluation(
-        values,
-        plan_version=1,
-        today=date(2026, 12, 17),
-        now=T0,
-        by=LEADER_9,
-        default_next=date(2027, 1, 7),
-        calendar=school.calendar,
-        bounds=school.evaluation_bounds,
-    )
+    taken = continued("")
     assert not isinstance(taken, FormErrors) and taken.next_evaluation_on == date(2027, 1, 7)
     assert date(2027, 1, 7) - date(2026, 12, 17) == timedelta(weeks=3)
 
@@ -163,24 +151,18 @@ def test_dates_next_evaluation_after_continuing_must_be_a_school_day_in_bounds(
 
 
 def _case(school: School, **report_values: str) -> Case:
-    staff = ConfiguredDirectory(school)
-    teacher = staff.person(TEACHER_9)
-    assert teacher is not None
-    r = report(**report_values)
-    case, _ = Case.open(
-        case_id="c" * 32,
-        number=1,
-        submission_id="d" * 32,
-        reporter_id=TEACHER_9,
-        report=r,
-        routing=route(r, teacher, staff),
-        now=T0,
-    )
+    case, _ = reported_case(school, report(**report_values))
     return case
 
 
+def _accepted(parsed: Parsed | FormErrors) -> Parsed:
+    """What a form parsed into; the helpers below build valid forms, so errors are a bug."""
+    assert not isinstance(parsed, FormErrors), parsed
+    return parsed
+
+
 def _investigation(completed: bool = True, best_interest: str = "Trygghet først.") -> Investigation:
-    found = parse_investigation(
+    return _accepted(parse_investigation(
         {
             "methods": "samtale_elev",
             "samtale_elev_date": "2026-11-26",
@@ -191,13 +173,11 @@ def _investigation(completed: bool = True, best_interest: str = "Trygghet først
         today=TODAY,
         now=T0,
         by=LEADER_9,
-    )
-    assert isinstance(found, Investigation), found
-    return found
+    ))
 
 
 def _conclusion(**values: str) -> Conclusion:
-    found = parse_conclusion(
+    return _accepted(parse_conclusion(
         {
             "conclusion": "Eleven har et trygt og godt skolemiljø.",
             "pupil_view": "Eleven sier hen har det bra.",
@@ -206,17 +186,13 @@ def _conclusion(**values: str) -> Conclusion:
         today=TODAY,
         now=T0,
         by=LEADER_9,
-    )
-    assert isinstance(found, Conclusion), found
-    return found
+    ))
 
 
 def test_close_without_measures_after_investigation_documents_conclusion_and_reasons(
     school: School,
 ) -> None:
-    case = _case(school)
-    case.start_investigation(LEADER_9, T0)
-    case.record_investigation(_investigation(), LEADER_9, T0)
+    case = _investigated(school)
     events = case.close_without_measures(_conclusion(), LEADER_9, T0)
     kinds = [e.kind for e in events]
     assert EventKind.CONCLUDED in kinds and EventKind.CLOSED in kinds
@@ -255,25 +231,21 @@ def test_close_without_measures_needs_a_completed_investigation_with_barnets_bes
 def test_close_without_measures_is_a_path_apart_from_closing_an_evaluated_plan(
     school: School,
 ) -> None:
-    case = _case(school)
-    case.start_investigation(LEADER_9, T0)
-    case.record_investigation(_investigation(), LEADER_9, T0)
+    case = _investigated(school)
     case.save_plan(_saved_plan(), LEADER_9, T0)
     with pytest.raises(InvalidTransition, match="avsluttes ved evaluering"):
         case.close_without_measures(_conclusion(), LEADER_9, T0)
 
 
 def _saved_plan(version: int = 1, evaluate_on: str = "2026-12-17", **values: str) -> ActivityPlan:
-    plan = parse_plan(
+    return _accepted(parse_plan(
         plan_values(evaluate_on=evaluate_on, **values),
         staff_ids=STAFF,
         version=version,
         today=TODAY,
         now=T0,
         by=LEADER_9,
-    )
-    assert isinstance(plan, ActivityPlan), plan
-    return plan
+    ))
 
 
 def test_plan_needs_a_documented_investigation_with_barnets_beste_first(school: School) -> None:
@@ -316,15 +288,21 @@ def _close(by: str, override: str = "") -> Evaluation:
     values = {"outcome": "avslutte", "note": "Eleven sier hen har det bra."}
     if override:
         values["override_reason"] = override
-    found = parse_evaluation(values, plan_version=1, today=TODAY, now=T0, by=by, default_next=TODAY)
-    assert isinstance(found, Evaluation), found
-    return found
+    return _accepted(
+        parse_evaluation(values, plan_version=1, today=TODAY, now=T0, by=by, default_next=TODAY)
+    )
 
 
-def _planned(school: School) -> Case:
+def _investigated(school: School) -> Case:
+    """A case with its investigation documented: ready for a plan or a conclusion."""
     case = _case(school)
     case.start_investigation(LEADER_9, T0)
     case.record_investigation(_investigation(), LEADER_9, T0)
+    return case
+
+
+def _planned(school: School) -> Case:
+    case = _investigated(school)
     case.save_plan(_saved_plan(), LEADER_9, T0)
     return case
 

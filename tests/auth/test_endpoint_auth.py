@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from pathlib import Path
 
 import pytest
@@ -114,13 +113,19 @@ async def test_no_token_is_refused_before_the_body_is_read(tmp_path: Path,
                 assert response.status == 401
 
 
+FETCH_TIMEOUT_S = 3.0
+"""How long a fetch from a silent OpenID endpoint hangs: six times issue 9's bound (other
+requests answer in under 0.5 s meanwhile), so that answering before it ends is a generous
+bound, and an order the test can see rather than a time it measures."""
+
+
 async def test_a_silent_openid_endpoint_stalls_nobody_else(
     tmp_path: Path, keys: Keys, openid: FakeOpenId, monotonic: MonotonicClock,
 ) -> None:
     """Keys cached, then Microsoft goes silent and a forged token asks for a refresh: /healthz
-    and Teams' own requests answer at normal speed meanwhile; forged ones wait at most the
-    fetch timeout, then get 401, and start no new fetch during the back-off."""
-    validator = validator_for(openid, monotonic, timeout_s=2.0)
+    and Teams' own requests answer while that fetch still hangs; forged ones wait for the
+    fetch to time out, then get 401, and start no new fetch during the back-off."""
+    validator = validator_for(openid, monotonic, timeout_s=FETCH_TIMEOUT_S)
     async with authenticated_bot(tmp_path, openid, validator=validator) as bot:
         teams = f"Bearer {sign(keys.bf, connector_claims(bot.connector.url))}"
         assert (await bot.post(_message(bot, "a:warm"), teams))[0] in (200, 201)
@@ -129,60 +134,49 @@ async def test_a_silent_openid_endpoint_stalls_nobody_else(
         openid.silent = True
         monotonic.advance(auth.UNKNOWN_KID_INTERVAL_S + 1)
         forged = f"Bearer {sign(keys.attacker, connector_claims(bot.connector.url))}"
-        started = time.perf_counter()
         pending = asyncio.create_task(bot.post(_message(bot, "a:forged-1"), forged))
         await openid.wait_for_requests(fetches + 1)  # the refresh is now hanging
 
-        timings: dict[str, float] = {}
-        for name in ("healthz", "teams", "no token", "healthz again"):
-            begun = time.perf_counter()
-            if name.startswith("healthz"):
-                assert await bot.healthz() == 200
-            elif name == "teams":
-                status, _ = await bot.post(_message(bot, "a:teams"), teams)
-                assert status in (200, 201)
-            else:
-                assert (await bot.post(_message(bot, "a:none"), None))[0] == 401
-            timings[name] = time.perf_counter() - begun
+        assert await bot.healthz() == 200
+        assert (await bot.post(_message(bot, "a:teams"), teams))[0] in (200, 201)
+        assert (await bot.post(_message(bot, "a:none"), None))[0] == 401
+        assert await bot.healthz() == 200
+        # All of them answered while the forged request still waited for the silent fetch.
+        assert not pending.done()
         second = await bot.post(_message(bot, "a:forged-2"), forged)  # joins the same fetch
         assert second[0] == 401
         assert (await pending)[0] == 401
-        forged_waited = time.perf_counter() - started
         assert not pending.cancelled()
+        assert validator.connector_keys is not None
+        assert validator.connector_keys.refresh_due_in() > 0  # the fetch failed: a back-off
 
-        begun = time.perf_counter()
         assert (await bot.post(_message(bot, "a:forged-3"), forged))[0] == 401
-        timings["forged in back-off"] = time.perf_counter() - begun
-        print(f"\nwhile the OpenID endpoint was silent: {timings}; forged waited "
-              f"{forged_waited:.2f}s")
-
-        assert max(timings.values()) < 0.5, timings
-        assert forged_waited < 2.0 + 0.5
         assert len(openid.requests) == fetches + 1  # one hanging fetch, no storm
         assert _sent_to(bot) == {"a:warm", "a:teams"}
 
 
 async def test_a_bot_starts_and_answers_while_microsoft_is_silent(
-    tmp_path: Path, keys: Keys, openid: FakeOpenId,
+    tmp_path: Path, keys: Keys, openid: FakeOpenId, monotonic: MonotonicClock,
 ) -> None:
     """Cold start against a silent endpoint: the keys are not there yet, so tokens wait for
-    the one fetch at most its timeout and get 401; everything else answers at once."""
+    the one fetch until its timeout and get 401; everything else answers meanwhile."""
     openid.silent = True
-    started = time.perf_counter()
-    async with authenticated_bot(tmp_path, openid, OPENID_TIMEOUT_SECONDS="1") as bot:
-        assert time.perf_counter() - started < 5  # the start does not wait for Microsoft
-        begun = time.perf_counter()
-        assert await bot.healthz() == 200
-        healthz = time.perf_counter() - begun
+    validator = validator_for(openid, monotonic, timeout_s=FETCH_TIMEOUT_S)
+    keys_for_teams = validator.connector_keys
+    assert keys_for_teams is not None
+    async with authenticated_bot(tmp_path, openid, validator=validator) as bot:
         teams = f"Bearer {sign(keys.bf, connector_claims(bot.connector.url))}"
-        begun = time.perf_counter()
-        results = await asyncio.gather(*(bot.post(_message(bot, f"a:{n}"), teams)
-                                         for n in range(5)))
-        waited = time.perf_counter() - begun
-        print(f"\ncold start, silent endpoint: /healthz {healthz:.3f}s, tokens waited "
-              f"{waited:.2f}s")
-        assert healthz < 0.5
+        waiting = [asyncio.create_task(bot.post(_message(bot, f"a:{n}"), teams))
+                   for n in range(5)]
+        await openid.wait_for_requests(1)
+        assert await bot.healthz() == 200
+        # The start and /healthz came while the first fetch still hangs: nothing has come of
+        # it yet (a fetch that ended would have failed and set a back-off).
+        assert keys_for_teams.refresh_due_in() == 0
+        assert not any(task.done() for task in waiting)
+        # The bound guards against a hang; the fetch's own timeout ends the wait.
+        results = await asyncio.wait_for(asyncio.gather(*waiting), 30)
         assert [status for status, _ in results] == [401] * 5
-        assert waited < 1.0 + 0.5
+        assert keys_for_teams.refresh_due_in() > 0
         assert len([p for p in openid.requests if p.startswith("/bf")]) == 1
         assert bot.connector.requests == []

@@ -21,12 +21,11 @@ from bot.domain.followup import (
 )
 from bot.domain.people import Person, Role
 from bot.domain.report import Report
-from bot.domain.routing import route
-from bot.domain.school import ConfiguredDirectory, School, SchoolOwner
+from bot.domain.school import School, SchoolOwner
 from bot.domain.time import SchoolCalendar
 from bot.export.pdf import case_pdf
 from tests.conftest import OSLO, T0
-from tests.samples import report
+from tests.samples import report, reported_case
 
 REKTOR = "id-rektor"
 LEADER = "id-leder"
@@ -60,18 +59,7 @@ def names(school: School) -> Callable[[str], str]:
 
 
 def open_case(school: School, r: Report) -> tuple[Case, list[CaseEvent]]:
-    directory = ConfiguredDirectory(school)
-    reporter = directory.person(TEACHER)
-    assert reporter is not None
-    return Case.open(
-        case_id="c1",
-        number=1,
-        submission_id="s" * 32,
-        reporter_id=TEACHER,
-        report=r,
-        routing=route(r, reporter, directory),
-        now=T0,
-    )
+    return reported_case(school, r, reporter=TEACHER, case_id="c1", submission_id="s" * 32)
 
 
 def plan(version: int, at: datetime, problem: str, measure: str) -> ActivityPlan:
@@ -119,35 +107,19 @@ def full_case(school: School) -> tuple[Case, list[CaseEvent]]:
     )
     events += case.record_investigation(investigation, LEADER, T0 + timedelta(days=5))
     first = T0 + timedelta(days=6)
-    events += case.save_plan(
-        plan(1, first, "Ola holdes utenfor i friminuttene.", "Voksen følger Ola i storefri"),
-        LEADER,
-        first,
-    )
     adjusted = first + timedelta(weeks=3)
-    events += case.evaluate(
-        Evaluation(1, Outcome.ADJUST, "Tiltakene virket delvis.", adjusted, LEADER),
-        LEADER,
-        adjusted,
-    )
-    events += case.save_plan(
-        plan(2, adjusted, "Ola er fortsatt mye alene.", "Fast lekegruppe med Ola"),
-        LEADER,
-        adjusted,
-    )
     later = adjusted + timedelta(weeks=3)
-    events += case.evaluate(
-        Evaluation(
-            2,
-            Outcome.CONTINUE,
-            "Ola sier det går bedre.",
-            later,
-            TEACHER,
-            later.date() + timedelta(weeks=3),
-        ),
-        TEACHER,
-        later,
-    )
+    # Berit saves each plan version; three weeks later it is evaluated (adjusted, then continued).
+    for saved, problem, measure, evaluation in (
+        (first, "Ola holdes utenfor i friminuttene.", "Voksen følger Ola i storefri",
+         Evaluation(1, Outcome.ADJUST, "Tiltakene virket delvis.", adjusted, LEADER)),
+        (adjusted, "Ola er fortsatt mye alene.", "Fast lekegruppe med Ola",
+         Evaluation(2, Outcome.CONTINUE, "Ola sier det går bedre.", later, TEACHER,
+                    later.date() + timedelta(weeks=3))),
+    ):
+        events += case.save_plan(plan(evaluation.plan_version, saved, problem, measure), LEADER,
+                                 saved)
+        events += case.evaluate(evaluation, evaluation.by, evaluation.at)
     return case, events
 
 

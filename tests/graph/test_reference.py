@@ -25,16 +25,12 @@ USER = "00000000-0000-0000-0000-0000000000b9"
 CHAT = "19:00000000-0000-0000-0000-0000000000b9_aaaaaaaa@unq.gbl.spaces"
 ROOT = REPO_ROOT
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Europe/Oslo"))
+THE_CHAT = {"chat_id": CHAT, "tenant_id": TENANT, "bot_app_id": APP_ID, "user_id": USER}
+"""Who and where: the one chat every reference here is for (the service URL varies)."""
 
 
 def test_the_reference_is_what_botbuilder_reads() -> None:
-    ref = chat_reference(
-        chat_id=CHAT,
-        service_url="https://smba.trafficmanager.net/emea/",
-        tenant_id=TENANT,
-        bot_app_id=APP_ID,
-        user_id=USER,
-    )
+    ref = chat_reference(service_url="https://smba.trafficmanager.net/emea/", **THE_CHAT)
 
     assert ref == {
         "channelId": "msteams",
@@ -72,14 +68,7 @@ def test_the_bot_id_is_prefixed_once(app_id: str, bot_id: str) -> None:
 
 
 def test_the_row_to_store() -> None:
-    row = chat_conversation_ref(
-        chat_id=CHAT,
-        service_url="https://s/",
-        tenant_id=TENANT,
-        bot_app_id=APP_ID,
-        user_id=USER,
-        now=NOW,
-    )
+    row = chat_conversation_ref(service_url="https://s/", now=NOW, **THE_CHAT)
     assert (row.user_id, row.conversation_id, row.tenant_id, row.service_url) == (
         USER,
         CHAT,
@@ -111,14 +100,7 @@ async def test_the_notifier_sends_and_updates_in_the_chat(
         latest=lambda: None,
         clock_now=lambda: NOW,
     )
-    row = chat_conversation_ref(
-        chat_id=CHAT,
-        service_url=connector.url,
-        tenant_id=TENANT,
-        bot_app_id=APP_ID,
-        user_id=USER,
-        now=NOW,
-    )
+    row = chat_conversation_ref(service_url=connector.url, now=NOW, **THE_CHAT)
 
     delivered = await notifier.send(USER, row, {"type": "message", "text": "Ny melding"})
     await notifier.update(row, delivered.activity_id or "", {"type": "message", "text": "Endret"})

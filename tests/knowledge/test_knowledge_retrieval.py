@@ -16,22 +16,115 @@ def _top(question: str) -> str | None:
     return answer.sections[0] if answer.sections else None
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "hvordan melder jeg fra?",
-        "Hvordan varsler jeg rektor?",
-        "hvem sier jeg ifra til?",
-        "korleis melder eg frå?",
-        "kven skal eg seie ifrå til om mobbing?",
-        "How do I report bullying to the principal?",
-        "hvordan meldr jeg fra",
-        "hvordan vasrler jeg?",
-        "varslingsskjema",
-        "En kollega krenker en elev \u2013 hva gjør jeg?",
-        "ein tilsett krenkjer ein elev",
-    ],
+# --- the questions, by what the plan Q&A should do with them ---------------------------------
+
+REPORTING_QUESTIONS = (
+    "hvordan melder jeg fra?",
+    "Hvordan varsler jeg rektor?",
+    "hvem sier jeg ifra til?",
+    "korleis melder eg frå?",
+    "kven skal eg seie ifrå til om mobbing?",
+    "How do I report bullying to the principal?",
+    "hvordan meldr jeg fra",
+    "hvordan vasrler jeg?",
+    "varslingsskjema",
+    "En kollega krenker en elev \u2013 hva gjør jeg?",
+    "ein tilsett krenkjer ein elev",
+    # Staff harming a pupil, in nynorsk and English.
+    "Kva skjer om du blir mobba av ein som jobbar på skulen?",
+    "What to do if my child is bullied by a member of staff?",
 )
+"""How staff ask to report, typos and all: each must reach «Melde fra» and its button."""
+
+PLAN_ANSWERS = (
+    # Synonyms, compounds, nynorsk and English find the routine.
+    ("tiltaksplan", "8.5"),
+    ("hva skal stå i aktivitetsplanen?", "8.5"),
+    ("activity plan requirements", "8.5"),
+    ("relasjonskartlegging", "7.3"),
+    ("kva er utanforskap", "2.1"),
+    ("hva er utenforskap", "2.1"),
+    ("når evalueres skolemiljøplanen?", "4"),
+    ("gripe inn i en slåsskamp", "8.2"),
+    ("evaluere tiltakene etter tre uker", "8.7"),
+    ("gjenopprettende samtale", "8.6"),
+    ("når er vinteraktivitetsdagen?", "5.1"),
+    # Section numbers are looked up directly.
+    ("hva står i 8.3?", "8.3"),
+    ("punkt 8.5", "8.5"),
+    ("kapittel 3", "3"),
+    ("se 7.4", "7.4"),
+    # Law the plan does cover (§ 12-5 is its 8.3) is the plan's, not flagged for rektor.
+    ("hva sier § 12-5 om en ansatt som krenker en elev?", "8.3"),
+    # Pupils' names and class codes do not make a question out of scope.
+    ("Emma i 9B har vondt i magen hver morgen og kvier seg for å gå på skolen", "8.1"),
+    # The school's duties are answered by the duty chapter.
+    ("Hva skal skolen gjøre?", "8"),
+    ("What can we expect from the school when a pupil is bullied?", "8"),
+)
+"""(question, section): answered from the plan, by that section."""
+
+LAW_ANSWERS = (
+    ("kan foreldrene klage saken inn til Statsforvalteren?", "§ 12-6"),
+    ("hva sier § 12-6?", "§ 12-6"),
+    ("Korleis melder eg sak til Statsforvaltaren?", "§ 12-6"),
+    # The school not doing enough.
+    ("Hva kan vi gjøre hvis skolen ikke gjør nok?", "§ 12-6"),
+    ("Skolen tar oss ikke på alvor, hvor går vi da?", "§ 12-6"),
+    ("The school is not doing enough, can we go to the county governor?", "§ 12-6"),
+)
+"""(question, paragraph): answered from the law, citing the paragraph and not the plan."""
+
+OUT_OF_SCOPE = (
+    "hva er lønna mi?",
+    "når er juleferien?",
+    "hvordan søker jeg permisjon",
+    "hvordan melder jeg meg syk?",
+    "printeren virker ikke",
+    "hei",
+    "",
+    "   ",
+    "???",
+)
+"""Not the plan's business (pay, leave, IT, greetings, nothing): declined, nothing cited."""
+
+LAW_BEYOND_THE_PLAN = (
+    "kan jeg bli straffet hvis jeg ikke melder fra?",
+    "Can the parents claim compensation from the school?",
+    "må jeg melde til barnevernet?",
+)
+"""Legal questions the plan cannot answer: flagged for rektor, never guessed from the plan."""
+
+NOT_COVERED = (
+    # A right the plan does not give (the issue's lunch-break example).
+    ("har elevene rett til friminutt?", "leader"),
+    ("Er det lov å ha mobil i friminuttet?", "leader"),
+    # Confidentiality is rektor's to answer, not the report routine's.
+    ("Kan læreren fortelle foreldrene mine det jeg har sagt?", "rektor"),
+    ("Who can my son talk to in confidence at school?", "rektor"),
+    # A matter between a member of staff and the employer.
+    ("Jeg har vært sykmeldt i tre uker, må jeg planlegge for vikaren?", "leader"),
+    ("Hvem følger opp meg som lærer når en elev slår meg? Vold mot lærer er vanlig.", "leader"),
+)
+"""(question, route): on the plan's topic but not answered by it; declined to whom to ask."""
+
+EVERYDAY_WORDS = (
+    # Words parents use for being shut out, threatened or scared, and nynorsk forms
+    # the spelling correction used to turn into unrelated plan words ("vener" → "uker").
+    ("Barnet mitt blir utsatt for utfrysning", "Barnet mitt blir utsatt for utestenging"),
+    ("Eleven blir ignorert av klassen", "Eleven blir utestengt av klassen"),
+    ("Han blir sjikanert på nett", "Han blir krenket på nett"),
+    ("Dottera mi har ingen vener i klassen", "Dottera mi opplever utanforskap i klassen"),
+    ("Kan eg snakke med helsesøster?", "Kan eg snakke med helsesykepleiar?"),
+    ("My son is scared at school", "My son feels unsafe at school"),
+)
+"""(question, plain): a question and the same in the plan's words."""
+
+
+# --- what it does with them --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", REPORTING_QUESTIONS)
 def test_reporting_questions_find_melde_fra_and_offer_a_report(question: str) -> None:
     answer = ask(question)
     assert answer.answered
@@ -45,28 +138,62 @@ def test_reporting_questions_find_melde_fra_and_offer_a_report(question: str) ->
         assert "varsle rektor" in answer.summary
 
 
-@pytest.mark.parametrize(
-    ("question", "section"),
-    [
-        ("tiltaksplan", "8.5"),
-        ("hva skal stå i aktivitetsplanen?", "8.5"),
-        ("activity plan requirements", "8.5"),
-        ("relasjonskartlegging", "7.3"),
-        ("kva er utanforskap", "2.1"),
-        ("hva er utenforskap", "2.1"),
-        ("når evalueres skolemiljøplanen?", "4"),
-        ("gripe inn i en slåsskamp", "8.2"),
-        ("evaluere tiltakene etter tre uker", "8.7"),
-        ("gjenopprettende samtale", "8.6"),
-        ("når er vinteraktivitetsdagen?", "5.1"),
-    ],
-)
-def test_synonyms_compounds_nynorsk_and_english_find_the_routine(
-    question: str, section: str
-) -> None:
+@pytest.mark.parametrize(("question", "section"), PLAN_ANSWERS)
+def test_questions_the_plan_answers_find_their_section(question: str, section: str) -> None:
     answer = ask(question)
     assert answer.answered, answer
     assert answer.section_id == section
+    assert not answer.law_beyond_plan
+
+
+@pytest.mark.parametrize(("question", "paragraph"), LAW_ANSWERS)
+def test_questions_the_law_answers_get_the_law_with_its_paragraph(
+    question: str, paragraph: str
+) -> None:
+    answer = ask(question)
+    assert answer.answered and answer.source == "law"
+    assert answer.section_id == paragraph
+    assert answer.citation == f"Opplæringslova {paragraph}"
+    assert "Skolemiljøplanen" not in reply_text(answer)
+
+
+@pytest.mark.parametrize("question", OUT_OF_SCOPE)
+def test_out_of_scope_questions_are_declined(question: str) -> None:
+    answer = ask(question)
+    assert not answer.answered
+    assert not answer.law_beyond_plan
+    assert answer.section_id is None
+    assert answer.citation is None
+    assert answer.summary is None
+    assert answer.action is None
+
+
+@pytest.mark.parametrize("question", LAW_BEYOND_THE_PLAN)
+def test_legal_questions_beyond_the_plan_are_flagged_for_rektor(question: str) -> None:
+    answer = ask(question)
+    assert answer.law_beyond_plan
+    assert not answer.answered
+    text = reply_text(answer)
+    assert "rektor" in text
+    assert "Kilde" not in text
+
+
+@pytest.mark.parametrize(("question", "route"), NOT_COVERED)
+def test_on_topic_questions_the_plan_does_not_answer_are_declined_and_routed(
+    question: str, route: str
+) -> None:
+    answer = ask(question)
+    assert not answer.answered
+    assert answer.decision == "not_covered"
+    assert answer.route == route
+
+
+@pytest.mark.parametrize(("question", "plain"), EVERYDAY_WORDS)
+def test_everyday_words_reach_the_same_section_as_the_plans_words(
+    question: str, plain: str
+) -> None:
+    assert ask(question).sections[:1] == ask(plain).sections[:1]
+    assert ask(question).sections
 
 
 def test_a_short_question_finds_its_routine_first_even_when_not_sure() -> None:
@@ -82,16 +209,6 @@ def test_investigation_plan_and_evaluation_offer_my_cases() -> None:
     assert ask("hva er omsorgsfull kontroll?").action is None
 
 
-@pytest.mark.parametrize(
-    ("question", "section"),
-    [("hva står i 8.3?", "8.3"), ("punkt 8.5", "8.5"), ("kapittel 3", "3"), ("se 7.4", "7.4")],
-)
-def test_section_numbers_are_looked_up_directly(question: str, section: str) -> None:
-    answer = ask(question)
-    assert answer.answered
-    assert answer.section_id == section
-
-
 def test_section_with_a_single_subsection_is_answered_by_the_subsection() -> None:
     # "5 Aktivitetsplan/årshjul" has no text of its own; its content is 5.1.
     assert ask("årshjul").section_id == "5.1"
@@ -102,77 +219,6 @@ def test_law_number_is_not_mistaken_for_a_section() -> None:
     # "kapittel 12" is the law's chapter, not a section of this plan; "10. trinn" is a year.
     assert _top("informasjon om kapittel 12 til foreldrene") == "3.1"
     assert _top("tur for 10. trinn") == "5.1"
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "hva er lønna mi?",
-        "når er juleferien?",
-        "hvordan søker jeg permisjon",
-        "hvordan melder jeg meg syk?",
-        "printeren virker ikke",
-        "hei",
-        "",
-        "   ",
-        "???",
-    ],
-)
-def test_out_of_scope_questions_are_declined(question: str) -> None:
-    answer = ask(question)
-    assert not answer.answered
-    assert not answer.law_beyond_plan
-    assert answer.section_id is None
-    assert answer.citation is None
-    assert answer.summary is None
-    assert answer.action is None
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "kan jeg bli straffet hvis jeg ikke melder fra?",
-        "Can the parents claim compensation from the school?",
-        "må jeg melde til barnevernet?",
-    ],
-)
-def test_legal_questions_beyond_the_plan_are_flagged_for_rektor(question: str) -> None:
-    answer = ask(question)
-    assert answer.law_beyond_plan
-    assert not answer.answered
-    text = reply_text(answer)
-    assert "rektor" in text
-    assert "Kilde" not in text
-
-
-def test_law_the_plan_does_cover_is_answered() -> None:
-    answer = ask("hva sier § 12-5 om en ansatt som krenker en elev?")
-    assert not answer.law_beyond_plan
-    assert answer.section_id == "8.3"
-
-
-def test_pupils_names_and_class_codes_do_not_make_a_question_out_of_scope() -> None:
-    answer = ask("Emma i 9B har vondt i magen hver morgen og kvier seg for å gå på skolen")
-    assert answer.answered
-    assert answer.section_id == "8.1"
-
-
-@pytest.mark.parametrize(
-    ("question", "paragraph"),
-    [
-        ("kan foreldrene klage saken inn til Statsforvalteren?", "§ 12-6"),
-        ("hva sier § 12-6?", "§ 12-6"),
-        ("Korleis melder eg sak til Statsforvaltaren?", "§ 12-6"),
-    ],
-)
-def test_questions_the_law_answers_get_the_law_with_its_paragraph(
-    question: str, paragraph: str
-) -> None:
-    answer = ask(question)
-    assert answer.answered and answer.source == "law"
-    assert answer.section_id == paragraph
-    assert answer.citation == f"Opplæringslova {paragraph}"
-    assert "Skolemiljøplanen" not in reply_text(answer)
 
 
 def test_a_decline_says_who_to_ask_and_lists_closest_sections_only_when_unsure() -> None:
@@ -233,87 +279,6 @@ def test_question_text_is_never_logged(caplog: pytest.LogCaptureFixture) -> None
     assert all("Nordmann" not in record.getMessage() for record in caplog.records)
 
 
-@pytest.mark.parametrize(
-    ("question", "route"),
-    [
-        # A right the plan does not give (the issue's lunch-break example).
-        ("har elevene rett til friminutt?", "leader"),
-        ("Er det lov å ha mobil i friminuttet?", "leader"),
-        # Confidentiality is rektor's to answer, not the report routine's.
-        ("Kan læreren fortelle foreldrene mine det jeg har sagt?", "rektor"),
-        ("Who can my son talk to in confidence at school?", "rektor"),
-        # A matter between a member of staff and the employer.
-        ("Jeg har vært sykmeldt i tre uker, må jeg planlegge for vikaren?", "leader"),
-        ("Hvem følger opp meg som lærer når en elev slår meg? Vold mot lærer er vanlig.", "leader"),
-    ],
-)
-def test_on_topic_questions_the_plan_does_not_answer_are_declined_and_routed(
-    question: str, route: str
-) -> None:
-    answer = ask(question)
-    assert not answer.answered
-    assert answer.decision == "not_covered"
-    assert answer.route == route
-
-
 def test_a_right_the_plan_does_give_is_not_declined_as_uncovered() -> None:
     answer = ask("Har eleven rett til et trygt og godt skolemiljø?")
     assert answer.decision != "not_covered" or answer.law_beyond_plan
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Hva kan vi gjøre hvis skolen ikke gjør nok?",
-        "Skolen tar oss ikke på alvor, hvor går vi da?",
-        "The school is not doing enough, can we go to the county governor?",
-    ],
-)
-def test_the_school_not_doing_enough_gets_paragraph_12_6(question: str) -> None:
-    answer = ask(question)
-    assert answer.answered and answer.source == "law"
-    assert answer.citation == "Opplæringslova § 12-6"
-
-
-@pytest.mark.parametrize(
-    "question",
-    ["Hva skal skolen gjøre?", "What can we expect from the school when a pupil is bullied?"],
-)
-def test_the_schools_duties_are_answered_by_the_duty_chapter(question: str) -> None:
-    answer = ask(question)
-    assert answer.answered and answer.section_id == "8"
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "Kva skjer om du blir mobba av ein som jobbar på skulen?",
-        "What to do if my child is bullied by a member of staff?",
-    ],
-)
-def test_staff_harming_a_pupil_in_nynorsk_and_english_reaches_the_report_routine(
-    question: str,
-) -> None:
-    answer = ask(question)
-    assert answer.answered and answer.section_id == "8.3"
-    assert answer.action == "start_report"
-
-
-@pytest.mark.parametrize(
-    ("question", "plain"),
-    [
-        # Words parents use for being shut out, threatened or scared, and nynorsk forms
-        # the spelling correction used to turn into unrelated plan words ("vener" → "uker").
-        ("Barnet mitt blir utsatt for utfrysning", "Barnet mitt blir utsatt for utestenging"),
-        ("Eleven blir ignorert av klassen", "Eleven blir utestengt av klassen"),
-        ("Han blir sjikanert på nett", "Han blir krenket på nett"),
-        ("Dottera mi har ingen vener i klassen", "Dottera mi opplever utanforskap i klassen"),
-        ("Kan eg snakke med helsesøster?", "Kan eg snakke med helsesykepleiar?"),
-        ("My son is scared at school", "My son feels unsafe at school"),
-    ],
-)
-def test_everyday_words_reach_the_same_section_as_the_plans_words(
-    question: str, plain: str
-) -> None:
-    assert ask(question).sections[:1] == ask(plain).sections[:1]
-    assert ask(question).sections
