@@ -39,9 +39,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
-from aiohttp.test_utils import TestServer  # noqa: E402
 
-from benchmarks.report_flow import PG_URL, admin, percentile, post  # noqa: E402
+from benchmarks.report_flow import PG_URL, admin, percentile, post, serve  # noqa: E402
 from benchmarks.startup import free_port, rss_mib, wait_until_healthy  # noqa: E402
 from bot.bootstrap import build_runtime  # noqa: E402
 from bot.cards.actions import DRAFT, VERB, Verb  # noqa: E402
@@ -54,7 +53,7 @@ from bot.domain.followup import (  # noqa: E402
 )
 from bot.domain.report import CATEGORIES, Report, parse_report  # noqa: E402
 from bot.domain.routing import route  # noqa: E402
-from bot.hosting.web import RUNTIME, create_app  # noqa: E402
+from bot.hosting.web import RUNTIME  # noqa: E402
 from bot.services.context import Services  # noqa: E402
 from bot.services.stats import Period, compute  # noqa: E402
 from storage.crypto import new_key  # noqa: E402
@@ -271,10 +270,8 @@ async def report_turns(database_url: str, config: Path, schools: int, reporters:
     settings = Settings.from_env(base_env(database_url, config))
     connector = FakeConnector()
     await connector.start()
-    app = create_app(settings, build_runtime, background=True)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    runtime = app[RUNTIME]
+    server = await serve(settings)
+    runtime = server.app[RUNTIME]
     url = str(server.make_url("/api/messages"))
     spread = [round(i * schools / reporters) % schools for i in range(reporters)]
     teachers = [person_id(s, LEADERS + 1) for s in spread]
