@@ -21,7 +21,6 @@ import argparse
 import asyncio
 import base64
 import json
-import logging
 import os
 import random
 import resource
@@ -40,7 +39,14 @@ sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
 
-from benchmarks.report_flow import PG_URL, admin, percentile, post, serve  # noqa: E402
+from benchmarks.report_flow import (  # noqa: E402
+    PG_URL,
+    admin,
+    options,
+    percentile,
+    post,
+    serve,
+)
 from benchmarks.startup import free_port, rss_mib, wait_until_healthy  # noqa: E402
 from bot.bootstrap import build_runtime  # noqa: E402
 from bot.cards.actions import DRAFT, VERB, Verb  # noqa: E402
@@ -344,15 +350,12 @@ async def one_database(label: str, database_url: str, config: Path, args: argpar
 
 
 async def main() -> None:
-    logging.getLogger("bot").setLevel(logging.ERROR)
     parser = argparse.ArgumentParser()
     parser.add_argument("--schools", type=int, default=180)
     parser.add_argument("--staff", type=int, default=80)
     parser.add_argument("--cases", type=int, default=20_000)
-    parser.add_argument("--reporters", type=int, default=50)
     parser.add_argument("--idle", type=float, default=5.0)
-    parser.add_argument("--sqlite-only", action="store_true")
-    args = parser.parse_args()
+    args = options(parser)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         config = tmp / "skoler"
