@@ -90,7 +90,7 @@ class SqlOutbox:
             set_={
                 "payload": insert.excluded.payload,
                 "stub": insert.excluded.stub,
-                "version": OutboxRow.__table__.c.version + 1,
+                "version": insert.table.c.version + 1,
                 "status": MessageStatus.PENDING.value,
                 "attempts": 0,
                 "next_attempt_at": insert.excluded.next_attempt_at,
